@@ -51,6 +51,31 @@ typedef enum fasc_status {
 #define FASC_MAX_SAMPLE_RATE 48000.0
 
 /**
+ * Event classes, shared by the synthetic truth, the classifier and the event
+ * files. Names (fasc_class_name) are the labels used in TSV files.
+ */
+typedef enum fasc_class {
+    FASC_CLASS_FASCICULATION = 0,
+    FASC_CLASS_VOLUNTARY = 1,
+    FASC_CLASS_ECG = 2,
+    FASC_CLASS_MOVEMENT = 3,
+    FASC_CLASS_ELECTRODE_POP = 4,
+    FASC_CLASS_NOISE = 5
+} fasc_class;
+
+/** Number of event classes. */
+#define FASC_CLASS_COUNT 6
+
+/** The label of a class ("fasciculation", "ecg", ...); NULL if out of range. */
+FASC_API const char *fasc_class_name(fasc_class cls);
+
+/**
+ * Parses a class label (exact, lower case). Returns FASC_OK and sets *cls,
+ * or FASC_ERR_INVALID_ARGUMENT for an unknown label or NULL pointers.
+ */
+FASC_API int fasc_class_from_name(const char *name, fasc_class *cls);
+
+/**
  * A static, human-readable English description of a status code.
  * Never returns NULL; unknown codes give "unknown error".
  */

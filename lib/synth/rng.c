@@ -1,0 +1,79 @@
+#include "rng.h"
+
+#include <math.h>
+
+#include "detmath.h"
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+void rng_seed(synth_rng *rng, uint64_t seed, uint64_t stream)
+{
+    /* Independent streams: each source of the generator draws from its own
+     * sequence, so switching one interference on does not move the others. */
+    uint64_t x = seed ^ (stream * 0xd1b54a32d192ed03ULL);
+    for (int i = 0; i < 4; i++)
+        rng->s[i] = splitmix64(&x);
+    rng->has_spare = 0;
+    rng->spare = 0.0;
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+uint64_t rng_next(synth_rng *rng)
+{
+    uint64_t *s = rng->s;
+    const uint64_t result = rotl(s[1] * 5, 7) * 9;
+    const uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+}
+
+double rng_uniform(synth_rng *rng)
+{
+    return (double)(rng_next(rng) >> 11) * 0x1.0p-53;
+}
+
+double rng_range(synth_rng *rng, double lo, double hi)
+{
+    return lo + (hi - lo) * rng_uniform(rng);
+}
+
+int rng_int(synth_rng *rng, int n)
+{
+    return (int)(rng_uniform(rng) * n);
+}
+
+double rng_gauss(synth_rng *rng)
+{
+    if (rng->has_spare) {
+        rng->has_spare = 0;
+        return rng->spare;
+    }
+    /* Box-Muller transform (Box & Muller, Ann. Math. Stat. 29, 1958). */
+    const double u1 = 1.0 - rng_uniform(rng); /* (0, 1] */
+    const double u2 = rng_uniform(rng);
+    const double radius = sqrt(-2.0 * det_log(u1));
+    const double angle = 6.283185307179586477 * u2;
+    rng->spare = radius * det_sin(angle);
+    rng->has_spare = 1;
+    return radius * det_cos(angle);
+}
+
+double rng_exponential(synth_rng *rng, double mean)
+{
+    return -mean * det_log(1.0 - rng_uniform(rng));
+}
