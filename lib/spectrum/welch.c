@@ -110,8 +110,10 @@ fasc_status fasc_spectrum_create(const fasc_spectrum_config *cfg,
     sp->cfg = resolved;
     sp->nfft = resolved.segment_length;
     sp->nbins = sp->nfft / 2 + 1;
-    size_t shared = (size_t)lround(resolved.overlap * (double)sp->nfft);
-    sp->hop = sp->nfft - shared;  /* overlap <= 0.9 keeps hop >= 1 */
+    /* Rounded down, like scipy's default noverlap = nperseg // 2;
+     * overlap <= 0.9 keeps the hop at 1 sample or more. */
+    const size_t shared = (size_t)floor(resolved.overlap * (double)sp->nfft);
+    sp->hop = sp->nfft - shared;
     st = allocate(sp);
     if (st == FASC_OK) {
         sp->window_power = fill_hann(sp->window, sp->nfft);
