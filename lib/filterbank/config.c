@@ -1,0 +1,193 @@
+/* Configuration defaults and their translation into a validated design. */
+#include <math.h>
+#include <string.h>
+
+#include "fb_design.h"
+#include "fb_internal.h"
+
+/* Low-pass cutoffs are kept below this fraction of the working rate: the
+ * bilinear warping compresses everything above it towards Nyquist, and
+ * with decimation the anti-alias filter is only flat to 0.4. */
+static const double fb_lowpass_limit = 0.45;
+static const double fb_lowpass_limit_decimated = 0.4;
+
+void fasc_filterbank_config_default(fasc_filterbank_config *cfg)
+{
+    if (!cfg)
+        return;
+    memset(cfg, 0, sizeof *cfg);
+    cfg->sample_rate = 2048.0;
+    cfg->channels = 1;
+    cfg->working_rate_max = 8000.0;
+    cfg->highpass_hz = 20.0;
+    cfg->highpass_order = 2;
+    cfg->lowpass_hz = 450.0;
+    cfg->lowpass_order = 4;
+    cfg->mains = FASC_MAINS_AUTO;
+    cfg->mains_harmonics = 3;
+    cfg->notch_q = 30.0;
+    cfg->mains_decision_s = 1.0;
+    cfg->band_count = 4;
+    cfg->band_order = 2;
+}
+
+static int in_range(double v, double lo, double hi)
+{
+    return v >= lo && v <= hi; /* false for NaN */
+}
+
+static int design_rates(const fasc_filterbank_config *cfg, fb_design *d)
+{
+    if (!in_range(cfg->sample_rate, FASC_MIN_SAMPLE_RATE, FASC_MAX_SAMPLE_RATE) ||
+        cfg->channels < 1 || cfg->channels > FASC_MAX_CHANNELS ||
+        !in_range(cfg->working_rate_max, 2000.0, FASC_MAX_SAMPLE_RATE))
+        return FASC_ERR_INVALID_ARGUMENT;
+    d->channels = cfg->channels;
+    d->input_rate = cfg->sample_rate;
+    /* The relative slack keeps 48000 / 8000 from becoming 7. */
+    d->decimation = (int)ceil(cfg->sample_rate / cfg->working_rate_max - 1e-9);
+    if (d->decimation < 1)
+        d->decimation = 1;
+    d->rate = cfg->sample_rate / d->decimation;
+    d->fir_taps = d->decimation > 1 ? fb_decimator_taps(d->decimation, NULL) : 0;
+    return FASC_OK;
+}
+
+static int add_butterworth(fb_design *d, fasc_filter_type type, int order,
+                           double f1, double f2, int *count)
+{
+    size_t n = 0;
+    int status = fasc_filter_butterworth(type, order, f1, f2, d->rate,
+                                         d->sos + d->sections,
+                                         (size_t)(FB_MAX_SECTIONS - d->sections),
+                                         &n);
+    d->sections += (int)n;
+    *count = (int)n;
+    return status;
+}
+
+static int design_prefilter(const fasc_filterbank_config *cfg, fb_design *d)
+{
+    if (cfg->highpass_order < 0 || cfg->highpass_order > FASC_FILTER_MAX_ORDER ||
+        cfg->lowpass_order < 0 || cfg->lowpass_order > FASC_FILTER_MAX_ORDER)
+        return FASC_ERR_INVALID_ARGUMENT;
+    double limit = (d->decimation > 1 ? fb_lowpass_limit_decimated
+                                      : fb_lowpass_limit) * d->rate;
+    d->lowpass_hz = 0.0;
+    if (cfg->lowpass_order > 0) {
+        if (!(cfg->lowpass_hz > 0.0))
+            return FASC_ERR_INVALID_ARGUMENT;
+        d->lowpass_hz = fmin(cfg->lowpass_hz, limit);
+    }
+    d->highpass_hz = cfg->highpass_order > 0 ? cfg->highpass_hz : 0.0;
+    if (cfg->highpass_order > 0 &&
+        !(d->highpass_hz > 0.0 && d->highpass_hz < (d->lowpass_hz > 0.0 ? d->lowpass_hz : limit)))
+        return FASC_ERR_INVALID_ARGUMENT;
+    int status = FASC_OK;
+    if (cfg->highpass_order > 0)
+        status = add_butterworth(d, FASC_FILTER_HIGHPASS, cfg->highpass_order,
+                                 d->highpass_hz, 0.0, &d->hp_sections);
+    if (status == FASC_OK && cfg->lowpass_order > 0)
+        status = add_butterworth(d, FASC_FILTER_LOWPASS, cfg->lowpass_order,
+                                 d->lowpass_hz, 0.0, &d->lp_sections);
+    return status;
+}
+
+static int design_notches(const fasc_filterbank_config *cfg, fb_design *d)
+{
+    d->mains = cfg->mains;
+    d->decision_index = -1;
+    if (cfg->mains == FASC_MAINS_OFF)
+        return FASC_OK;
+    if ((cfg->mains != FASC_MAINS_AUTO && cfg->mains != FASC_MAINS_50HZ &&
+         cfg->mains != FASC_MAINS_60HZ) ||
+        cfg->mains_harmonics < 1 || cfg->mains_harmonics > FB_MAX_NOTCHES ||
+        !in_range(cfg->notch_q, 1.0, 1000.0) ||
+        !in_range(cfg->mains_decision_s, 0.25, 10.0))
+        return FASC_ERR_INVALID_ARGUMENT;
+    static const double line_hz[2] = {50.0, 60.0};
+    for (int i = 0; i < 2; i++) {
+        size_t n = 0;
+        int status = fasc_filter_mains_notches(line_hz[i], cfg->mains_harmonics,
+                                               cfg->notch_q, d->rate,
+                                               d->notch_sos[i], FB_MAX_NOTCHES,
+                                               &n);
+        if (status != FASC_OK)
+            return status;
+        d->notches[i] = (int)n;
+    }
+    int chosen = cfg->mains == FASC_MAINS_60HZ;
+    if (cfg->mains == FASC_MAINS_AUTO) {
+        d->notch_slots = d->notches[0] > d->notches[1] ? d->notches[0] : d->notches[1];
+        for (int k = 0; k < d->notch_slots; k++)
+            d->sos[d->sections + k] = (fasc_biquad){1.0, 0.0, 0.0, 0.0, 0.0};
+        fasc_index n = (fasc_index)ceil(cfg->mains_decision_s * d->rate);
+        d->decision_index = (n + FB_CHUNK - 1) / FB_CHUNK * FB_CHUNK;
+        /* Skip the first quarter: the high-pass transient of an electrode
+         * offset is a 1/f spectrum that would favour 50 over 60 Hz. */
+        d->goertzel_start = d->decision_index / 4;
+    } else {
+        d->notch_slots = d->notches[chosen];
+        memcpy(d->sos + d->sections, d->notch_sos[chosen],
+               (size_t)d->notch_slots * sizeof(fasc_biquad));
+    }
+    d->sections += d->notch_slots;
+    return FASC_OK;
+}
+
+static int explicit_band_edges(const fasc_filterbank_config *cfg)
+{
+    for (int b = 0; b < cfg->band_count; b++)
+        if (cfg->band_low_hz[b] != 0.0 || cfg->band_high_hz[b] != 0.0)
+            return 1;
+    return 0;
+}
+
+static int design_bands(const fasc_filterbank_config *cfg, fb_design *d)
+{
+    if (cfg->band_count < 0 || cfg->band_count > FASC_FILTERBANK_MAX_BANDS ||
+        (cfg->band_count > 0 &&
+         (cfg->band_order < 1 || cfg->band_order > FB_MAX_BAND_ORDER)))
+        return FASC_ERR_INVALID_ARGUMENT;
+    d->bands = cfg->band_count;
+    d->streams = 1 + d->bands;
+    if (d->bands == 0)
+        return FASC_OK;
+    if (explicit_band_edges(cfg)) {
+        memcpy(d->band_low, cfg->band_low_hz, sizeof d->band_low);
+        memcpy(d->band_high, cfg->band_high_hz, sizeof d->band_high);
+    } else {
+        double lo = d->highpass_hz > 0.0 ? d->highpass_hz : cfg->highpass_hz;
+        double hi = d->lowpass_hz > 0.0 ? d->lowpass_hz : fb_lowpass_limit * d->rate;
+        if (!(lo > 0.0 && lo < hi))
+            return FASC_ERR_INVALID_ARGUMENT;
+        double ratio = pow(hi / lo, 1.0 / d->bands);
+        for (int b = 0; b < d->bands; b++) {
+            d->band_low[b] = lo * pow(ratio, b);
+            d->band_high[b] = b + 1 == d->bands ? hi : lo * pow(ratio, b + 1);
+        }
+    }
+    for (int b = 0; b < d->bands; b++) {
+        int status = add_butterworth(d, FASC_FILTER_BANDPASS, cfg->band_order,
+                                     d->band_low[b], d->band_high[b],
+                                     &d->band_sections);
+        if (status != FASC_OK)
+            return FASC_ERR_INVALID_ARGUMENT;
+    }
+    return FASC_OK;
+}
+
+int fb_design_from_config(const fasc_filterbank_config *cfg, fb_design *d)
+{
+    if (!cfg)
+        return FASC_ERR_INVALID_ARGUMENT;
+    memset(d, 0, sizeof *d);
+    int status = design_rates(cfg, d);
+    if (status == FASC_OK)
+        status = design_prefilter(cfg, d);
+    if (status == FASC_OK)
+        status = design_notches(cfg, d);
+    if (status == FASC_OK)
+        status = design_bands(cfg, d);
+    return status == FASC_OK ? FASC_OK : FASC_ERR_INVALID_ARGUMENT;
+}

@@ -1,0 +1,74 @@
+/* Internal layout of fasc_filterbank, shared by its source files and
+ * reachable from the tests (which link the static library). */
+#ifndef FASC_FB_INTERNAL_H
+#define FASC_FB_INTERNAL_H
+
+#include <stdint.h>
+
+#include "fasc/filterbank.h"
+#include "fb_kernels.h"
+
+/* Working samples between the points where states are flushed and checked
+ * and the automatic mains decision may happen. */
+#define FB_CHUNK 64
+/* States below this (µV) are set to zero at each chunk end: 1e-25 is far
+ * under any signal, and even the slowest pole cannot carry such a state
+ * into the subnormal range (< 1.2e-38) within one chunk. */
+#define FB_FLUSH_LEVEL 1e-25f
+/* Inputs below this magnitude are taken as 0: subnormal inputs only. */
+#define FB_TINY_INPUT 1e-30f
+#define FB_MAX_NOTCHES 8
+#define FB_MAX_BAND_ORDER 8
+#define FB_MAX_SECTIONS                                                        \
+    (FASC_FILTER_MAX_ORDER + FB_MAX_NOTCHES +                                  \
+     FASC_FILTERBANK_MAX_BANDS * FB_MAX_BAND_ORDER)
+#define FB_ALIGN 64
+
+/* Everything derived from a valid configuration, before any memory. */
+typedef struct fb_design {
+    int channels, streams, decimation, fir_taps;
+    double input_rate, rate;
+    double highpass_hz, lowpass_hz;  /* effective; 0 = off */
+    int hp_sections, lp_sections, notch_slots, bands, band_sections;
+    double band_low[FASC_FILTERBANK_MAX_BANDS];
+    double band_high[FASC_FILTERBANK_MAX_BANDS];
+    fasc_mains mains;                /* configured mode */
+    int notches[2];                  /* kept harmonics of 50 and 60 Hz */
+    fasc_biquad notch_sos[2][FB_MAX_NOTCHES];
+    fasc_index decision_index, goertzel_start;
+    int sections;                    /* total */
+    fasc_biquad sos[FB_MAX_SECTIONS]; /* notch slots: identity until used */
+} fb_design;
+
+struct fasc_filterbank {
+    fb_design d;
+    fb_kernels k;
+    fb_plan plan;
+    int groups, lanes;
+    fasc_mains mains_active;
+    fasc_index in_index, out_index;
+    size_t fir_pos;
+    float *coef, *state, *fir, *history, *xin, *xw, *ys;
+    uint64_t *nonfinite;
+    double *goertzel;               /* [channel][bin][2] */
+    void *allocation;               /* set by create */
+};
+
+int fb_design_from_config(const fasc_filterbank_config *cfg, fb_design *d);
+size_t fb_memory_size_isa(const fasc_filterbank_config *cfg, fb_isa isa);
+int fb_init_isa(void *memory, size_t size, const fasc_filterbank_config *cfg,
+                fb_isa isa, fasc_filterbank **fb);
+int fb_create_isa(const fasc_filterbank_config *cfg, fb_isa isa,
+                  fasc_filterbank **fb);
+
+/* Writes sections [first, first + count) of d->sos into the lane-broadcast
+ * coefficient array. */
+void fb_load_coefficients(fasc_filterbank *fb, int first, int count);
+void fb_state_clear(fasc_filterbank *fb, int first_section, int count);
+
+int fb_goertzel_bins(const fb_design *d);
+void fb_mains_accumulate(fasc_filterbank *fb, int group, const float *y0,
+                         fasc_index w0, size_t m);
+void fb_mains_decide(fasc_filterbank *fb);
+
+#endif

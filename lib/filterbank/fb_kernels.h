@@ -1,0 +1,63 @@
+/* The inner loops of the filter bank, one set per instruction set.
+ *
+ * Channels are SIMD lanes: a group of `lanes` channels is stored
+ * lane-interleaved ([sample][lane]) in scratch buffers, so one vector
+ * operation advances the same filter of every channel in the group. The
+ * scalar reference (lanes = 1) is the plain C definition every optimised
+ * set is tested against. */
+#ifndef FASC_FB_KERNELS_H
+#define FASC_FB_KERNELS_H
+
+#include <stddef.h>
+
+/* Everything a kernel reads; coefficients are pre-broadcast per lane. */
+typedef struct fb_plan {
+    int lanes;
+    int pre_sections;   /* sections producing stream 0 */
+    int bands;          /* sub-bands, each fed by stream 0 */
+    int band_sections;  /* sections per sub-band */
+    const float *coef;  /* [section][5][lanes]: b0 b1 b2 a1 a2 */
+    int decimation;     /* D */
+    int fir_taps;       /* N, odd */
+    const float *fir;   /* [N][lanes], symmetric taps */
+} fb_plan;
+
+/* Runs the cascade over m lane-interleaved samples x; stream s of the
+ * result goes to y + s * stream_stride. State: [section][2][lanes]. */
+typedef void (*fb_cascade_fn)(const fb_plan *plan, float *state,
+                              const float *x, float *y, size_t stream_stride,
+                              size_t m);
+
+/* Pushes n lane-interleaved samples through the anti-alias FIR (history
+ * [2N][lanes], write position *pos) and writes one output for every input
+ * whose absolute index is a multiple of D; `phase` is the absolute index
+ * of x[0] modulo D. Returns the number of outputs. */
+typedef size_t (*fb_decimate_fn)(const fb_plan *plan, float *history,
+                                 size_t *pos, int phase, const float *x,
+                                 size_t n, float *y);
+
+typedef struct fb_kernels {
+    int lanes;
+    fb_cascade_fn cascade;
+    fb_decimate_fn decimate;
+} fb_kernels;
+
+/* Instruction sets; FB_ISA_BEST picks the fastest the CPU runs. */
+typedef enum fb_isa {
+    FB_ISA_BEST = -1,
+    FB_ISA_SCALAR = 0,
+    FB_ISA_GENERIC = 1,
+    FB_ISA_AVX2 = 2
+} fb_isa;
+
+/* Fills `k` for `isa`; returns 0, or -1 if this build or CPU cannot. */
+int fb_kernels_get(fb_isa isa, fb_kernels *k);
+
+void fb_cascade_scalar(const fb_plan *plan, float *state, const float *x,
+                       float *y, size_t stream_stride, size_t m);
+size_t fb_decimate_scalar(const fb_plan *plan, float *history, size_t *pos,
+                          int phase, const float *x, size_t n, float *y);
+void fb_kernels_generic(fb_kernels *k);
+int fb_kernels_avx2(fb_kernels *k);
+
+#endif
