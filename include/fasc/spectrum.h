@@ -98,8 +98,9 @@ typedef struct fasc_spectrum_config {
      *  their harmonics, short enough to average several segments from the
      *  first seconds of a recording. */
     size_t segment_length;
-    /** Fraction of a segment shared with the next one, 0..0.9. Default 0.5,
-     *  at which periodic Hann windows sum to a constant. */
+    /** Fraction of a segment shared with the next one, 0..0.9; the shared
+     *  sample count is rounded down (scipy's `nperseg // 2` at 0.5).
+     *  Default 0.5, at which periodic Hann windows sum to a constant. */
     double overlap;
     /** Band (Hz) of the noise floor and the mean/median frequency.
      *  Default 20–450 Hz, the usual surface-EMG band; `band_high_hz` is
