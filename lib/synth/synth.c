@@ -112,6 +112,7 @@ static void setup_fp_units(fasc_synth *s)
         double *gain, *shift, *widen;
         field_buffers(s->unit_channel, s->unit_values, i, cfg->channels, &chan, &gain, &shift, &widen);
         muap_place_unit(u, cfg, &rng, chan, gain, shift, widen);
+        u->sampled_p2p_uv = muap_sampled_p2p(&u->shape, s->fs);
         /* Units fasciculate at very different rates (Bashford 2020). */
         weight[i] = det_exp(0.6 * rng_gauss(&rng));
         weight_sum += weight[i];
@@ -144,7 +145,7 @@ static double weighted_median_amplitude(const fasc_synth *s)
     for (int i = 0; i < s->unit_count; i++)
         order[i] = i;
     for (int i = 1; i < s->unit_count; i++)
-        for (int j = i; j > 0 && s->units[order[j]].amplitude_uv < s->units[order[j - 1]].amplitude_uv; j--) {
+        for (int j = i; j > 0 && s->units[order[j]].sampled_p2p_uv < s->units[order[j - 1]].sampled_p2p_uv; j--) {
             const int t = order[j];
             order[j] = order[j - 1];
             order[j - 1] = t;
@@ -153,9 +154,9 @@ static double weighted_median_amplitude(const fasc_synth *s)
     for (int i = 0; i < s->unit_count; i++) {
         acc += s->units[order[i]].primary_rate;
         if (acc >= 0.5 * total)
-            return s->units[order[i]].amplitude_uv;
+            return s->units[order[i]].sampled_p2p_uv;
     }
-    return s->units[order[s->unit_count - 1]].amplitude_uv;
+    return s->units[order[s->unit_count - 1]].sampled_p2p_uv;
 }
 
 static void setup_ecg(fasc_synth *s)

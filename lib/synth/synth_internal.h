@@ -37,6 +37,7 @@ typedef struct fp_unit {
     muap_shape shape;
     unit_field field;
     double amplitude_uv;   /* p2p on the main channel */
+    double sampled_p2p_uv; /* the same as sampled at the output rate */
     double primary_rate;   /* primary discharges per second */
     double dead_time;      /* s, minimum interval between primary discharges */
     double next_primary;   /* s */
@@ -145,6 +146,7 @@ int muap_random_phase_count(synth_rng *rng);
 void muap_place_unit(fp_unit *unit, const fasc_synth_config *cfg, synth_rng *rng,
                      int *chan_buf, double *gain_buf, double *shift_buf, double *widen_buf);
 double muap_value(const render_item *item, int field_index, double t);
+double muap_sampled_p2p(const muap_shape *shape, double fs);
 
 /* noise.c */
 double noise_band_power(const noise_state *noise, double fs);
