@@ -6,7 +6,10 @@
 #include "detmath.h"
 #include "synth_internal.h"
 
-#define CHUNK 1024
+#define CHUNK_MAX 1024
+/* Items are scheduled a chunk ahead; 50 ms chunks bound how many discharges
+ * of one unit can be pending at once (see item_capacity). */
+#define CHUNK_SECONDS 0.05
 /* Typical FP peak-to-peak on surface electrodes is ~100-300 µV
  * (Bashford et al., Clin Neurophysiol 131:265, 2020); units spread over a
  * factor of ~3 around it. */
@@ -223,10 +226,10 @@ static void setup(fasc_synth *s)
     noise_reset(&s->noise, cfg->channels, cfg->seed);
     setup_ecg(s);
     setup_voluntary(s);
-    /* Movement every ~40 s and a pop every ~45 s on average: frequent enough
+    /* Movement every ~40 s and a pop every ~30 s on average: frequent enough
      * to test rejection in a few minutes of recording. */
     setup_artefact(&s->movement, cfg->movement, cfg->seed, 4, 40.0, 2.0);
-    setup_artefact(&s->pops, cfg->pops, cfg->seed, 5, 45.0, 1.0);
+    setup_artefact(&s->pops, cfg->pops, cfg->seed, 5, 30.0, 1.0);
     synth_rng prng;
     rng_seed(&prng, cfg->seed, 6);
     periodic_init(&s->periodic, cfg, &prng);
@@ -263,10 +266,14 @@ int fasc_synth_create(const fasc_synth_config *cfg, fasc_synth **out)
     s->periodic.wander_amp = alloc_array(ch * WANDER_COMPONENTS, sizeof(double), &failed);
     s->periodic.wander_freq = alloc_array(ch * WANDER_COMPONENTS, sizeof(double), &failed);
     s->periodic.wander_phase = alloc_array(ch * WANDER_COMPONENTS, sizeof(double), &failed);
-    s->periodic.mains_buf = alloc_array(CHUNK, sizeof(double), &failed);
-    /* At most a few discharges of each unit overlap (dead time, 10 ms
-     * minimum repeat interval); ECG, movement and pops a few each. */
-    s->item_capacity = 6 * s->unit_count + 6 * VOLUNTARY_UNITS + 32;
+    s->chunk = (size_t)(CHUNK_SECONDS * s->fs);
+    if (s->chunk > CHUNK_MAX)
+        s->chunk = CHUNK_MAX;
+    s->periodic.mains_buf = alloc_array(s->chunk, sizeof(double), &failed);
+    /* Pending items span one chunk plus a waveform (< 0.12 s): at most a few
+     * discharges per unit (dead time >= 55 ms, repeats >= 10 ms after a
+     * primary; voluntary ISI >= 16 ms); ECG, movement and pops a few each. */
+    s->item_capacity = 8 * (s->unit_count + VOLUNTARY_UNITS) + 32;
     s->items = alloc_array((size_t)s->item_capacity, sizeof *s->items, &failed);
     s->scratch_len = (size_t)ceil(3.0 * s->fs) + 16;
     s->scratch = alloc_array(s->scratch_len, sizeof(float), &failed);
@@ -306,7 +313,7 @@ int fasc_synth_generate(fasc_synth *s, float *const *out, size_t frames,
     float *chunk[FASC_MAX_CHANNELS];
     size_t done = 0;
     while (done < frames) {
-        const size_t n = frames - done < CHUNK ? frames - done : CHUNK;
+        const size_t n = frames - done < s->chunk ? frames - done : s->chunk;
         const double chunk_end = (double)(s->pos + (fasc_index)n) / s->fs;
         while (sources_next_start(s) < chunk_end) {
             const int rc = sources_emit_next(s, on_event, user);

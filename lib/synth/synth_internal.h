@@ -114,6 +114,7 @@ struct fasc_synth {
     fasc_synth_config cfg;
     double fs;
     fasc_index pos;
+    size_t chunk;           /* samples rendered per scheduling step */
     double median_fp_uv;
     double noise_rms_uv;
     double repeat_probability;
