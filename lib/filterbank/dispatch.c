@@ -11,6 +11,7 @@ int fb_kernels_get(fb_isa isa, fb_kernels *k)
         fb_kernels_generic(k);
         return 0;
     case FB_ISA_SCALAR:
+        *k = (fb_kernels){0};
         k->lanes = 1;
         k->cascade = fb_cascade_scalar;
         k->decimate = fb_decimate_scalar;

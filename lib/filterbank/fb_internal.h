@@ -15,14 +15,13 @@
  * under any signal, and even the slowest pole cannot carry such a state
  * into the subnormal range (< 1.2e-38) within one chunk. */
 #define FB_FLUSH_LEVEL 1e-25f
-/* Inputs below this magnitude are taken as 0: subnormal inputs only. */
-#define FB_TINY_INPUT 1e-30f
 #define FB_MAX_NOTCHES 8
 #define FB_MAX_BAND_ORDER 8
 #define FB_MAX_SECTIONS                                                        \
     (FASC_FILTER_MAX_ORDER + FB_MAX_NOTCHES +                                  \
      FASC_FILTERBANK_MAX_BANDS * FB_MAX_BAND_ORDER)
 #define FB_ALIGN 64
+#define FB_MAX_LANES 8
 
 /* Everything derived from a valid configuration, before any memory. */
 typedef struct fb_design {

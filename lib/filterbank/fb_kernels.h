@@ -9,6 +9,7 @@
 #define FASC_FB_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Everything a kernel reads; coefficients are pre-broadcast per lane. */
 typedef struct fb_plan {
@@ -36,10 +37,18 @@ typedef size_t (*fb_decimate_fn)(const fb_plan *plan, float *history,
                                  size_t *pos, int phase, const float *x,
                                  size_t n, float *y);
 
+/* Optional transposing copies for a full group of planar channels:
+ * src[l] / dst[l] point at channel l's samples. NULL: portable loops. */
+typedef void (*fb_gather_fn)(const float *const *src, size_t n, float *dst,
+                             uint64_t *const *nonfinite);
+typedef void (*fb_scatter_fn)(const float *y, size_t m, float *const *dst);
+
 typedef struct fb_kernels {
     int lanes;
     fb_cascade_fn cascade;
     fb_decimate_fn decimate;
+    fb_gather_fn gather;
+    fb_scatter_fn scatter;
 } fb_kernels;
 
 /* Instruction sets; FB_ISA_BEST picks the fastest the CPU runs. */

@@ -2,6 +2,7 @@
  * x86-64, NEON on AArch64, scalarised elsewhere). */
 #include <string.h>
 
+#include "fasc/filterbank.h"
 #include "fb_kernels.h"
 
 typedef float fb_v4 __attribute__((vector_size(16)));
@@ -34,6 +35,7 @@ static inline void fb_v4_store(float *p, fb_v4 v)
 
 void fb_kernels_generic(fb_kernels *k)
 {
+    *k = (fb_kernels){0};
     k->lanes = FB_LANES;
     k->cascade = cascade_generic;
     k->decimate = decimate_generic;

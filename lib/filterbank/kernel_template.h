@@ -34,14 +34,19 @@ FB_TARGET static void FB_NAME(cascade)(const fb_plan *plan, float *state,
         for (int k = 0; k < plan->pre_sections; k++, c += step, s += sstep)
             v = FB_NAME(biquad)(c, s, v);
         FB_STORE(y + t * FB_LANES, v);
-        float *out = y + t * FB_LANES;
-        for (int b = 0; b < plan->bands; b++) {
-            FB_V u = v;
-            for (int k = 0; k < plan->band_sections; k++, c += step, s += sstep)
-                u = FB_NAME(biquad)(c, s, u);
-            out += stream_stride;
-            FB_STORE(out, u);
-        }
+        /* Bands advance section by section side by side: independent
+         * chains next to each other keep the out-of-order core busy. */
+        FB_V u[FASC_FILTERBANK_MAX_BANDS];
+        const size_t band_step = (size_t)plan->band_sections;
+        for (int b = 0; b < plan->bands; b++)
+            u[b] = v;
+        for (int k = 0; k < plan->band_sections; k++)
+            for (int b = 0; b < plan->bands; b++)
+                u[b] = FB_NAME(biquad)(c + ((size_t)b * band_step + (size_t)k) * step,
+                                       s + ((size_t)b * band_step + (size_t)k) * sstep,
+                                       u[b]);
+        for (int b = 0; b < plan->bands; b++)
+            FB_STORE(y + (size_t)(b + 1) * stream_stride + t * FB_LANES, u[b]);
     }
 }
 

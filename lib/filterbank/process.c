@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fb_internal.h"
+#include "fb_sanitize.h"
 
 /* Where input samples come from: planar (stride 1 per channel) or
  * interleaved (stride = channels). */
@@ -15,27 +16,23 @@ typedef struct fb_source {
     const float *interleaved;
 } fb_source;
 
-static float sanitize(float v, uint64_t *nonfinite)
-{
-    float a = fabsf(v);
-    if (a < FB_TINY_INPUT)
-        return 0.0f;
-    if (!(a <= FASC_FILTERBANK_INPUT_LIMIT)) {
-        if (isnan(v) || isinf(v)) {
-            (*nonfinite)++;
-            return 0.0f;
-        }
-        return copysignf(FASC_FILTERBANK_INPUT_LIMIT, v);
-    }
-    return v;
-}
-
 static void gather(fasc_filterbank *fb, const fb_source *src, int group,
                    size_t offset, size_t n)
 {
     const int lanes = fb->lanes, channels = fb->d.channels;
+    const int first = group * lanes;
+    if (fb->k.gather && src->planar && first + lanes <= channels) {
+        const float *rows[FB_MAX_LANES];
+        uint64_t *counts[FB_MAX_LANES];
+        for (int l = 0; l < lanes; l++) {
+            rows[l] = src->planar[first + l] + offset;
+            counts[l] = &fb->nonfinite[first + l];
+        }
+        fb->k.gather(rows, n, fb->xin, counts);
+        return;
+    }
     for (int l = 0; l < lanes; l++) {
-        int c = group * lanes + l;
+        int c = first + l;
         float *dst = fb->xin + l;
         if (c >= channels) {
             for (size_t t = 0; t < n; t++)
@@ -53,7 +50,7 @@ static void gather(fasc_filterbank *fb, const fb_source *src, int group,
         }
         uint64_t *count = &fb->nonfinite[c];
         for (size_t t = 0; t < n; t++)
-            dst[t * (size_t)lanes] = sanitize(p[t * stride], count);
+            dst[t * (size_t)lanes] = fb_sanitize(p[t * stride], count);
     }
 }
 
@@ -61,13 +58,21 @@ static void scatter(const fasc_filterbank *fb, int group, float *const *out,
                     size_t offset, size_t m)
 {
     const int lanes = fb->lanes, channels = fb->d.channels;
+    const int first = group * lanes;
+    const int full = fb->k.scatter && first + lanes <= channels;
     for (int s = 0; s < fb->d.streams; s++) {
         const float *y = fb->ys + (size_t)s * FB_CHUNK * (size_t)lanes;
-        for (int l = 0; l < lanes && group * lanes + l < channels; l++) {
-            float *dst = out[s * channels + group * lanes + l] + offset;
-            for (size_t t = 0; t < m; t++)
-                dst[t] = y[t * (size_t)lanes + (size_t)l];
+        float *const *dst = out + s * channels + first;
+        if (full) {
+            float *rows[FB_MAX_LANES];
+            for (int l = 0; l < lanes; l++)
+                rows[l] = dst[l] + offset;
+            fb->k.scatter(y, m, rows);
+            continue;
         }
+        for (int l = 0; l < lanes && first + l < channels; l++)
+            for (size_t t = 0; t < m; t++)
+                dst[l][offset + t] = y[t * (size_t)lanes + (size_t)l];
     }
 }
 
