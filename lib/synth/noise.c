@@ -27,6 +27,7 @@ static double band_gain2(double f, double fs)
  * slope up to ~50 Hz with flat gain above. */
 void noise_design(noise_state *noise, double fs)
 {
+    noise->pink_mix = 0.5;
     double pole_hz = 0.1;
     for (int k = 0; k < PINK_SECTIONS; k++) {
         noise->pink_a[k] = det_exp(-TWO_PI * pole_hz / fs);
@@ -35,19 +36,29 @@ void noise_design(noise_state *noise, double fs)
     }
 }
 
-static double pink_gain2(const noise_state *noise, double f, double fs)
+/* |1 + 0.5 H_pink(f)|^2: white noise plus its 1/f-shaped copy. */
+static double noise_gain2(const noise_state *noise, double f, double fs)
 {
-    const double c = det_cos(TWO_PI * f / fs);
-    double g = 1.0;
+    const double w = TWO_PI * f / fs;
+    const double c = det_cos(w), s = det_sin(w);
+    double re = 1.0, im = 0.0;
     for (int k = 0; k < PINK_SECTIONS; k++) {
         const double a = noise->pink_a[k], b = noise->pink_b[k];
-        g *= (1.0 - 2.0 * b * c + b * b) / (1.0 - 2.0 * a * c + a * a);
+        /* (1 - b e^{-jw}) / (1 - a e^{-jw}) */
+        const double nr = 1.0 - b * c, ni = b * s;
+        const double dr = 1.0 - a * c, di = a * s;
+        const double den = dr * dr + di * di;
+        const double qr = (nr * dr + ni * di) / den, qi = (ni * dr - nr * di) / den;
+        const double tr = re * qr - im * qi;
+        im = re * qi + im * qr;
+        re = tr;
     }
-    return g;
+    const double gr = 1.0 + noise->pink_mix * re, gi = noise->pink_mix * im;
+    return gr * gr + gi * gi;
 }
 
-/* Band-limited variance of the noise for white_sd = 1 and pink_sd = 0.5,
- * integrated exactly from the filters' responses (midpoint rule). */
+/* Band-limited variance of the noise for white_sd = 1, integrated exactly
+ * from the filters' responses (midpoint rule). */
 double noise_band_power(const noise_state *noise, double fs)
 {
     const int steps = 16384;
@@ -55,7 +66,7 @@ double noise_band_power(const noise_state *noise, double fs)
     double sum = 0.0;
     for (int i = 0; i < steps; i++) {
         const double f = (i + 0.5) * df;
-        sum += (1.0 + 0.25 * pink_gain2(noise, f, fs)) * band_gain2(f, fs);
+        sum += noise_gain2(noise, f, fs) * band_gain2(f, fs);
     }
     return sum * df * 2.0 / fs;
 }
@@ -68,21 +79,23 @@ void noise_reset(noise_state *noise, int channels, uint64_t seed)
         rng_seed(&noise->rng[c], seed, 1000u + (uint64_t)c);
 }
 
+/* One Gaussian draw per sample: the white part and, through the pole-zero
+ * cascade, its 1/f-shaped copy. */
 void noise_add(noise_state *noise, float *out, size_t n, int channel)
 {
     synth_rng *rng = &noise->rng[channel];
     double *x1 = noise->pink_x + (size_t)channel * PINK_SECTIONS;
     double *y1 = noise->pink_y + (size_t)channel * PINK_SECTIONS;
     for (size_t i = 0; i < n; i++) {
-        const double white = noise->white_sd * rng_gauss(rng);
-        double v = noise->pink_sd * rng_gauss(rng);
+        const double g = rng_gauss(rng);
+        double v = noise->pink_mix * g;
         for (int k = 0; k < PINK_SECTIONS; k++) {
             const double y = v - noise->pink_b[k] * x1[k] + noise->pink_a[k] * y1[k];
             x1[k] = v;
             y1[k] = y;
             v = y;
         }
-        out[i] += (float)(white + v);
+        out[i] += (float)(noise->white_sd * (g + v));
     }
 }
 

@@ -63,14 +63,18 @@ double rng_gauss(synth_rng *rng)
         rng->has_spare = 0;
         return rng->spare;
     }
-    /* Box-Muller transform (Box & Muller, Ann. Math. Stat. 29, 1958). */
-    const double u1 = 1.0 - rng_uniform(rng); /* (0, 1] */
-    const double u2 = rng_uniform(rng);
-    const double radius = sqrt(-2.0 * det_log(u1));
-    const double angle = 6.283185307179586477 * u2;
-    rng->spare = radius * det_sin(angle);
+    /* Marsaglia's polar method (Marsaglia & Bray, SIAM Review 6:260, 1964):
+     * one logarithm per pair of deviates and no trigonometry. */
+    double u, v, s;
+    do {
+        u = 2.0 * rng_uniform(rng) - 1.0;
+        v = 2.0 * rng_uniform(rng) - 1.0;
+        s = u * u + v * v;
+    } while (s >= 1.0 || s == 0.0);
+    const double factor = sqrt(-2.0 * det_log(s) / s);
+    rng->spare = v * factor;
     rng->has_spare = 1;
-    return radius * det_cos(angle);
+    return u * factor;
 }
 
 double rng_exponential(synth_rng *rng, double mean)

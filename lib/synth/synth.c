@@ -222,7 +222,6 @@ static void setup(fasc_synth *s)
     s->noise_rms_uv = s->median_fp_uv / det_exp(cfg->snr_db / 20.0 * 2.302585092994046);
     noise_design(&s->noise, s->fs);
     s->noise.white_sd = s->noise_rms_uv / sqrt(noise_band_power(&s->noise, s->fs));
-    s->noise.pink_sd = 0.5 * s->noise.white_sd;
     noise_reset(&s->noise, cfg->channels, cfg->seed);
     setup_ecg(s);
     setup_voluntary(s);

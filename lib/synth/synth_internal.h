@@ -92,7 +92,7 @@ typedef struct artefact_source {
 
 typedef struct noise_state {
     double white_sd;        /* µV */
-    double pink_sd;         /* µV, driving the pink filter */
+    double pink_mix;        /* weight of the 1/f-shaped copy */
     double pink_b[PINK_SECTIONS], pink_a[PINK_SECTIONS]; /* zero and pole */
     double *pink_x, *pink_y; /* per channel × section */
     synth_rng *rng;          /* per channel */

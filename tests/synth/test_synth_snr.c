@@ -22,7 +22,10 @@ static double measured_snr_db(double snr_db, double fs, int channels, double sec
     cfg.sample_rate = fs;
     cfg.channels = channels;
     cfg.snr_db = snr_db;
-    cfg.fasc_per_min = 40.0;
+    /* Many units and discharges, so that the median over discharges is
+     * close to the rate-weighted median of the units' amplitudes. */
+    cfg.units = 24;
+    cfg.fasc_per_min = 300.0;
     cfg.seed = 11;
     recording r;
     assert_int_equal(recording_make(&r, &cfg, seconds, 8192), 0);
