@@ -288,7 +288,7 @@ int main(int argc, char **argv)
                               o.uv_per_unit, &writer, err, sizeof err);
     if (rc != FASC_OK) {
         fprintf(stderr, "fasc-synth: %s\n", err);
-        return rc == FASC_ERR_IO ? 1 : 2;
+        return 2; /* nothing written yet: a bad argument or path */
     }
     run_state st;
     memset(&st, 0, sizeof st);
@@ -299,7 +299,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "fasc-synth: %s: cannot create: %s\n", o.truth, strerror(errno));
         fasc_writer_abort(&writer);
         free(truth_temp);
-        return 1;
+        return 2;
     }
     fasc_synth *synth = NULL;
     float *block[FASC_MAX_CHANNELS] = {0};
