@@ -2,11 +2,15 @@
  * the tests that compare optimised kernels with the scalar reference. */
 #include "fb_kernels.h"
 
-int fb_kernels_get(fb_isa isa, fb_kernels *k)
+int fb_kernels_get(fb_isa isa, int channels, fb_kernels *k)
 {
     switch (isa) {
     case FB_ISA_BEST:
-        if (fb_kernels_avx2(k) == 0)
+        /* One channel would use one lane of eight: the scalar kernel does
+         * the same arithmetic without the padding and is faster. */
+        if (channels == 1)
+            return fb_kernels_get(FB_ISA_SCALAR, channels, k);
+        if (fb_kernels_avx2(k, channels > 8) == 0)
             return 0;
         fb_kernels_generic(k);
         return 0;
@@ -20,7 +24,9 @@ int fb_kernels_get(fb_isa isa, fb_kernels *k)
         fb_kernels_generic(k);
         return 0;
     case FB_ISA_AVX2:
-        return fb_kernels_avx2(k);
+        return fb_kernels_avx2(k, 0);
+    case FB_ISA_AVX2X2:
+        return fb_kernels_avx2(k, 1);
     }
     return -1;
 }

@@ -21,7 +21,7 @@
     (FASC_FILTER_MAX_ORDER + FB_MAX_NOTCHES +                                  \
      FASC_FILTERBANK_MAX_BANDS * FB_MAX_BAND_ORDER)
 #define FB_ALIGN 64
-#define FB_MAX_LANES 8
+#define FB_MAX_LANES 16
 
 /* Everything derived from a valid configuration, before any memory. */
 typedef struct fb_design {

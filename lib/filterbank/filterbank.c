@@ -46,7 +46,7 @@ size_t fb_memory_size_isa(const fasc_filterbank_config *cfg, fb_isa isa)
 {
     fb_design d;
     fb_kernels k;
-    if (fb_design_from_config(cfg, &d) != FASC_OK || fb_kernels_get(isa, &k) != 0)
+    if (fb_design_from_config(cfg, &d) != FASC_OK || fb_kernels_get(isa, d.channels, &k) != 0)
         return 0;
     fb_layout l;
     compute_layout(&d, k.lanes, &l);
@@ -111,7 +111,7 @@ int fb_init_isa(void *memory, size_t size, const fasc_filterbank_config *cfg,
     fb_design d;
     fb_kernels k;
     if (!memory || !out || fb_design_from_config(cfg, &d) != FASC_OK ||
-        fb_kernels_get(isa, &k) != 0)
+        fb_kernels_get(isa, d.channels, &k) != 0)
         return FASC_ERR_INVALID_ARGUMENT;
     fb_layout l;
     compute_layout(&d, k.lanes, &l);

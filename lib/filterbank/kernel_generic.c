@@ -22,6 +22,7 @@ static inline void fb_v4_store(float *p, fb_v4 v)
 #define FB_V fb_v4
 #define FB_LANES 4
 #define FB_LOAD(p) fb_v4_load(p)
+#define FB_LOAD_COEF(p) fb_v4_load(p)
 #define FB_STORE(p, v) fb_v4_store((p), (v))
 #define FB_ZERO() ((fb_v4){0.0f, 0.0f, 0.0f, 0.0f})
 #define FB_MADD(a, b, c) ((a) * (b) + (c))

@@ -26,7 +26,7 @@ static const double tolerance = 5e-4;
 static void compare_isa(fb_isa isa, double rate, int channels, size_t n)
 {
     fb_kernels k;
-    if (fb_kernels_get(isa, &k) != 0)
+    if (fb_kernels_get(isa, channels, &k) != 0)
         return; /* not available on this CPU or build */
     fasc_filterbank_config cfg;
     fasc_filterbank_config_default(&cfg);
@@ -72,6 +72,13 @@ static void avx2_matches_reference(void **state)
     compare_isa(FB_ISA_AVX2, 48000.0, 9, 9000);
 }
 
+static void avx2_pairs_match_reference(void **state)
+{
+    (void)state;
+    compare_isa(FB_ISA_AVX2X2, 2048.0, 37, 3000);
+    compare_isa(FB_ISA_AVX2X2, 48000.0, 17, 9000);
+}
+
 static void best_matches_reference(void **state)
 {
     (void)state;
@@ -83,6 +90,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(generic_matches_reference),
         cmocka_unit_test(avx2_matches_reference),
+        cmocka_unit_test(avx2_pairs_match_reference),
         cmocka_unit_test(best_matches_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
