@@ -164,6 +164,9 @@ int fasc_writer_open(const char *path, double sample_rate, int channels,
         free_writer(w);
         return FASC_ERR_IO;
     }
+    /* The PEAK chunk of float files carries a wall-clock time stamp, which
+     * would make identical recordings differ byte for byte. */
+    sf_command(w->file, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
     if (format != FASC_SAMPLE_FLOAT32) {
         char tag[64];
         snprintf(tag, sizeof tag, FASC_IO_SCALE_TAG "%.9g", uv_per_unit);
@@ -230,6 +233,27 @@ double fasc_writer_uv_per_unit(const fasc_writer *w)
     return w ? w->uv_per_unit : 0.0;
 }
 
+/* libsndfile's RF64 writer adds a PEAK chunk even when told not to; its
+ * 32-bit time stamp (chunk offset 12) is zeroed so that identical
+ * recordings are identical files. */
+static int clear_peak_timestamp(const char *path)
+{
+    FILE *f = fopen(path, "r+b");
+    if (!f)
+        return -1;
+    unsigned char head[4096];
+    const size_t n = fread(head, 1, sizeof head, f);
+    int rc = 0;
+    for (size_t i = 12; i + 16 <= n; i++) {
+        if (memcmp(head + i, "PEAK", 4) == 0) {
+            static const unsigned char zero[4] = {0, 0, 0, 0};
+            rc = fseek(f, (long)(i + 12), SEEK_SET) != 0 || fwrite(zero, 1, 4, f) != 4;
+            break;
+        }
+    }
+    return (fclose(f) != 0 || rc) ? -1 : 0;
+}
+
 int fasc_writer_close(fasc_writer **wp, char *err, size_t err_len)
 {
     if (!wp || !*wp)
@@ -241,6 +265,10 @@ int fasc_writer_close(fasc_writer **wp, char *err, size_t err_len)
     int rc = FASC_OK;
     if (err_code != 0 || close_rc != 0) {
         set_err(err, err_len, "%s: write failed: %s", w->path, sf_error_number(err_code ? err_code : close_rc));
+        remove(w->temp_path);
+        rc = FASC_ERR_IO;
+    } else if (w->format == FASC_SAMPLE_FLOAT32 && clear_peak_timestamp(w->temp_path) != 0) {
+        set_err(err, err_len, "%s: cannot finish the header: %s", w->path, strerror(errno));
         remove(w->temp_path);
         rc = FASC_ERR_IO;
     } else if (rename(w->temp_path, w->path) != 0) {
