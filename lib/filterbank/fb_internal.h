@@ -65,6 +65,10 @@ int fb_create_isa(const fasc_filterbank_config *cfg, fb_isa isa,
 void fb_load_coefficients(fasc_filterbank *fb, int first, int count);
 void fb_state_clear(fasc_filterbank *fb, int first_section, int count);
 
+/* Zeroes |state| < FB_FLUSH_LEVEL in n floats; returns whether any is not
+ * finite. */
+int fb_flush_tiny(float *state, size_t n);
+
 int fb_goertzel_bins(const fb_design *d);
 void fb_mains_accumulate(fasc_filterbank *fb, int group, const float *y0,
                          fasc_index w0, size_t m);

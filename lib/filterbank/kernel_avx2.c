@@ -23,25 +23,27 @@
 
 #include "kernel_template.h"
 
-/* In-register 8 x 8 transpose: rows become columns. */
-FB_TARGET __attribute__((always_inline)) static inline void transpose8(__m256 r[8])
-{
-    __m256 t[8], u[8];
-    for (int i = 0; i < 4; i++) {
-        t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
-        t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
-    }
-    for (int i = 0; i < 2; i++) {
-        u[4 * i] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0x44);
-        u[4 * i + 1] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0xEE);
-        u[4 * i + 2] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
-        u[4 * i + 3] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xEE);
-    }
-    for (int i = 0; i < 4; i++) {
-        r[i] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x20);
-        r[i + 4] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x31);
-    }
-}
+/* In-register 8 x 8 transpose: rows become columns. Written out without
+ * loops or arrays so that every compiler keeps it in registers. */
+#define FB_TRANSPOSE8(r0, r1, r2, r3, r4, r5, r6, r7)                         \
+    do {                                                                       \
+        __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1); \
+        __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3); \
+        __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5); \
+        __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7); \
+        __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE); \
+        __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE); \
+        __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE); \
+        __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE); \
+        r0 = _mm256_permute2f128_ps(u0, u4, 0x20);                             \
+        r1 = _mm256_permute2f128_ps(u1, u5, 0x20);                             \
+        r2 = _mm256_permute2f128_ps(u2, u6, 0x20);                             \
+        r3 = _mm256_permute2f128_ps(u3, u7, 0x20);                             \
+        r4 = _mm256_permute2f128_ps(u0, u4, 0x31);                             \
+        r5 = _mm256_permute2f128_ps(u1, u5, 0x31);                             \
+        r6 = _mm256_permute2f128_ps(u2, u6, 0x31);                             \
+        r7 = _mm256_permute2f128_ps(u3, u7, 0x31);                             \
+    } while (0)
 
 /* Eight channels into lanes [0, 8) of rows `stride` floats apart. */
 FB_TARGET static void gather8(const float *const *src, size_t n, float *dst,
@@ -53,9 +55,14 @@ FB_TARGET static void gather8(const float *const *src, size_t n, float *dst,
     size_t t = 0;
     for (; t + 8 <= n; t += 8) {
         __m256 r[8];
-        for (int l = 0; l < 8; l++)
-            r[l] = _mm256_loadu_ps(src[l] + t);
-        transpose8(r);
+        __m256 r0 = _mm256_loadu_ps(src[0] + t), r1 = _mm256_loadu_ps(src[1] + t);
+        __m256 r2 = _mm256_loadu_ps(src[2] + t), r3 = _mm256_loadu_ps(src[3] + t);
+        __m256 r4 = _mm256_loadu_ps(src[4] + t), r5 = _mm256_loadu_ps(src[5] + t);
+        __m256 r6 = _mm256_loadu_ps(src[6] + t), r7 = _mm256_loadu_ps(src[7] + t);
+        FB_TRANSPOSE8(r0, r1, r2, r3, r4, r5, r6, r7);
+        r[0] = r0, r[1] = r1, r[2] = r2, r[3] = r3;
+        r[4] = r4, r[5] = r5, r[6] = r6, r[7] = r7;
+        _Pragma("GCC unroll 8")
         for (int j = 0; j < 8; j++) {
             __m256 a = _mm256_and_ps(r[j], abs_mask);
             __m256 keep = _mm256_andnot_ps(_mm256_cmp_ps(a, tiny, _CMP_LT_OQ), r[j]);
@@ -91,12 +98,20 @@ FB_TARGET static void scatter8(const float *y, size_t m, size_t stride,
 {
     size_t t = 0;
     for (; t + 8 <= m; t += 8) {
-        __m256 r[8];
-        for (int j = 0; j < 8; j++)
-            r[j] = _mm256_load_ps(y + (t + (size_t)j) * stride);
-        transpose8(r);
-        for (int l = 0; l < 8; l++)
-            _mm256_storeu_ps(dst[l] + t, r[l]);
+        const float *p = y + t * stride;
+        __m256 r0 = _mm256_load_ps(p), r1 = _mm256_load_ps(p + stride);
+        __m256 r2 = _mm256_load_ps(p + 2 * stride), r3 = _mm256_load_ps(p + 3 * stride);
+        __m256 r4 = _mm256_load_ps(p + 4 * stride), r5 = _mm256_load_ps(p + 5 * stride);
+        __m256 r6 = _mm256_load_ps(p + 6 * stride), r7 = _mm256_load_ps(p + 7 * stride);
+        FB_TRANSPOSE8(r0, r1, r2, r3, r4, r5, r6, r7);
+        _mm256_storeu_ps(dst[0] + t, r0);
+        _mm256_storeu_ps(dst[1] + t, r1);
+        _mm256_storeu_ps(dst[2] + t, r2);
+        _mm256_storeu_ps(dst[3] + t, r3);
+        _mm256_storeu_ps(dst[4] + t, r4);
+        _mm256_storeu_ps(dst[5] + t, r5);
+        _mm256_storeu_ps(dst[6] + t, r6);
+        _mm256_storeu_ps(dst[7] + t, r7);
     }
     for (; t < m; t++)
         for (int l = 0; l < 8; l++)

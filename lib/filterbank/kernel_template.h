@@ -21,6 +21,9 @@
 #ifndef FB_UNROLL
 #define FB_UNROLL 4
 #endif
+/* The step loops must be fully unrolled for the vectors to stay in
+ * registers; GCC at -O2 does not do it by itself. */
+#define FB_UNROLL_LOOP _Pragma("GCC unroll 8")
 
 FB_TARGET __attribute__((always_inline)) static inline void
 FB_NAME(biquad)(const float *c, float *s, FB_V *x, int steps)
@@ -30,6 +33,7 @@ FB_NAME(biquad)(const float *c, float *s, FB_V *x, int steps)
     const FB_V a1 = FB_LOAD_COEF(c + 3 * FB_LANES);
     const FB_V a2 = FB_LOAD_COEF(c + 4 * FB_LANES);
     FB_V s0 = FB_LOAD(s), s1 = FB_LOAD(s + FB_LANES);
+    FB_UNROLL_LOOP
     for (int j = 0; j < steps; j++) {
         FB_V y = FB_MADD(b0, x[j], s0);
         s0 = FB_NMADD(a1, y, FB_MADD(b1, x[j], s1));
@@ -49,18 +53,22 @@ FB_NAME(bank_steps)(const fb_plan *plan, float *state, const float *x,
     const float *c = plan->coef;
     float *s = state;
     FB_V v[FB_UNROLL], u[FB_UNROLL];
+    FB_UNROLL_LOOP
     for (int j = 0; j < steps; j++)
         v[j] = FB_LOAD(x + (size_t)j * FB_LANES);
     for (int k = 0; k < plan->pre_sections; k++, c += step, s += sstep)
         FB_NAME(biquad)(c, s, v, steps);
+    FB_UNROLL_LOOP
     for (int j = 0; j < steps; j++)
         FB_STORE(y + (size_t)j * FB_LANES, v[j]);
     for (int b = 0; b < plan->bands; b++) {
+        FB_UNROLL_LOOP
         for (int j = 0; j < steps; j++)
             u[j] = v[j];
         for (int k = 0; k < plan->band_sections; k++, c += step, s += sstep)
             FB_NAME(biquad)(c, s, u, steps);
         float *out = y + (size_t)(b + 1) * stream_stride;
+        FB_UNROLL_LOOP
         for (int j = 0; j < steps; j++)
             FB_STORE(out + (size_t)j * FB_LANES, u[j]);
     }

@@ -76,40 +76,25 @@ static void scatter(const fasc_filterbank *fb, int group, float *const *out,
     }
 }
 
-static void reset_broken_lanes(fasc_filterbank *fb, int group,
-                               const int *broken)
-{
-    const size_t lanes = (size_t)fb->lanes, per_group = 2 * (size_t)fb->d.sections;
-    float *s = fb->state + (size_t)group * per_group * lanes;
-    for (size_t l = 0; l < lanes; l++) {
-        int c = group * fb->lanes + (int)l;
-        if (!broken[l] || c >= fb->d.channels)
-            continue;
-        for (size_t i = 0; i < per_group; i++)
-            s[i * lanes + l] = 0.0f;
-        fb->nonfinite[c]++;
-    }
-}
-
 /* Zeroes states too small to matter, so that silence never computes on
- * subnormals; resets a channel whose state is no longer finite. Written
- * branch-free over contiguous lanes so that compilers vectorise it. */
+ * subnormals; resets a channel whose state is no longer finite. */
 static void flush_states(fasc_filterbank *fb)
 {
     const size_t lanes = (size_t)fb->lanes, per_group = 2 * (size_t)fb->d.sections;
     for (int g = 0; g < fb->groups; g++) {
         float *s = fb->state + (size_t)g * per_group * lanes;
-        int broken[FB_MAX_LANES] = {0}, any = 0;
-        for (size_t i = 0; i < per_group; i++)
-            for (size_t l = 0; l < lanes; l++) {
-                float a = fabsf(s[i * lanes + l]);
-                s[i * lanes + l] = a < FB_FLUSH_LEVEL ? 0.0f : s[i * lanes + l];
-                broken[l] |= !(a <= FLT_MAX);
-            }
-        for (size_t l = 0; l < lanes; l++)
-            any |= broken[l];
-        if (any)
-            reset_broken_lanes(fb, g, broken);
+        if (!fb_flush_tiny(s, per_group * lanes))
+            continue;
+        for (size_t l = 0; l < lanes; l++) {
+            int c = g * fb->lanes + (int)l, broken = 0;
+            for (size_t i = 0; i < per_group; i++)
+                broken |= !(fabsf(s[i * lanes + l]) <= FLT_MAX);
+            if (!broken || c >= fb->d.channels)
+                continue;
+            for (size_t i = 0; i < per_group; i++)
+                s[i * lanes + l] = 0.0f;
+            fb->nonfinite[c]++;
+        }
     }
 }
 
