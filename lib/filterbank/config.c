@@ -50,7 +50,7 @@ static int design_rates(const fasc_filterbank_config *cfg, fb_design *d)
         d->decimation = 1;
     d->rate = cfg->sample_rate / d->decimation;
     d->fir_taps = d->decimation > 1 ? fb_decimator_taps(d->decimation, NULL) : 0;
-    return FASC_OK;
+    return d->fir_taps <= FB_MAX_FIR_TAPS ? FASC_OK : FASC_ERR_INVALID_ARGUMENT;
 }
 
 static int add_butterworth(fb_design *d, fasc_filter_type type, int order,

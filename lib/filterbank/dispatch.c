@@ -6,10 +6,9 @@ int fb_kernels_get(fb_isa isa, int channels, fb_kernels *k)
 {
     switch (isa) {
     case FB_ISA_BEST:
-        /* One channel would use one lane of eight: the scalar kernel does
-         * the same arithmetic without the padding and is faster. */
-        if (channels == 1)
-            return fb_kernels_get(FB_ISA_SCALAR, channels, k);
+        /* Sixteen lanes only pay when they are filled; with few channels
+         * the 8-lane set wins (even for one channel, as its unrolled passes
+         * overlap the sections' recursions). */
         if (fb_kernels_avx2(k, channels > 8) == 0)
             return 0;
         fb_kernels_generic(k);

@@ -21,6 +21,9 @@
     (FASC_FILTER_MAX_ORDER + FB_MAX_NOTCHES +                                  \
      FASC_FILTERBANK_MAX_BANDS * FB_MAX_BAND_ORDER)
 #define FB_ALIGN 64
+/* The anti-alias FIR for the largest factor, 48000 / 2000 = 24, has 603
+ * taps; config validation keeps every design within this. */
+#define FB_MAX_FIR_TAPS 1024
 #define FB_MAX_LANES 16
 
 /* Everything derived from a valid configuration, before any memory. */

@@ -83,8 +83,8 @@ void fb_state_clear(fasc_filterbank *fb, int first_section, int count)
 
 static void load_fir(fasc_filterbank *fb)
 {
-    double taps[1024];
-    if (fb->d.decimation == 1 || fb_decimator_taps(fb->d.decimation, NULL) > 1024)
+    double taps[FB_MAX_FIR_TAPS];
+    if (fb->d.decimation == 1)
         return;
     fb_decimator_taps(fb->d.decimation, taps);
     for (int j = 0; j < fb->d.fir_taps; j++)
