@@ -42,7 +42,7 @@ void muap_random_shape(muap_shape *shape, synth_rng *rng, double amplitude_uv,
     double widest = 0.0;
     for (int k = 0; k < phases; k++) {
         shape->center[k] = (k + 0.5) * spacing - 0.5 * duration_s;
-        shape->sigma[k] = spacing * 0.36 * rng_range(rng, 0.85, 1.15);
+        shape->sigma[k] = spacing * 0.42 * rng_range(rng, 0.9, 1.1);
         const double magnitude = k == main_phase ? 1.0 : rng_range(rng, 0.3, 0.9);
         const double alternate = ((k - main_phase) % 2 == 0) ? 1.0 : -1.0;
         shape->amp[k] = sign * alternate * magnitude;

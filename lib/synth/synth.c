@@ -106,9 +106,9 @@ static void setup_fp_units(fasc_synth *s)
     double weight[FASC_SYNTH_MAX_UNITS];
     for (int i = 0; i < s->unit_count; i++) {
         fp_unit *u = &s->units[i];
-        u->amplitude_uv = MEDIAN_FP_UV * det_exp(0.6931471805599453 * rng_range(&rng, -0.8, 0.8));
+        u->amplitude_uv = MEDIAN_FP_UV * det_exp(0.6931471805599453 * rng_range(&rng, -0.5, 0.5));
         const int phases = muap_random_phase_count(&rng);
-        const double duration = phases <= 3 ? rng_range(&rng, 0.005, 0.012)
+        const double duration = phases <= 3 ? rng_range(&rng, 0.006, 0.014)
                                             : rng_range(&rng, 0.010, 0.020);
         muap_random_shape(&u->shape, &rng, u->amplitude_uv, phases, duration);
         int *chan;
