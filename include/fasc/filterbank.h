@@ -58,6 +58,15 @@
  * 1e-25 µV) are flushed to zero so that silence never runs on subnormal
  * numbers, independently of the CPU's flush-to-zero mode.
  *
+ * ### Arithmetic and speed
+ * Filtering runs in single precision (transposed direct form II) with the
+ * coefficients designed in double. Channels are processed as SIMD lanes;
+ * the instruction set is chosen at init from the CPU (AVX2 + FMA on
+ * x86-64 when present, portable 4-lane vectors otherwise). Results on
+ * different CPUs therefore differ by rounding only (tested: within 5e-4 of
+ * each stream's peak against the scalar reference), while on one machine
+ * they are bit-identical run to run and whatever the block sizes.
+ *
  * ### Non-finite input
  * A NaN or ±Inf input sample is replaced by 0 and counted per channel
  * (`fasc_filterbank_nonfinite_count`); finite inputs are clamped to
@@ -317,7 +326,7 @@ FASC_API void fasc_filterbank_reset(fasc_filterbank *fb);
  * @param n        number of input samples per channel, any value
  * @param output   (1 + band_count) * channels pointers, stream-major (see
  *                 the file documentation); samples are written from index
- *                 0 of each
+ *                 0 of each; output buffers must not overlap the input
  * @param capacity samples available in each output buffer
  * @param n_out    receives the number of output samples written per stream
  *                 (may be NULL)
