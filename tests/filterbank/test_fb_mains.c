@@ -74,6 +74,26 @@ static void detects_50hz(void **state) { (void)state; check_choice(2048.0, 50.0,
 static void detects_60hz(void **state) { (void)state; check_choice(2048.0, 60.0, FASC_MAINS_60HZ); }
 static void detects_60hz_decimated(void **state) { (void)state; check_choice(44100.0, 60.0, FASC_MAINS_60HZ); }
 
+static void silence_ties_to_50hz(void **state)
+{
+    (void)state;
+    fasc_filterbank_config cfg;
+    fasc_filterbank_config_default(&cfg);
+    cfg.mains_decision_s = 0.25;
+    fasc_filterbank *fb = fbt_create(&cfg);
+    size_t n = (size_t)fasc_filterbank_mains_decision_index(fb);
+    float *x = calloc(n, sizeof(float));
+    assert_non_null(x);
+    fbt_output o = fbt_run(fb, x, n - 1, 0, 0);
+    assert_int_equal(fasc_filterbank_mains(fb), FASC_MAINS_AUTO);
+    fbt_output_free(&o);
+    o = fbt_run(fb, x + n - 1, 1, 0, 0);
+    assert_int_equal(fasc_filterbank_mains(fb), FASC_MAINS_50HZ);
+    fbt_output_free(&o);
+    fasc_filterbank_destroy(&fb);
+    free(x);
+}
+
 static void fixed_modes_report_their_frequency(void **state)
 {
     (void)state;
@@ -98,6 +118,7 @@ int main(void)
         cmocka_unit_test(detects_50hz),
         cmocka_unit_test(detects_60hz),
         cmocka_unit_test(detects_60hz_decimated),
+        cmocka_unit_test(silence_ties_to_50hz),
         cmocka_unit_test(fixed_modes_report_their_frequency),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
