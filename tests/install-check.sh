@@ -24,4 +24,9 @@ if nm -D --defined-only "$libdir/libfasc.so" | awk '{print $3}' | grep -v '^fasc
     nm -D --defined-only "$libdir/libfasc.so" | awk '{print $3}' | grep -v '^fasc_' | grep -v '^_'
     exit 1
 fi
+# Static libraries too: internal helpers carry the fasc_ prefix.
+for lib in libfasc.a libfasc-analysis.a; do
+    bad=$(nm --defined-only "$libdir/$lib" | awk '$2 ~ /[TDRB]/ {print $3}' | grep -v '^fasc_' || true)
+    if [ -n "$bad" ]; then echo "$lib defines unprefixed symbols: $bad"; exit 1; fi
+done
 echo "install check: ok"

@@ -62,7 +62,7 @@ static int bench(int channels)
     cfg.channels = channels;
     fasc_filterbank *fast = NULL, *ref = NULL;
     if (fasc_filterbank_create(&cfg, &fast) != FASC_OK ||
-        fb_create_isa(&cfg, FB_ISA_SCALAR, &ref) != FASC_OK)
+        fasc_fb_create_isa(&cfg, FB_ISA_SCALAR, &ref) != FASC_OK)
         return 1;
     int streams = fasc_filterbank_streams(fast);
     float *in_data = malloc(sizeof(float) * BLOCK * (size_t)channels);

@@ -49,7 +49,7 @@ static int design_rates(const fasc_filterbank_config *cfg, fb_design *d)
     if (d->decimation < 1)
         d->decimation = 1;
     d->rate = cfg->sample_rate / d->decimation;
-    d->fir_taps = d->decimation > 1 ? fb_decimator_taps(d->decimation, NULL) : 0;
+    d->fir_taps = d->decimation > 1 ? fasc_fb_decimator_taps(d->decimation, NULL) : 0;
     return d->fir_taps <= FB_MAX_FIR_TAPS ? FASC_OK : FASC_ERR_INVALID_ARGUMENT;
 }
 
@@ -177,7 +177,7 @@ static int design_bands(const fasc_filterbank_config *cfg, fb_design *d)
     return FASC_OK;
 }
 
-int fb_design_from_config(const fasc_filterbank_config *cfg, fb_design *d)
+int fasc_fb_design_from_config(const fasc_filterbank_config *cfg, fb_design *d)
 {
     if (!cfg)
         return FASC_ERR_INVALID_ARGUMENT;

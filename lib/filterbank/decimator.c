@@ -25,7 +25,7 @@ static double bessel_i0(double x)
     return sum;
 }
 
-int fb_decimator_taps(int factor, double *taps)
+int fasc_fb_decimator_taps(int factor, double *taps)
 {
     double df = fb_aa_transition / factor;
     int half = (int)ceil((fb_aa_atten_db - 7.95) / (14.36 * df) / 2.0);

@@ -210,7 +210,7 @@ int fasc_filter_mains_notches(double mains_hz, int harmonics, double q,
     if (!sos || harmonics < 1 || harmonics > 64 || !(fs_hz > 0.0) ||
         !(mains_hz > 0.0) || !(mains_hz < 0.5 * fs_hz) || !(q > 0.0))
         return FASC_ERR_INVALID_ARGUMENT;
-    size_t kept = fb_harmonics_below_nyquist(mains_hz, harmonics, fs_hz);
+    size_t kept = fasc_fb_harmonics_below_nyquist(mains_hz, harmonics, fs_hz);
     if (kept > capacity)
         return FASC_ERR_BUFFER_TOO_SMALL;
     for (size_t k = 0; k < kept; k++) {
@@ -224,7 +224,7 @@ int fasc_filter_mains_notches(double mains_hz, int harmonics, double q,
     return FASC_OK;
 }
 
-size_t fb_harmonics_below_nyquist(double f0_hz, int harmonics, double fs_hz)
+size_t fasc_fb_harmonics_below_nyquist(double f0_hz, int harmonics, double fs_hz)
 {
     size_t kept = 0;
     while ((int)kept < harmonics && f0_hz * (double)(kept + 1) < 0.5 * fs_hz)

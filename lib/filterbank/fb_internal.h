@@ -56,25 +56,25 @@ struct fasc_filterbank {
     void *allocation;               /* set by create */
 };
 
-int fb_design_from_config(const fasc_filterbank_config *cfg, fb_design *d);
-size_t fb_memory_size_isa(const fasc_filterbank_config *cfg, fb_isa isa);
-int fb_init_isa(void *memory, size_t size, const fasc_filterbank_config *cfg,
+int fasc_fb_design_from_config(const fasc_filterbank_config *cfg, fb_design *d);
+size_t fasc_fb_memory_size_isa(const fasc_filterbank_config *cfg, fb_isa isa);
+int fasc_fb_init_isa(void *memory, size_t size, const fasc_filterbank_config *cfg,
                 fb_isa isa, fasc_filterbank **fb);
-int fb_create_isa(const fasc_filterbank_config *cfg, fb_isa isa,
+int fasc_fb_create_isa(const fasc_filterbank_config *cfg, fb_isa isa,
                   fasc_filterbank **fb);
 
 /* Writes sections [first, first + count) of d->sos into the lane-broadcast
  * coefficient array. */
-void fb_load_coefficients(fasc_filterbank *fb, int first, int count);
-void fb_state_clear(fasc_filterbank *fb, int first_section, int count);
+void fasc_fb_load_coefficients(fasc_filterbank *fb, int first, int count);
+void fasc_fb_state_clear(fasc_filterbank *fb, int first_section, int count);
 
 /* Zeroes |state| < FB_FLUSH_LEVEL in n floats; returns whether any is not
  * finite. */
-int fb_flush_tiny(float *state, size_t n);
+int fasc_fb_flush_tiny(float *state, size_t n);
 
-int fb_goertzel_bins(const fb_design *d);
-void fb_mains_accumulate(fasc_filterbank *fb, int group, const float *y0,
+int fasc_fb_goertzel_bins(const fb_design *d);
+void fasc_fb_mains_accumulate(fasc_filterbank *fb, int group, const float *y0,
                          fasc_index w0, size_t m);
-void fb_mains_decide(fasc_filterbank *fb);
+void fasc_fb_mains_decide(fasc_filterbank *fb);
 
 #endif

@@ -63,13 +63,13 @@ typedef enum fb_isa {
 /* Fills `k` for `isa` and a channel count (FB_ISA_BEST takes 16 lanes only
  * when there are more than 8 channels); returns 0, or -1 if this build or
  * CPU cannot. */
-int fb_kernels_get(fb_isa isa, int channels, fb_kernels *k);
+int fasc_fb_kernels_get(fb_isa isa, int channels, fb_kernels *k);
 
-void fb_cascade_scalar(const fb_plan *plan, float *state, const float *x,
+void fasc_fb_cascade_scalar(const fb_plan *plan, float *state, const float *x,
                        float *y, size_t stream_stride, size_t m);
-size_t fb_decimate_scalar(const fb_plan *plan, float *history, size_t *pos,
+size_t fasc_fb_decimate_scalar(const fb_plan *plan, float *history, size_t *pos,
                           int phase, const float *x, size_t n, float *y);
-void fb_kernels_generic(fb_kernels *k);
-int fb_kernels_avx2(fb_kernels *k, int pairs);
+void fasc_fb_kernels_generic(fb_kernels *k);
+int fasc_fb_kernels_avx2(fb_kernels *k, int pairs);
 
 #endif

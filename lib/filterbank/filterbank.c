@@ -37,16 +37,16 @@ static void compute_layout(const fb_design *d, int lanes, fb_layout *l)
     l->xw = take(&off, d->decimation > 1 ? fl * FB_CHUNK : 0);
     l->ys = take(&off, fl * FB_CHUNK * (size_t)d->streams);
     l->nonfinite = take(&off, sizeof(uint64_t) * (size_t)d->channels);
-    l->goertzel = take(&off, sizeof(double) * 2 * (size_t)fb_goertzel_bins(d) *
+    l->goertzel = take(&off, sizeof(double) * 2 * (size_t)fasc_fb_goertzel_bins(d) *
                                  (size_t)d->channels);
     l->total = off + FB_ALIGN - 1; /* caller memory may have any alignment */
 }
 
-size_t fb_memory_size_isa(const fasc_filterbank_config *cfg, fb_isa isa)
+size_t fasc_fb_memory_size_isa(const fasc_filterbank_config *cfg, fb_isa isa)
 {
     fb_design d;
     fb_kernels k;
-    if (fb_design_from_config(cfg, &d) != FASC_OK || fb_kernels_get(isa, d.channels, &k) != 0)
+    if (fasc_fb_design_from_config(cfg, &d) != FASC_OK || fasc_fb_kernels_get(isa, d.channels, &k) != 0)
         return 0;
     fb_layout l;
     compute_layout(&d, k.lanes, &l);
@@ -55,10 +55,10 @@ size_t fb_memory_size_isa(const fasc_filterbank_config *cfg, fb_isa isa)
 
 size_t fasc_filterbank_memory_size(const fasc_filterbank_config *cfg)
 {
-    return fb_memory_size_isa(cfg, FB_ISA_BEST);
+    return fasc_fb_memory_size_isa(cfg, FB_ISA_BEST);
 }
 
-void fb_load_coefficients(fasc_filterbank *fb, int first, int count)
+void fasc_fb_load_coefficients(fasc_filterbank *fb, int first, int count)
 {
     const int lanes = fb->lanes;
     for (int s = first; s < first + count; s++) {
@@ -71,7 +71,7 @@ void fb_load_coefficients(fasc_filterbank *fb, int first, int count)
     }
 }
 
-void fb_state_clear(fasc_filterbank *fb, int first_section, int count)
+void fasc_fb_state_clear(fasc_filterbank *fb, int first_section, int count)
 {
     const size_t per_section = 2 * (size_t)fb->lanes;
     for (int g = 0; g < fb->groups; g++) {
@@ -86,7 +86,7 @@ static void load_fir(fasc_filterbank *fb)
     double taps[FB_MAX_FIR_TAPS];
     if (fb->d.decimation == 1)
         return;
-    fb_decimator_taps(fb->d.decimation, taps);
+    fasc_fb_decimator_taps(fb->d.decimation, taps);
     for (int j = 0; j < fb->d.fir_taps; j++)
         for (int l = 0; l < fb->lanes; l++)
             fb->fir[(size_t)j * (size_t)fb->lanes + (size_t)l] = (float)taps[j];
@@ -105,13 +105,13 @@ static void place(fasc_filterbank *fb, unsigned char *base, const fb_layout *l)
     fb->goertzel = (double *)(void *)(base + l->goertzel);
 }
 
-int fb_init_isa(void *memory, size_t size, const fasc_filterbank_config *cfg,
+int fasc_fb_init_isa(void *memory, size_t size, const fasc_filterbank_config *cfg,
                 fb_isa isa, fasc_filterbank **out)
 {
     fb_design d;
     fb_kernels k;
-    if (!memory || !out || fb_design_from_config(cfg, &d) != FASC_OK ||
-        fb_kernels_get(isa, d.channels, &k) != 0)
+    if (!memory || !out || fasc_fb_design_from_config(cfg, &d) != FASC_OK ||
+        fasc_fb_kernels_get(isa, d.channels, &k) != 0)
         return FASC_ERR_INVALID_ARGUMENT;
     fb_layout l;
     compute_layout(&d, k.lanes, &l);
@@ -146,21 +146,21 @@ int fasc_filterbank_init(void *memory, size_t size,
                          const fasc_filterbank_config *cfg,
                          fasc_filterbank **fb)
 {
-    return fb_init_isa(memory, size, cfg, FB_ISA_BEST, fb);
+    return fasc_fb_init_isa(memory, size, cfg, FB_ISA_BEST, fb);
 }
 
-int fb_create_isa(const fasc_filterbank_config *cfg, fb_isa isa,
+int fasc_fb_create_isa(const fasc_filterbank_config *cfg, fb_isa isa,
                   fasc_filterbank **fb)
 {
     if (!fb)
         return FASC_ERR_INVALID_ARGUMENT;
-    size_t size = fb_memory_size_isa(cfg, isa);
+    size_t size = fasc_fb_memory_size_isa(cfg, isa);
     if (size == 0)
         return FASC_ERR_INVALID_ARGUMENT;
     void *memory = malloc(size);
     if (!memory)
         return FASC_ERR_NO_MEMORY;
-    int status = fb_init_isa(memory, size, cfg, isa, fb);
+    int status = fasc_fb_init_isa(memory, size, cfg, isa, fb);
     if (status != FASC_OK) {
         free(memory);
         return status;
@@ -172,7 +172,7 @@ int fb_create_isa(const fasc_filterbank_config *cfg, fb_isa isa,
 int fasc_filterbank_create(const fasc_filterbank_config *cfg,
                            fasc_filterbank **fb)
 {
-    return fb_create_isa(cfg, FB_ISA_BEST, fb);
+    return fasc_fb_create_isa(cfg, FB_ISA_BEST, fb);
 }
 
 void fasc_filterbank_destroy(fasc_filterbank **fb)
@@ -192,13 +192,13 @@ void fasc_filterbank_reset(fasc_filterbank *fb)
     if (d->mains == FASC_MAINS_AUTO)
         for (int k = 0; k < d->notch_slots; k++)
             fb->d.sos[notch_first + k] = (fasc_biquad){1.0, 0.0, 0.0, 0.0, 0.0};
-    fb_load_coefficients(fb, 0, d->sections);
-    fb_state_clear(fb, 0, d->sections);
+    fasc_fb_load_coefficients(fb, 0, d->sections);
+    fasc_fb_state_clear(fb, 0, d->sections);
     size_t lanes = (size_t)fb->lanes, groups = (size_t)fb->groups;
     memset(fb->history, 0, sizeof(float) * 2 * (size_t)d->fir_taps * groups * lanes);
     memset(fb->nonfinite, 0, sizeof(uint64_t) * (size_t)d->channels);
     memset(fb->goertzel, 0,
-           sizeof(double) * 2 * (size_t)fb_goertzel_bins(d) * (size_t)d->channels);
+           sizeof(double) * 2 * (size_t)fasc_fb_goertzel_bins(d) * (size_t)d->channels);
     fb->mains_active = d->mains;
     fb->in_index = 0;
     fb->out_index = 0;

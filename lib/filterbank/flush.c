@@ -9,7 +9,7 @@
 typedef float fb_f4 __attribute__((vector_size(16)));
 typedef int32_t fb_i4 __attribute__((vector_size(16)));
 
-int fb_flush_tiny(float *state, size_t n)
+int fasc_fb_flush_tiny(float *state, size_t n)
 {
     const fb_i4 abs_mask = {0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff};
     const fb_f4 level = {FB_FLUSH_LEVEL, FB_FLUSH_LEVEL, FB_FLUSH_LEVEL, FB_FLUSH_LEVEL};

@@ -202,7 +202,7 @@ FB_TARGET static inline fb_v16 v16_add(fb_v16 a, fb_v16 b)
 
 #include "kernel_template.h"
 
-int fb_kernels_avx2(fb_kernels *k, int pairs)
+int fasc_fb_kernels_avx2(fb_kernels *k, int pairs)
 {
     __builtin_cpu_init();
     if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma"))
@@ -218,7 +218,7 @@ int fb_kernels_avx2(fb_kernels *k, int pairs)
 
 #else
 
-int fb_kernels_avx2(fb_kernels *k, int pairs)
+int fasc_fb_kernels_avx2(fb_kernels *k, int pairs)
 {
     (void)k;
     (void)pairs;

@@ -34,7 +34,7 @@ static inline void fb_v4_store(float *p, fb_v4 v)
 
 #include "kernel_template.h"
 
-void fb_kernels_generic(fb_kernels *k)
+void fasc_fb_kernels_generic(fb_kernels *k)
 {
     *k = (fb_kernels){0};
     k->lanes = FB_LANES;

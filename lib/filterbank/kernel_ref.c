@@ -13,7 +13,7 @@ static float biquad_step(const float *c, float *s, float x)
     return y;
 }
 
-void fb_cascade_scalar(const fb_plan *plan, float *state, const float *x,
+void fasc_fb_cascade_scalar(const fb_plan *plan, float *state, const float *x,
                        float *y, size_t stream_stride, size_t m)
 {
     for (size_t t = 0; t < m; t++) {
@@ -32,7 +32,7 @@ void fb_cascade_scalar(const fb_plan *plan, float *state, const float *x,
     }
 }
 
-size_t fb_decimate_scalar(const fb_plan *plan, float *history, size_t *pos,
+size_t fasc_fb_decimate_scalar(const fb_plan *plan, float *history, size_t *pos,
                           int phase, const float *x, size_t n, float *y)
 {
     const size_t taps = (size_t)plan->fir_taps;

@@ -11,7 +11,7 @@
  *   FB_NAME(x)       the suffixed function name
  *   FB_TARGET        function attributes for the instruction set
  * FB_UNROLL (samples per pass, default 4) may be defined too.
- * The arithmetic is that of fb_cascade_scalar / fb_decimate_scalar applied
+ * The arithmetic is that of fasc_fb_cascade_scalar / fasc_fb_decimate_scalar applied
  * lane by lane; only rounding may differ (fused multiply-add). */
 
 /* `steps` consecutive samples of one section, in place in x. The section's

@@ -8,7 +8,7 @@
 
 static const double fb_pi = 3.14159265358979323846;
 
-int fb_goertzel_bins(const fb_design *d)
+int fasc_fb_goertzel_bins(const fb_design *d)
 {
     return d->mains == FASC_MAINS_AUTO ? d->notches[0] + d->notches[1] : 0;
 }
@@ -19,11 +19,11 @@ static double bin_frequency(const fb_design *d, int bin)
                                : 60.0 * (bin - d->notches[0] + 1);
 }
 
-void fb_mains_accumulate(fasc_filterbank *fb, int group, const float *y0,
+void fasc_fb_mains_accumulate(fasc_filterbank *fb, int group, const float *y0,
                          fasc_index w0, size_t m)
 {
     const fb_design *d = &fb->d;
-    const int bins = fb_goertzel_bins(d), lanes = fb->lanes;
+    const int bins = fasc_fb_goertzel_bins(d), lanes = fb->lanes;
     size_t first = 0;
     if (w0 < d->goertzel_start)
         first = (size_t)(d->goertzel_start - w0) < m ? (size_t)(d->goertzel_start - w0) : m;
@@ -46,10 +46,10 @@ void fb_mains_accumulate(fasc_filterbank *fb, int group, const float *y0,
     }
 }
 
-void fb_mains_decide(fasc_filterbank *fb)
+void fasc_fb_mains_decide(fasc_filterbank *fb)
 {
     fb_design *d = &fb->d;
-    const int bins = fb_goertzel_bins(d);
+    const int bins = fasc_fb_goertzel_bins(d);
     double power[2] = {0.0, 0.0};
     for (int c = 0; c < d->channels; c++)
         for (int b = 0; b < bins; b++) {
@@ -61,7 +61,7 @@ void fb_mains_decide(fasc_filterbank *fb)
     int first = d->hp_sections + d->lp_sections;
     for (int k = 0; k < d->notches[chosen]; k++)
         d->sos[first + k] = d->notch_sos[chosen][k];
-    fb_load_coefficients(fb, first, d->notch_slots);
-    fb_state_clear(fb, first, d->notch_slots);
+    fasc_fb_load_coefficients(fb, first, d->notch_slots);
+    fasc_fb_state_clear(fb, first, d->notch_slots);
     fb->mains_active = chosen ? FASC_MAINS_60HZ : FASC_MAINS_50HZ;
 }

@@ -83,7 +83,7 @@ static void flush_states(fasc_filterbank *fb)
     const size_t lanes = (size_t)fb->lanes, per_group = 2 * (size_t)fb->d.sections;
     for (int g = 0; g < fb->groups; g++) {
         float *s = fb->state + (size_t)g * per_group * lanes;
-        if (!fb_flush_tiny(s, per_group * lanes))
+        if (!fasc_fb_flush_tiny(s, per_group * lanes))
             continue;
         for (size_t l = 0; l < lanes; l++) {
             int c = g * fb->lanes + (int)l, broken = 0;
@@ -123,7 +123,7 @@ static void run_chunk(fasc_filterbank *fb, const fb_source *src, size_t offset,
         fb->k.cascade(&fb->plan, fb->state + (size_t)g * per_group, fb->xw,
                       fb->ys, FB_CHUNK * lanes, m);
         if (pending)
-            fb_mains_accumulate(fb, g, fb->ys, fb->out_index, m);
+            fasc_fb_mains_accumulate(fb, g, fb->ys, fb->out_index, m);
         scatter(fb, g, out, out_offset, m);
     }
     fb->fir_pos = pos;
@@ -153,7 +153,7 @@ static int run(fasc_filterbank *fb, const fb_source *src, size_t n,
             flush_states(fb);
             if (fb->mains_active == FASC_MAINS_AUTO &&
                 fb->out_index == fb->d.decision_index)
-                fb_mains_decide(fb);
+                fasc_fb_mains_decide(fb);
         }
     }
     if (n_out)

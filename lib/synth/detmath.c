@@ -30,7 +30,7 @@ static const double INV_PI_2 = 6.36619772367581382433e-01;
 #define F18 (F17 / 18.0)
 #define F19 (F18 / 19.0)
 
-double det_exp(double x)
+double fasc_sy_det_exp(double x)
 {
     if (x != x)
         return x;
@@ -48,7 +48,7 @@ double det_exp(double x)
     return ldexp(p, (int)kd);
 }
 
-double det_log(double x)
+double fasc_sy_det_log(double x)
 {
     if (!(x > 0.0))
         return x == 0.0 ? -HUGE_VAL : NAN;
@@ -95,7 +95,7 @@ static int reduce_quadrant(double x, double *r)
     return (int)(k - 4.0 * floor(k / 4.0));
 }
 
-double det_sin(double x)
+double fasc_sy_det_sin(double x)
 {
     double r;
     switch (reduce_quadrant(x, &r)) {
@@ -106,7 +106,7 @@ double det_sin(double x)
     }
 }
 
-double det_cos(double x)
+double fasc_sy_det_cos(double x)
 {
     double r;
     switch (reduce_quadrant(x, &r)) {

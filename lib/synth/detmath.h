@@ -4,9 +4,9 @@
 #ifndef FASC_SYNTH_DETMATH_H
 #define FASC_SYNTH_DETMATH_H
 
-double det_exp(double x);
-double det_log(double x);   /* x > 0 */
-double det_sin(double x);
-double det_cos(double x);
+double fasc_sy_det_exp(double x);
+double fasc_sy_det_log(double x);   /* x > 0 */
+double fasc_sy_det_sin(double x);
+double fasc_sy_det_cos(double x);
 
 #endif

@@ -8,9 +8,9 @@
 /* Share of bi-, tri- and polyphasic (4, 5, 6 phases) FPs. Surface FPs are
  * mostly bi- or triphasic; a third are complex/polyphasic (Mills, Brain
  * 133:3458, 2010; de Carvalho et al., Clin Neurophysiol 128:1034, 2017). */
-int muap_random_phase_count(synth_rng *rng)
+int fasc_sy_muap_random_phase_count(synth_rng *rng)
 {
-    const double u = rng_uniform(rng);
+    const double u = fasc_sy_rng_uniform(rng);
     if (u < 0.25) return 2;
     if (u < 0.65) return 3;
     if (u < 0.80) return 4;
@@ -25,25 +25,25 @@ static double shape_value(const muap_shape *shape, double t, double width)
         const double sigma = shape->sigma[k] * width;
         const double z = (t - shape->center[k] * width) / sigma;
         if (z > -7.0 && z < 7.0)
-            v += shape->amp[k] * det_exp(-0.5 * z * z);
+            v += shape->amp[k] * fasc_sy_det_exp(-0.5 * z * z);
     }
     return v;
 }
 
-void muap_random_shape(muap_shape *shape, synth_rng *rng, double amplitude_uv,
+void fasc_sy_muap_random_shape(muap_shape *shape, synth_rng *rng, double amplitude_uv,
                        int phases, double duration_s)
 {
     shape->phases = phases;
     const double spacing = duration_s / phases;
     /* Alternating phases; the main one is the middle phase of a triphasic
      * potential (the classic positive-negative-positive MUAP). */
-    const int main_phase = phases == 3 ? 1 : rng_int(rng, phases);
-    const double sign = rng_uniform(rng) < 0.5 ? 1.0 : -1.0;
+    const int main_phase = phases == 3 ? 1 : fasc_sy_rng_int(rng, phases);
+    const double sign = fasc_sy_rng_uniform(rng) < 0.5 ? 1.0 : -1.0;
     double widest = 0.0;
     for (int k = 0; k < phases; k++) {
         shape->center[k] = (k + 0.5) * spacing - 0.5 * duration_s;
-        shape->sigma[k] = spacing * 0.42 * rng_range(rng, 0.9, 1.1);
-        const double magnitude = k == main_phase ? 1.0 : rng_range(rng, 0.3, 0.9);
+        shape->sigma[k] = spacing * 0.42 * fasc_sy_rng_range(rng, 0.9, 1.1);
+        const double magnitude = k == main_phase ? 1.0 : fasc_sy_rng_range(rng, 0.3, 0.9);
         const double alternate = ((k - main_phase) % 2 == 0) ? 1.0 : -1.0;
         shape->amp[k] = sign * alternate * magnitude;
         if (shape->sigma[k] > widest)
@@ -65,7 +65,7 @@ void muap_random_shape(muap_shape *shape, synth_rng *rng, double amplitude_uv,
         shape->amp[k] *= scale;
 }
 
-void synth_channel_position(const fasc_synth_config *cfg, int c, double *x, double *y)
+void fasc_sy_channel_position(const fasc_synth_config *cfg, int c, double *x, double *y)
 {
     if (cfg->grid_rows > 0 && cfg->grid_cols > 0) {
         *x = c % cfg->grid_cols;
@@ -81,7 +81,7 @@ void synth_channel_position(const fasc_synth_config *cfg, int c, double *x, doub
  * Kinesiol 11:175, 2001): gain = (d^2 / (d^2 + r^2))^2 for depth d and
  * lateral distance r, both in inter-electrode distances (IED, ~10 mm). With
  * depths of 0.4-1.2 IED an FP shows on one to about four channels. */
-void muap_place_unit(fp_unit *unit, const fasc_synth_config *cfg, synth_rng *rng,
+void fasc_sy_muap_place_unit(fp_unit *unit, const fasc_synth_config *cfg, synth_rng *rng,
                      int *chan_buf, double *gain_buf, double *shift_buf, double *widen_buf)
 {
     double span_x = cfg->channels, span_y = 1.0;
@@ -89,16 +89,16 @@ void muap_place_unit(fp_unit *unit, const fasc_synth_config *cfg, synth_rng *rng
         span_x = cfg->grid_cols;
         span_y = cfg->grid_rows;
     }
-    const double ux = rng_range(rng, -0.5, span_x - 0.5);
-    const double uy = span_y > 1.0 ? rng_range(rng, -0.5, span_y - 0.5) : 0.0;
-    const double depth = rng_range(rng, 0.4, 1.2);
+    const double ux = fasc_sy_rng_range(rng, -0.5, span_x - 0.5);
+    const double uy = span_y > 1.0 ? fasc_sy_rng_range(rng, -0.5, span_y - 0.5) : 0.0;
+    const double depth = fasc_sy_rng_range(rng, 0.4, 1.2);
     const double d2 = depth * depth;
 
     double best = -1.0;
     int main_channel = 0;
     for (int c = 0; c < cfg->channels; c++) {
         double cx, cy;
-        synth_channel_position(cfg, c, &cx, &cy);
+        fasc_sy_channel_position(cfg, c, &cx, &cy);
         const double r2 = (cx - ux) * (cx - ux) + (cy - uy) * (cy - uy);
         const double q = d2 / (d2 + r2);
         gain_buf[c] = q * q;
@@ -108,7 +108,7 @@ void muap_place_unit(fp_unit *unit, const fasc_synth_config *cfg, synth_rng *rng
         }
     }
     double mx, my;
-    synth_channel_position(cfg, main_channel, &mx, &my);
+    fasc_sy_channel_position(cfg, main_channel, &mx, &my);
 
     unit_field *f = &unit->field;
     f->channel = chan_buf;
@@ -124,7 +124,7 @@ void muap_place_unit(fp_unit *unit, const fasc_synth_config *cfg, synth_rng *rng
         if (g < 0.01)
             continue;
         double cx, cy;
-        synth_channel_position(cfg, c, &cx, &cy);
+        fasc_sy_channel_position(cfg, c, &cx, &cy);
         const double dist = sqrt((cx - mx) * (cx - mx) + (cy - my) * (cy - my));
         const int j = f->count++;
         f->channel[j] = c;
@@ -141,7 +141,7 @@ void muap_place_unit(fp_unit *unit, const fasc_synth_config *cfg, synth_rng *rng
     }
 }
 
-double muap_value(const render_item *item, int field_index, double t)
+double fasc_sy_muap_value(const render_item *item, int field_index, double t)
 {
     const unit_field *f = item->field;
     const muap_shape *shape = item->shape;
@@ -152,7 +152,7 @@ double muap_value(const render_item *item, int field_index, double t)
         const double sigma = shape->sigma[k] * width;
         const double z = (local - shape->center[k] * width) / sigma;
         if (z > -7.0 && z < 7.0)
-            v += shape->amp[k] * item->phase_scale[k] * det_exp(-0.5 * z * z);
+            v += shape->amp[k] * item->phase_scale[k] * fasc_sy_det_exp(-0.5 * z * z);
     }
     return v * f->gain[field_index] * item->amp_scale;
 }
@@ -160,7 +160,7 @@ double muap_value(const render_item *item, int field_index, double t)
 /* Mean peak-to-peak of the main-channel waveform as sampled at fs, over
  * sub-sample offsets: at low rates the samples miss the true extremes, and
  * the SNR refers to what the recording holds. */
-double muap_sampled_p2p(const muap_shape *shape, double fs)
+double fasc_sy_muap_sampled_p2p(const muap_shape *shape, double fs)
 {
     const int offsets = 16;
     const int half = (int)ceil(shape->half_support * fs) + 1;

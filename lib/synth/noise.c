@@ -13,9 +13,9 @@
 static double band_gain2(double f, double fs)
 {
     const double hi_edge = fs * 0.45 < 450.0 ? fs * 0.45 : 450.0;
-    const double w = det_sin(3.14159265358979323846 * f / fs) / det_cos(3.14159265358979323846 * f / fs);
-    const double wh = det_sin(3.14159265358979323846 * 20.0 / fs) / det_cos(3.14159265358979323846 * 20.0 / fs);
-    const double wl = det_sin(3.14159265358979323846 * hi_edge / fs) / det_cos(3.14159265358979323846 * hi_edge / fs);
+    const double w = fasc_sy_det_sin(3.14159265358979323846 * f / fs) / fasc_sy_det_cos(3.14159265358979323846 * f / fs);
+    const double wh = fasc_sy_det_sin(3.14159265358979323846 * 20.0 / fs) / fasc_sy_det_cos(3.14159265358979323846 * 20.0 / fs);
+    const double wl = fasc_sy_det_sin(3.14159265358979323846 * hi_edge / fs) / fasc_sy_det_cos(3.14159265358979323846 * hi_edge / fs);
     const double rh = wh / w, rl = w / wl;
     const double rh2 = rh * rh, rl2 = rl * rl;
     return 1.0 / (1.0 + rh2 * rh2 * rh2 * rh2) / (1.0 + rl2 * rl2 * rl2 * rl2);
@@ -25,13 +25,13 @@ static double band_gain2(double f, double fs)
  * (Huigen et al., Med Biol Eng Comput 40:332, 2002). A cascade of first-order
  * pole-zero sections, one pole per 0.6 decade from 0.1 Hz, gives a -10 dB/decade
  * slope up to ~50 Hz with flat gain above. */
-void noise_design(noise_state *noise, double fs)
+void fasc_sy_noise_design(noise_state *noise, double fs)
 {
     noise->pink_mix = 0.5;
     double pole_hz = 0.1;
     for (int k = 0; k < PINK_SECTIONS; k++) {
-        noise->pink_a[k] = det_exp(-TWO_PI * pole_hz / fs);
-        noise->pink_b[k] = det_exp(-TWO_PI * 2.0 * pole_hz / fs);
+        noise->pink_a[k] = fasc_sy_det_exp(-TWO_PI * pole_hz / fs);
+        noise->pink_b[k] = fasc_sy_det_exp(-TWO_PI * 2.0 * pole_hz / fs);
         pole_hz *= 4.0;
     }
 }
@@ -40,7 +40,7 @@ void noise_design(noise_state *noise, double fs)
 static double noise_gain2(const noise_state *noise, double f, double fs)
 {
     const double w = TWO_PI * f / fs;
-    const double c = det_cos(w), s = det_sin(w);
+    const double c = fasc_sy_det_cos(w), s = fasc_sy_det_sin(w);
     double re = 1.0, im = 0.0;
     for (int k = 0; k < PINK_SECTIONS; k++) {
         const double a = noise->pink_a[k], b = noise->pink_b[k];
@@ -59,7 +59,7 @@ static double noise_gain2(const noise_state *noise, double f, double fs)
 
 /* Band-limited variance of the noise for white_sd = 1, integrated exactly
  * from the filters' responses (midpoint rule). */
-double noise_band_power(const noise_state *noise, double fs)
+double fasc_sy_noise_band_power(const noise_state *noise, double fs)
 {
     const int steps = 16384;
     const double df = 0.5 * fs / steps;
@@ -71,23 +71,23 @@ double noise_band_power(const noise_state *noise, double fs)
     return sum * df * 2.0 / fs;
 }
 
-void noise_reset(noise_state *noise, int channels, uint64_t seed)
+void fasc_sy_noise_reset(noise_state *noise, int channels, uint64_t seed)
 {
     memset(noise->pink_x, 0, sizeof(double) * (size_t)channels * PINK_SECTIONS);
     memset(noise->pink_y, 0, sizeof(double) * (size_t)channels * PINK_SECTIONS);
     for (int c = 0; c < channels; c++)
-        rng_seed(&noise->rng[c], seed, 1000u + (uint64_t)c);
+        fasc_sy_rng_seed(&noise->rng[c], seed, 1000u + (uint64_t)c);
 }
 
 /* One Gaussian draw per sample: the white part and, through the pole-zero
  * cascade, its 1/f-shaped copy. */
-void noise_add(noise_state *noise, float *out, size_t n, int channel)
+void fasc_sy_noise_add(noise_state *noise, float *out, size_t n, int channel)
 {
     synth_rng *rng = &noise->rng[channel];
     double *x1 = noise->pink_x + (size_t)channel * PINK_SECTIONS;
     double *y1 = noise->pink_y + (size_t)channel * PINK_SECTIONS;
     for (size_t i = 0; i < n; i++) {
-        const double g = rng_gauss(rng);
+        const double g = fasc_sy_rng_gauss(rng);
         double v = noise->pink_mix * g;
         for (int k = 0; k < PINK_SECTIONS; k++) {
             const double y = v - noise->pink_b[k] * x1[k] + noise->pink_a[k] * y1[k];
@@ -104,19 +104,19 @@ void noise_add(noise_state *noise, float *out, size_t n, int channel)
  * 2004). Relative harmonic amplitudes for h = 1..5. */
 static const double mains_harmonic[5] = {1.0, 0.05, 0.3, 0.02, 0.1};
 
-void periodic_init(periodic_state *p, const fasc_synth_config *cfg, synth_rng *rng)
+void fasc_sy_periodic_init(periodic_state *p, const fasc_synth_config *cfg, synth_rng *rng)
 {
     p->mains_hz = cfg->mains_hz;
-    p->mains_amp_uv = rng_range(rng, 20.0, 60.0);
-    p->mains_drift_phase = rng_range(rng, 0.0, TWO_PI);
+    p->mains_amp_uv = fasc_sy_rng_range(rng, 20.0, 60.0);
+    p->mains_drift_phase = fasc_sy_rng_range(rng, 0.0, TWO_PI);
     for (int c = 0; c < cfg->channels; c++)
-        p->mains_gain[c] = rng_range(rng, 0.6, 1.4);
+        p->mains_gain[c] = fasc_sy_rng_range(rng, 0.6, 1.4);
     p->wander = cfg->wander;
     for (int i = 0; i < cfg->channels * WANDER_COMPONENTS; i++) {
         /* Respiration and skin-potential drifts: 0.05-0.5 Hz, tens of µV. */
-        p->wander_amp[i] = rng_range(rng, 20.0, 80.0);
-        p->wander_freq[i] = rng_range(rng, 0.05, 0.5);
-        p->wander_phase[i] = rng_uniform(rng);
+        p->wander_amp[i] = fasc_sy_rng_range(rng, 20.0, 80.0);
+        p->wander_freq[i] = fasc_sy_rng_range(rng, 0.05, 0.5);
+        p->wander_phase[i] = fasc_sy_rng_uniform(rng);
     }
 }
 
@@ -125,7 +125,7 @@ void periodic_init(periodic_state *p, const fasc_synth_config *cfg, synth_rng *r
 static double cycle_sin(double cycles, double phase)
 {
     const double c = cycles + phase;
-    return det_sin(TWO_PI * (c - floor(c)));
+    return fasc_sy_det_sin(TWO_PI * (c - floor(c)));
 }
 
 static double wander_at(const periodic_state *p, int channel, fasc_index knot, double fs)
@@ -139,7 +139,7 @@ static double wander_at(const periodic_state *p, int channel, fasc_index knot, d
     return v;
 }
 
-void periodic_add(periodic_state *p, float *const *out, size_t n, fasc_index pos,
+void fasc_sy_periodic_add(periodic_state *p, float *const *out, size_t n, fasc_index pos,
                   double fs, int channels)
 {
     if (p->mains_hz > 0.0) {

@@ -12,7 +12,7 @@ static uint64_t splitmix64(uint64_t *x)
     return z ^ (z >> 31);
 }
 
-void rng_seed(synth_rng *rng, uint64_t seed, uint64_t stream)
+void fasc_sy_rng_seed(synth_rng *rng, uint64_t seed, uint64_t stream)
 {
     /* Independent streams: each source of the generator draws from its own
      * sequence, so switching one interference on does not move the others. */
@@ -28,7 +28,7 @@ static uint64_t rotl(uint64_t x, int k)
     return (x << k) | (x >> (64 - k));
 }
 
-uint64_t rng_next(synth_rng *rng)
+uint64_t fasc_sy_rng_next(synth_rng *rng)
 {
     uint64_t *s = rng->s;
     const uint64_t result = rotl(s[1] * 5, 7) * 9;
@@ -42,22 +42,22 @@ uint64_t rng_next(synth_rng *rng)
     return result;
 }
 
-double rng_uniform(synth_rng *rng)
+double fasc_sy_rng_uniform(synth_rng *rng)
 {
-    return (double)(rng_next(rng) >> 11) * 0x1.0p-53;
+    return (double)(fasc_sy_rng_next(rng) >> 11) * 0x1.0p-53;
 }
 
-double rng_range(synth_rng *rng, double lo, double hi)
+double fasc_sy_rng_range(synth_rng *rng, double lo, double hi)
 {
-    return lo + (hi - lo) * rng_uniform(rng);
+    return lo + (hi - lo) * fasc_sy_rng_uniform(rng);
 }
 
-int rng_int(synth_rng *rng, int n)
+int fasc_sy_rng_int(synth_rng *rng, int n)
 {
-    return (int)(rng_uniform(rng) * n);
+    return (int)(fasc_sy_rng_uniform(rng) * n);
 }
 
-double rng_gauss(synth_rng *rng)
+double fasc_sy_rng_gauss(synth_rng *rng)
 {
     if (rng->has_spare) {
         rng->has_spare = 0;
@@ -67,17 +67,17 @@ double rng_gauss(synth_rng *rng)
      * one logarithm per pair of deviates and no trigonometry. */
     double u, v, s;
     do {
-        u = 2.0 * rng_uniform(rng) - 1.0;
-        v = 2.0 * rng_uniform(rng) - 1.0;
+        u = 2.0 * fasc_sy_rng_uniform(rng) - 1.0;
+        v = 2.0 * fasc_sy_rng_uniform(rng) - 1.0;
         s = u * u + v * v;
     } while (s >= 1.0 || s == 0.0);
-    const double factor = sqrt(-2.0 * det_log(s) / s);
+    const double factor = sqrt(-2.0 * fasc_sy_det_log(s) / s);
     rng->spare = v * factor;
     rng->has_spare = 1;
     return u * factor;
 }
 
-double rng_exponential(synth_rng *rng, double mean)
+double fasc_sy_rng_exponential(synth_rng *rng, double mean)
 {
-    return -mean * det_log(1.0 - rng_uniform(rng));
+    return -mean * fasc_sy_det_log(1.0 - fasc_sy_rng_uniform(rng));
 }

@@ -80,7 +80,7 @@ static int next_source(const fasc_synth *s, double *start)
     return best;
 }
 
-double sources_next_start(const fasc_synth *s)
+double fasc_sy_sources_next_start(const fasc_synth *s)
 {
     double t;
     next_source(s, &t);
@@ -95,7 +95,7 @@ static double ecg_wave(double t)
     for (int k = 0; k < 5; k++) {
         const double z = (t - ecg_time[k]) / ecg_sigma[k];
         if (z > -7.0 && z < 7.0)
-            v += ecg_amp[k] * det_exp(-0.5 * z * z);
+            v += ecg_amp[k] * fasc_sy_det_exp(-0.5 * z * z);
     }
     return v;
 }
@@ -104,21 +104,21 @@ static double movement_wave(double u, int variant)
 {
     if (u <= 0.0 || u >= 1.0)
         return 0.0;
-    const double bump = det_sin(3.14159265358979323846 * u);
-    return variant ? bump * det_sin(6.283185307179586477 * u) * 1.3 : bump * bump;
+    const double bump = fasc_sy_det_sin(3.14159265358979323846 * u);
+    return variant ? bump * fasc_sy_det_sin(6.283185307179586477 * u) * 1.3 : bump * bump;
 }
 
 /* Value of an item on channel `c` (field index for MUAPs) at time t. */
 static double item_value(const fasc_synth *s, const render_item *it, int c, double t)
 {
     switch (it->kind) {
-    case ITEM_MUAP: return muap_value(it, c, t);
+    case ITEM_MUAP: return fasc_sy_muap_value(it, c, t);
     case ITEM_ECG: return it->amp_scale * s->ecg.gain[c] * ecg_wave(t - it->t0);
     case ITEM_MOVEMENT:
         return it->amp_scale * s->movement.gain[c] *
                movement_wave((t - it->t0) / it->duration, it->variant);
     case ITEM_POP:
-        return t >= it->t0 ? it->amp_scale * det_exp(-(t - it->t0) / it->duration) : 0.0;
+        return t >= it->t0 ? it->amp_scale * fasc_sy_det_exp(-(t - it->t0) / it->duration) : 0.0;
     }
     return 0.0;
 }
@@ -147,7 +147,7 @@ static int item_value_index(const render_item *it, int j)
     return it->kind == ITEM_POP ? it->channel : j;
 }
 
-void items_render(fasc_synth *s, float *const *out, size_t n)
+void fasc_sy_items_render(fasc_synth *s, float *const *out, size_t n)
 {
     const fasc_index lo = s->pos, hi = s->pos + (fasc_index)n;
     int kept = 0;
@@ -231,12 +231,12 @@ static void muap_item(fasc_synth *s, render_item *it, const fp_unit *u, synth_rn
     it->t0 = t;
     it->shape = &u->shape;
     it->field = &u->field;
-    it->amp_scale = 1.0 + 0.03 * rng_gauss(rng);
-    it->width_scale = 1.0 + 0.02 * rng_gauss(rng);
+    it->amp_scale = 1.0 + 0.03 * fasc_sy_rng_gauss(rng);
+    it->width_scale = 1.0 + 0.02 * fasc_sy_rng_gauss(rng);
     if (it->width_scale < 0.9) it->width_scale = 0.9;
     if (it->width_scale > 1.1) it->width_scale = 1.1;
     for (int k = 0; k < SHAPE_MAX_PHASES; k++)
-        it->phase_scale[k] = 1.0 + 0.03 * rng_gauss(rng);
+        it->phase_scale[k] = 1.0 + 0.03 * fasc_sy_rng_gauss(rng);
     item_span(s, it, t - u->field.reach, t + u->field.reach);
 }
 
@@ -248,11 +248,11 @@ static int emit_unit(fasc_synth *s, int i, fasc_synth_event_fn on_event, void *u
     if (repeat) {
         u->pending_repeat = -1.0;
     } else {
-        if (rng_uniform(&u->rng) < s->repeat_probability)
-            u->pending_repeat = t + rng_range(&u->rng, REPEAT_MIN_S, REPEAT_MAX_S);
+        if (fasc_sy_rng_uniform(&u->rng) < s->repeat_probability)
+            u->pending_repeat = t + fasc_sy_rng_range(&u->rng, REPEAT_MIN_S, REPEAT_MAX_S);
         /* Poisson process with a dead time (the motoneuron's refractory). */
         u->next_primary = t + u->dead_time +
-                          rng_exponential(&u->rng, 1.0 / u->primary_rate - u->dead_time);
+                          fasc_sy_rng_exponential(&u->rng, 1.0 / u->primary_rate - u->dead_time);
     }
     render_item it;
     muap_item(s, &it, u, &u->rng, t);
@@ -281,14 +281,14 @@ static int emit_ecg(fasc_synth *s, fasc_synth_event_fn on_event, void *user)
     memset(&it, 0, sizeof it);
     it.kind = ITEM_ECG;
     it.t0 = e->next_r;
-    it.amp_scale = e->r_amp_uv * (1.0 + 0.03 * rng_gauss(&e->rng));
+    it.amp_scale = e->r_amp_uv * (1.0 + 0.03 * fasc_sy_rng_gauss(&e->rng));
     item_span(s, &it, it.t0 - ECG_BEFORE, it.t0 + ECG_AFTER);
     /* Heart-rate variability: respiratory sinus arrhythmia at ~0.25 Hz plus
      * random beat-to-beat variation (Task Force of the ESC and NASPE,
      * Circulation 93:1043, 1996). */
     const double rr = 60.0 / e->heart_rate_bpm;
-    e->next_r += rr * (1.0 + 0.04 * det_sin(6.283185307179586477 * 0.25 * e->next_r) +
-                       0.02 * rng_gauss(&e->rng));
+    e->next_r += rr * (1.0 + 0.04 * fasc_sy_det_sin(6.283185307179586477 * 0.25 * e->next_r) +
+                       0.02 * fasc_sy_rng_gauss(&e->rng));
     int rc = push_item(s, &it);
     if (rc != FASC_OK || !on_event)
         return rc;
@@ -325,7 +325,7 @@ static double voluntary_next_fire(voluntary_source *v, int j, double t)
     if (level <= thr)
         return HUGE_VAL;
     const double rate = 6.0 + 19.0 * (level - thr) / (1.0 - thr);
-    double isi = (1.0 + 0.15 * rng_gauss(&v->rng)) / rate;
+    double isi = (1.0 + 0.15 * fasc_sy_rng_gauss(&v->rng)) / rate;
     if (isi < 0.4 / rate)
         isi = 0.4 / rate;
     const double next = t + isi;
@@ -336,7 +336,7 @@ static double voluntary_next_fire(voluntary_source *v, int j, double t)
 
 static void voluntary_schedule_epoch(voluntary_source *v, double after)
 {
-    double gap = rng_exponential(&v->rng, 40.0);
+    double gap = fasc_sy_rng_exponential(&v->rng, 40.0);
     v->next_epoch = after + (gap < 5.0 ? 5.0 : gap);
 }
 
@@ -346,9 +346,9 @@ static int emit_voluntary(fasc_synth *s, fasc_synth_event_fn on_event, void *use
     if (!v->in_epoch) {
         v->in_epoch = true;
         v->epoch_start = v->next_epoch;
-        v->epoch_end = v->epoch_start + rng_range(&v->rng, 2.0, 8.0);
-        v->ramp = rng_range(&v->rng, 0.3, 0.8);
-        v->plateau_level = rng_range(&v->rng, 0.35, 1.0);
+        v->epoch_end = v->epoch_start + fasc_sy_rng_range(&v->rng, 2.0, 8.0);
+        v->ramp = fasc_sy_rng_range(&v->rng, 0.3, 0.8);
+        v->plateau_level = fasc_sy_rng_range(&v->rng, 0.35, 1.0);
         for (int j = 0; j < VOLUNTARY_UNITS; j++) {
             const double thr = v->threshold[j];
             if (thr >= v->plateau_level) {
@@ -356,7 +356,7 @@ static int emit_voluntary(fasc_synth *s, fasc_synth_event_fn on_event, void *use
                 continue;
             }
             v->next_fire[j] = v->epoch_start + v->ramp * thr / v->plateau_level +
-                              rng_range(&v->rng, 0.0, 0.05);
+                              fasc_sy_rng_range(&v->rng, 0.0, 0.05);
         }
         if (on_event) {
             fasc_synth_event ev = {0};
@@ -401,11 +401,11 @@ static int emit_artefact(fasc_synth *s, artefact_source *a, item_kind kind,
         /* Movement: 0.1-1 s deflections of 0.3-2 mV, seen on every channel
          * with a smooth spatial profile (Clancy et al., J Electromyogr
          * Kinesiol 12:1, 2002). */
-        it.duration = rng_range(&a->rng, 0.1, 1.0);
-        it.variant = rng_int(&a->rng, 2);
-        it.amp_scale = (rng_uniform(&a->rng) < 0.5 ? -1.0 : 1.0) * rng_range(&a->rng, 300.0, 2000.0);
-        const double slope = rng_range(&a->rng, -0.6, 0.6);
-        const double base = rng_range(&a->rng, 0.5, 1.0);
+        it.duration = fasc_sy_rng_range(&a->rng, 0.1, 1.0);
+        it.variant = fasc_sy_rng_int(&a->rng, 2);
+        it.amp_scale = (fasc_sy_rng_uniform(&a->rng) < 0.5 ? -1.0 : 1.0) * fasc_sy_rng_range(&a->rng, 300.0, 2000.0);
+        const double slope = fasc_sy_rng_range(&a->rng, -0.6, 0.6);
+        const double base = fasc_sy_rng_range(&a->rng, 0.5, 1.0);
         for (int c = 0; c < s->cfg.channels; c++) {
             const double x = s->cfg.channels > 1 ? (double)c / (s->cfg.channels - 1) - 0.5 : 0.0;
             a->gain[c] = base + slope * x;
@@ -417,16 +417,16 @@ static int emit_artefact(fasc_synth *s, artefact_source *a, item_kind kind,
     } else {
         /* Electrode pop: a step on one channel decaying exponentially as the
          * electrode-skin capacitance recharges (tens to hundreds of ms). */
-        it.channel = rng_int(&a->rng, s->cfg.channels);
-        it.duration = rng_range(&a->rng, 0.03, 0.3);
-        it.amp_scale = (rng_uniform(&a->rng) < 0.5 ? -1.0 : 1.0) * rng_range(&a->rng, 500.0, 3000.0);
+        it.channel = fasc_sy_rng_int(&a->rng, s->cfg.channels);
+        it.duration = fasc_sy_rng_range(&a->rng, 0.03, 0.3);
+        it.amp_scale = (fasc_sy_rng_uniform(&a->rng) < 0.5 ? -1.0 : 1.0) * fasc_sy_rng_range(&a->rng, 500.0, 3000.0);
         it.t0 = ceil(it.t0 * s->fs) / s->fs; /* the step falls on a sample */
-        const double span = it.duration * det_log(fabs(it.amp_scale) / 0.5);
+        const double span = it.duration * fasc_sy_det_log(fabs(it.amp_scale) / 0.5);
         item_span(s, &it, it.t0, it.t0 + span);
         main_channel = it.channel;
         ev.cls = FASC_CLASS_ELECTRODE_POP;
     }
-    double gap = rng_exponential(&a->rng, a->mean_gap);
+    double gap = fasc_sy_rng_exponential(&a->rng, a->mean_gap);
     a->next_time = it.t0 + it.duration + (gap < a->min_gap ? a->min_gap : gap);
     int rc = push_item(s, &it);
     if (rc != FASC_OK || !on_event)
@@ -439,7 +439,7 @@ static int emit_artefact(fasc_synth *s, artefact_source *a, item_kind kind,
     return FASC_OK;
 }
 
-int sources_emit_next(fasc_synth *s, fasc_synth_event_fn on_event, void *user)
+int fasc_sy_sources_emit_next(fasc_synth *s, fasc_synth_event_fn on_event, void *user)
 {
     double start;
     const int src = next_source(s, &start);

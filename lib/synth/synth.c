@@ -101,35 +101,35 @@ static void setup_fp_units(fasc_synth *s)
 {
     const fasc_synth_config *cfg = &s->cfg;
     synth_rng rng;
-    rng_seed(&rng, cfg->seed, 1);
+    fasc_sy_rng_seed(&rng, cfg->seed, 1);
     double weight_sum = 0.0;
     double weight[FASC_SYNTH_MAX_UNITS];
     for (int i = 0; i < s->unit_count; i++) {
         fp_unit *u = &s->units[i];
-        u->amplitude_uv = MEDIAN_FP_UV * det_exp(0.6931471805599453 * rng_range(&rng, -0.5, 0.5));
-        const int phases = muap_random_phase_count(&rng);
-        const double duration = phases <= 3 ? rng_range(&rng, 0.006, 0.014)
-                                            : rng_range(&rng, 0.010, 0.020);
-        muap_random_shape(&u->shape, &rng, u->amplitude_uv, phases, duration);
+        u->amplitude_uv = MEDIAN_FP_UV * fasc_sy_det_exp(0.6931471805599453 * fasc_sy_rng_range(&rng, -0.5, 0.5));
+        const int phases = fasc_sy_muap_random_phase_count(&rng);
+        const double duration = phases <= 3 ? fasc_sy_rng_range(&rng, 0.006, 0.014)
+                                            : fasc_sy_rng_range(&rng, 0.010, 0.020);
+        fasc_sy_muap_random_shape(&u->shape, &rng, u->amplitude_uv, phases, duration);
         int *chan;
         double *gain, *shift, *widen;
         field_buffers(s->unit_channel, s->unit_values, i, cfg->channels, &chan, &gain, &shift, &widen);
-        muap_place_unit(u, cfg, &rng, chan, gain, shift, widen);
-        u->sampled_p2p_uv = muap_sampled_p2p(&u->shape, s->fs);
+        fasc_sy_muap_place_unit(u, cfg, &rng, chan, gain, shift, widen);
+        u->sampled_p2p_uv = fasc_sy_muap_sampled_p2p(&u->shape, s->fs);
         /* Units fasciculate at very different rates (Bashford 2020). */
-        weight[i] = det_exp(0.6 * rng_gauss(&rng));
+        weight[i] = fasc_sy_det_exp(0.6 * fasc_sy_rng_gauss(&rng));
         weight_sum += weight[i];
     }
     const double total_rate = cfg->fasc_per_min / 60.0;
     for (int i = 0; i < s->unit_count; i++) {
         fp_unit *u = &s->units[i];
         u->primary_rate = total_rate * weight[i] / weight_sum / (1.0 + s->repeat_probability);
-        rng_seed(&u->rng, cfg->seed, 100u + (uint64_t)i);
+        fasc_sy_rng_seed(&u->rng, cfg->seed, 100u + (uint64_t)i);
         u->pending_repeat = -1.0;
         if (u->primary_rate > 0.0) {
             const double mean = 1.0 / u->primary_rate;
             u->dead_time = mean * 0.5 < 0.1 ? mean * 0.5 : 0.1;
-            u->next_primary = rng_exponential(&u->rng, mean);
+            u->next_primary = fasc_sy_rng_exponential(&u->rng, mean);
         } else {
             u->next_primary = HUGE_VAL;
         }
@@ -166,16 +166,16 @@ static void setup_ecg(fasc_synth *s)
 {
     ecg_source *e = &s->ecg;
     e->on = s->cfg.ecg;
-    rng_seed(&e->rng, s->cfg.seed, 2);
+    fasc_sy_rng_seed(&e->rng, s->cfg.seed, 2);
     /* Resting heart rate 50-100 bpm; R waves of 100-400 µV reach limb and
      * trunk sEMG electrodes, larger near the heart. */
-    e->heart_rate_bpm = rng_range(&e->rng, 50.0, 100.0);
-    e->r_amp_uv = rng_range(&e->rng, 100.0, 400.0);
-    const double slope = rng_range(&e->rng, -0.4, 0.4);
+    e->heart_rate_bpm = fasc_sy_rng_range(&e->rng, 50.0, 100.0);
+    e->r_amp_uv = fasc_sy_rng_range(&e->rng, 100.0, 400.0);
+    const double slope = fasc_sy_rng_range(&e->rng, -0.4, 0.4);
     const int n = s->cfg.channels;
     for (int c = 0; c < n; c++)
         e->gain[c] = 0.75 + slope * (n > 1 ? (double)c / (n - 1) - 0.5 : 0.0);
-    e->next_r = rng_range(&e->rng, 0.4, 0.4 + 60.0 / e->heart_rate_bpm);
+    e->next_r = fasc_sy_rng_range(&e->rng, 0.4, 0.4 + 60.0 / e->heart_rate_bpm);
 }
 
 static void setup_voluntary(fasc_synth *s)
@@ -183,23 +183,23 @@ static void setup_voluntary(fasc_synth *s)
     voluntary_source *v = &s->vol;
     v->on = s->cfg.voluntary;
     v->in_epoch = false;
-    rng_seed(&v->rng, s->cfg.seed, 3);
+    fasc_sy_rng_seed(&v->rng, s->cfg.seed, 3);
     for (int j = 0; j < VOLUNTARY_UNITS; j++) {
         fp_unit *u = &v->unit[j];
         const double rank = (double)j / (VOLUNTARY_UNITS - 1);
         /* Size principle: later-recruited units are larger (Henneman, Science
          * 126:1345, 1957). */
         v->threshold[j] = 0.02 + 0.6 * rank * rank;
-        u->amplitude_uv = MEDIAN_FP_UV * (0.5 + 2.0 * rank) * rng_range(&v->rng, 0.8, 1.25);
-        muap_random_shape(&u->shape, &v->rng, u->amplitude_uv,
-                          rng_uniform(&v->rng) < 0.8 ? 3 : 2, rng_range(&v->rng, 0.006, 0.012));
+        u->amplitude_uv = MEDIAN_FP_UV * (0.5 + 2.0 * rank) * fasc_sy_rng_range(&v->rng, 0.8, 1.25);
+        fasc_sy_muap_random_shape(&u->shape, &v->rng, u->amplitude_uv,
+                          fasc_sy_rng_uniform(&v->rng) < 0.8 ? 3 : 2, fasc_sy_rng_range(&v->rng, 0.006, 0.012));
         int *chan;
         double *gain, *shift, *widen;
         field_buffers(s->vol_channel, s->vol_values, j, s->cfg.channels, &chan, &gain, &shift, &widen);
-        muap_place_unit(u, &s->cfg, &v->rng, chan, gain, shift, widen);
+        fasc_sy_muap_place_unit(u, &s->cfg, &v->rng, chan, gain, shift, widen);
         v->next_fire[j] = HUGE_VAL;
     }
-    v->next_epoch = 2.0 + rng_exponential(&v->rng, 20.0);
+    v->next_epoch = 2.0 + fasc_sy_rng_exponential(&v->rng, 20.0);
 }
 
 static void setup_artefact(artefact_source *a, bool on, uint64_t seed, uint64_t stream,
@@ -208,8 +208,8 @@ static void setup_artefact(artefact_source *a, bool on, uint64_t seed, uint64_t 
     a->on = on;
     a->mean_gap = mean_gap;
     a->min_gap = min_gap;
-    rng_seed(&a->rng, seed, stream);
-    a->next_time = 1.0 + rng_exponential(&a->rng, mean_gap);
+    fasc_sy_rng_seed(&a->rng, seed, stream);
+    a->next_time = 1.0 + fasc_sy_rng_exponential(&a->rng, mean_gap);
 }
 
 static void setup(fasc_synth *s)
@@ -219,10 +219,10 @@ static void setup(fasc_synth *s)
     s->item_count = 0;
     setup_fp_units(s);
     s->median_fp_uv = weighted_median_amplitude(s);
-    s->noise_rms_uv = s->median_fp_uv / det_exp(cfg->snr_db / 20.0 * 2.302585092994046);
-    noise_design(&s->noise, s->fs);
-    s->noise.white_sd = s->noise_rms_uv / sqrt(noise_band_power(&s->noise, s->fs));
-    noise_reset(&s->noise, cfg->channels, cfg->seed);
+    s->noise_rms_uv = s->median_fp_uv / fasc_sy_det_exp(cfg->snr_db / 20.0 * 2.302585092994046);
+    fasc_sy_noise_design(&s->noise, s->fs);
+    s->noise.white_sd = s->noise_rms_uv / sqrt(fasc_sy_noise_band_power(&s->noise, s->fs));
+    fasc_sy_noise_reset(&s->noise, cfg->channels, cfg->seed);
     setup_ecg(s);
     setup_voluntary(s);
     /* Movement every ~40 s and a pop every ~30 s on average: frequent enough
@@ -230,8 +230,8 @@ static void setup(fasc_synth *s)
     setup_artefact(&s->movement, cfg->movement, cfg->seed, 4, 40.0, 2.0);
     setup_artefact(&s->pops, cfg->pops, cfg->seed, 5, 30.0, 1.0);
     synth_rng prng;
-    rng_seed(&prng, cfg->seed, 6);
-    periodic_init(&s->periodic, cfg, &prng);
+    fasc_sy_rng_seed(&prng, cfg->seed, 6);
+    fasc_sy_periodic_init(&s->periodic, cfg, &prng);
 }
 
 int fasc_synth_create(const fasc_synth_config *cfg, fasc_synth **out)
@@ -314,8 +314,8 @@ int fasc_synth_generate(fasc_synth *s, float *const *out, size_t frames,
     while (done < frames) {
         const size_t n = frames - done < s->chunk ? frames - done : s->chunk;
         const double chunk_end = (double)(s->pos + (fasc_index)n) / s->fs;
-        while (sources_next_start(s) < chunk_end) {
-            const int rc = sources_emit_next(s, on_event, user);
+        while (fasc_sy_sources_next_start(s) < chunk_end) {
+            const int rc = fasc_sy_sources_emit_next(s, on_event, user);
             if (rc != FASC_OK)
                 return rc;
         }
@@ -323,11 +323,11 @@ int fasc_synth_generate(fasc_synth *s, float *const *out, size_t frames,
             chunk[c] = out[c] + done;
             memset(chunk[c], 0, n * sizeof(float));
         }
-        items_render(s, chunk, n);
-        periodic_add(&s->periodic, chunk, n, s->pos, s->fs, s->cfg.channels);
+        fasc_sy_items_render(s, chunk, n);
+        fasc_sy_periodic_add(&s->periodic, chunk, n, s->pos, s->fs, s->cfg.channels);
         if (s->cfg.noise)
             for (int c = 0; c < s->cfg.channels; c++)
-                noise_add(&s->noise, chunk[c], n, c);
+                fasc_sy_noise_add(&s->noise, chunk[c], n, c);
         s->pos += (fasc_index)n;
         done += n;
     }

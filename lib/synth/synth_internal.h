@@ -138,29 +138,29 @@ struct fasc_synth {
 };
 
 /* Electrode geometry: position of channel c in inter-electrode distances. */
-void synth_channel_position(const fasc_synth_config *cfg, int c, double *x, double *y);
+void fasc_sy_channel_position(const fasc_synth_config *cfg, int c, double *x, double *y);
 
 /* muap.c */
-void muap_random_shape(muap_shape *shape, synth_rng *rng, double amplitude_uv,
+void fasc_sy_muap_random_shape(muap_shape *shape, synth_rng *rng, double amplitude_uv,
                        int phases, double duration_s);
-int muap_random_phase_count(synth_rng *rng);
-void muap_place_unit(fp_unit *unit, const fasc_synth_config *cfg, synth_rng *rng,
+int fasc_sy_muap_random_phase_count(synth_rng *rng);
+void fasc_sy_muap_place_unit(fp_unit *unit, const fasc_synth_config *cfg, synth_rng *rng,
                      int *chan_buf, double *gain_buf, double *shift_buf, double *widen_buf);
-double muap_value(const render_item *item, int field_index, double t);
-double muap_sampled_p2p(const muap_shape *shape, double fs);
+double fasc_sy_muap_value(const render_item *item, int field_index, double t);
+double fasc_sy_muap_sampled_p2p(const muap_shape *shape, double fs);
 
 /* noise.c */
-double noise_band_power(const noise_state *noise, double fs);
-void noise_design(noise_state *noise, double fs);
-void noise_reset(noise_state *noise, int channels, uint64_t seed);
-void noise_add(noise_state *noise, float *out, size_t n, int channel);
-void periodic_init(periodic_state *p, const fasc_synth_config *cfg, synth_rng *rng);
-void periodic_add(periodic_state *p, float *const *out, size_t n, fasc_index pos,
+double fasc_sy_noise_band_power(const noise_state *noise, double fs);
+void fasc_sy_noise_design(noise_state *noise, double fs);
+void fasc_sy_noise_reset(noise_state *noise, int channels, uint64_t seed);
+void fasc_sy_noise_add(noise_state *noise, float *out, size_t n, int channel);
+void fasc_sy_periodic_init(periodic_state *p, const fasc_synth_config *cfg, synth_rng *rng);
+void fasc_sy_periodic_add(periodic_state *p, float *const *out, size_t n, fasc_index pos,
                   double fs, int channels);
 
 /* sources.c: event scheduling and rendering */
-double sources_next_start(const fasc_synth *s);
-int sources_emit_next(fasc_synth *s, fasc_synth_event_fn on_event, void *user);
-void items_render(fasc_synth *s, float *const *out, size_t n);
+double fasc_sy_sources_next_start(const fasc_synth *s);
+int fasc_sy_sources_emit_next(fasc_synth *s, fasc_synth_event_fn on_event, void *user);
+void fasc_sy_items_render(fasc_synth *s, float *const *out, size_t n);
 
 #endif

@@ -27,7 +27,7 @@ static void check(fb_isa isa, int step)
     fasc_filterbank_config_default(&cfg);
     cfg.mains = FASC_MAINS_50HZ;
     fasc_filterbank *fb = NULL;
-    assert_int_equal(fb_create_isa(&cfg, isa, &fb), FASC_OK);
+    assert_int_equal(fasc_fb_create_isa(&cfg, isa, &fb), FASC_OK);
     float x[N] = {0};
     for (int t = 0; t < N; t++)
         x[t] = step || t == 0 ? 1.0f : 0.0f;

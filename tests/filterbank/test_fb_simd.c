@@ -26,7 +26,7 @@ static const double tolerance = 5e-4;
 static void compare_isa(fb_isa isa, double rate, int channels, size_t n)
 {
     fb_kernels k;
-    if (fb_kernels_get(isa, channels, &k) != 0)
+    if (fasc_fb_kernels_get(isa, channels, &k) != 0)
         return; /* not available on this CPU or build */
     fasc_filterbank_config cfg;
     fasc_filterbank_config_default(&cfg);
@@ -34,8 +34,8 @@ static void compare_isa(fb_isa isa, double rate, int channels, size_t n)
     cfg.channels = channels;
     cfg.mains = FASC_MAINS_50HZ;
     fasc_filterbank *ref = NULL, *opt = NULL;
-    assert_int_equal(fb_create_isa(&cfg, FB_ISA_SCALAR, &ref), FASC_OK);
-    assert_int_equal(fb_create_isa(&cfg, isa, &opt), FASC_OK);
+    assert_int_equal(fasc_fb_create_isa(&cfg, FB_ISA_SCALAR, &ref), FASC_OK);
+    assert_int_equal(fasc_fb_create_isa(&cfg, isa, &opt), FASC_OK);
     float *x = fbt_noise_input(channels, n, 11u, 100.0f);
     fbt_output a = fbt_run(ref, x, n, 0, 0), b = fbt_run(opt, x, n, 5u, 200);
     assert_int_equal(a.count, b.count);
