@@ -1,0 +1,317 @@
+/**
+ * @file detector.h
+ * Second stage of libfasc: streaming detection of candidate motor-unit
+ * potentials (fasciculation candidates) in band-limited surface EMG.
+ *
+ * Input is the filter bank's stream 0 (pre-filtered 20–450 Hz broadband
+ * signal, see filterbank.h), planar, in µV, at the filter bank's working
+ * rate. Output is a queue of candidate events (`fasc_detection`) with
+ * waveform snippets. A later verification stage (templates, classifier)
+ * is expected to take these candidates; the detector itself favours
+ * sensitivity and leaves no decision but "energy above the noise".
+ *
+ * ### Algorithm
+ *  1. Optional **common-median reference**: the median across channels is
+ *     subtracted from every sample, so that a disturbance seen at once on
+ *     all electrodes (pops of the reference, movement, ECG) vanishes.
+ *  2. **Noise σ per channel** = MAD / 0.6745 with MAD = median |x| over the
+ *     last `noise_window_s` seconds, from about 512 samples per second
+ *     (every max(1, floor(fs / 512))-th sample) that lie outside detected
+ *     events and a 5 ms guard around them, kept in a 16-bins-per-octave
+ *     histogram (bins at most 6.25 % wide, interpolated inside the bin).
+ *     Exact zeros (digital silence, replaced non-finite samples) are not
+ *     counted. σ is updated every 64 samples.
+ *  3. **Statistic**: z = (x / σ)², smoothed by unit-sum triangular windows of
+ *     about 2.5, 5 and 10 ms (odd lengths >= 3 samples), each delayed so
+ *     that all three are centred on the same sample. On noise each smoothed
+ *     energy e has mean 1 and is approximately χ²_ν / ν (Satterthwaite,
+ *     Biometrics Bull. 2:110, 1946) with ν = 2 / var(e) computed from the
+ *     noise's own normalised autocorrelation r(k) (var = 2 Σ_j Σ_k h_j h_k
+ *     r(j - k)²), measured on event-free stretches and averaged over ~2 s.
+ *  4. **Thresholds**: a statistic exceeds "k" when e > T(ν, k) =
+ *     (1 - a + k √a)³ with a = 2 / (9 ν), the Wilson–Hilferty cube-root
+ *     approximation (PNAS 17:684, 1931), i.e. k is a Gaussian-equivalent
+ *     z-score whatever ν. Besides its own three scales, every channel is
+ *     also tested with the mean energy of itself and each geometric
+ *     neighbour against T(ν_c + ν_nb, k), since many potentials are spread
+ *     over two electrodes. A channel is *above* when any statistic exceeds
+ *     `threshold` and *active* while any exceeds `release`.
+ *  5. **Runs and events**: a channel's run starts when it is above; its onset
+ *     is where the statistic last rose through the release level (at most
+ *     one 10 ms window earlier); it ends once the channel has not been active
+ *     for `dead_time_s`, its offset being the last active sample. A run whose
+ *     2.5 ms energy shows two maxima at least 9 ms apart with a valley under
+ *     half the smaller one is split at the valley, so discharges 10 ms or
+ *     more apart (doublets) are never merged. Runs reaching `max_event_s`
+ *     are closed and flagged FASC_DETECTION_LONG; a new run on that channel
+ *     then waits for a full release. The above-threshold parts of runs on
+ *     neighbouring channels that overlap or lie within `group_window_s` form
+ *     one event; an event never holds two runs of one channel and never
+ *     spans more than `max_event_s`.
+ *
+ * ### Time base and latency
+ * Indices (`fasc_index`) are absolute input samples since init or reset.
+ * onset / offset are corrected for the smoothing delay (they are input
+ * sample indices of x). An event whose offset is sample k is queued by the
+ * `process` call that consumes input sample k + fasc_detector_latency()
+ * at the latest. With the defaults at 2048 Hz the latency is 148 samples
+ * (72 ms): the 10 ms centring delay plus the time a neighbouring run that
+ * may still join the event can last (group window + max event + dead time).
+ * No detection happens during the first 0.5 s of noise (warm-up) of a
+ * channel; fasc_detector_noise_sd() returns 0 until then.
+ *
+ * ### Streaming contract
+ * `process` accepts any block length including 0 and 1; the events, their
+ * order and their snippets are bit-identical whatever the block sizes. It
+ * does not allocate, lock, print or do I/O. Inputs: NaN and ±Inf are
+ * replaced by 0 and counted per channel; finite values are clamped to
+ * ±1e12 µV. Events wait in a bounded queue (`queue_capacity`); when it is
+ * full, new events are dropped and counted (fasc_detector_dropped()).
+ * After fasc_detector_flush() the object takes no more input until reset.
+ *
+ * ### Usage
+ * @code
+ *   fasc_detector_config cfg;
+ *   fasc_detector_config_default(&cfg);
+ *   cfg.sample_rate = fasc_filterbank_output_rate(fb);
+ *   cfg.channels = 8;
+ *   fasc_detector *det = NULL;
+ *   if (fasc_detector_create(&cfg, &det) != FASC_OK) return;
+ *   float *snips = malloc(sizeof(float) * fasc_detector_snippet_capacity(det));
+ *   fasc_detector_process(det, (const float *const *)stream0, n);
+ *   fasc_detection ev;
+ *   while (fasc_detector_next(det, &ev, snips,
+ *                             fasc_detector_snippet_capacity(det)) == 1)
+ *       use(&ev, snips);  // snips[k * ev.snippet_length + j], channel k
+ *   fasc_detector_destroy(&det);
+ * @endcode
+ */
+#ifndef FASC_DETECTOR_H
+#define FASC_DETECTOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fasc/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Most channels described (with snippets) per event. */
+#define FASC_DETECTOR_MAX_EVENT_CHANNELS 16
+
+/** Event flags (bit mask in fasc_detection::flags). */
+#define FASC_DETECTION_ARTEFACT 1u /**< p2p above the ceiling: probable artefact */
+#define FASC_DETECTION_LONG 2u     /**< a run reached max_event_s and was cut */
+#define FASC_DETECTION_CLIPPED 4u  /**< snippet cut by the start (or, at flush,
+                                        the end) of the stream; zero-filled */
+
+/** Channel geometry used for neighbour pairs and grouping. */
+typedef enum fasc_geometry {
+    FASC_GEOMETRY_NONE = 0, /**< channels are independent */
+    FASC_GEOMETRY_LINE = 1, /**< channel c neighbours c - 1 and c + 1 */
+    FASC_GEOMETRY_GRID = 2  /**< row-major R x C grid, 4-connected */
+} fasc_geometry;
+
+/** Configuration; start from fasc_detector_config_default(). */
+typedef struct fasc_detector_config {
+    /** Hz, FASC_MIN_SAMPLE_RATE..FASC_MAX_SAMPLE_RATE (default 2048) */
+    double sample_rate;
+    /** 1..FASC_MAX_CHANNELS (default 1) */
+    int channels;
+    /** default FASC_GEOMETRY_LINE */
+    fasc_geometry geometry;
+    /** grid shape, rows * cols == channels (only for FASC_GEOMETRY_GRID) */
+    int grid_rows, grid_cols;
+    /** detection level, Gaussian-equivalent z, (release, 20] (default 5) */
+    double threshold;
+    /** hysteresis release level, same units, 0..threshold (default 2) */
+    double release;
+    /** noise MAD window, seconds, 1..60 (default 4) */
+    double noise_window_s;
+    /** grouping window between neighbouring channels, s, 0..0.02
+     *  (default 0.003) */
+    double group_window_s;
+    /** refractory time: a run ends only after this much inactivity;
+     *  seconds, 0 <= value < 0.010 (default 0.004; at least one sample) */
+    double dead_time_s;
+    /** longest event, seconds, 0.02..0.5 (default 0.060) */
+    double max_event_s;
+    /** artefact ceiling on peak-to-peak in noise σ, > 0 (default 40) */
+    double ceiling_sd;
+    /** absolute artefact ceiling in µV, 0 = off (default 0) */
+    double ceiling_uv;
+    /** snippet window before / after the peak, seconds, 0..0.5
+     *  (defaults 0.020 and 0.030) */
+    double snippet_pre_s, snippet_post_s;
+    /** queued events, 1..65536 (default 256) */
+    int queue_capacity;
+    /** subtract the per-sample median across channels (needs >= 3
+     *  channels; default false) */
+    bool common_median;
+} fasc_detector_config;
+
+/** One candidate event. */
+typedef struct fasc_detection {
+    fasc_index onset;  /**< first sample of the event (release crossing) */
+    fasc_index peak;   /**< sample of the largest |x| on the main channel */
+    fasc_index offset; /**< last sample of the event (release crossing) */
+    int main_channel;  /**< involved channel with the largest peak-to-peak */
+    int polarity;      /**< +1 or -1: sign of x at the peak */
+    float peak_to_peak_uv; /**< on the main channel, within onset..offset */
+    float score;       /**< largest Gaussian-equivalent z of any statistic */
+    float noise_sd_uv; /**< noise σ of the main channel */
+    unsigned flags;    /**< FASC_DETECTION_* bits */
+    /** involved channels (own threshold crossing), main first, then in
+     *  ascending order; at most FASC_DETECTOR_MAX_EVENT_CHANNELS (the
+     *  largest by peak-to-peak when more crossed) */
+    int channel_count;
+    int channels[FASC_DETECTOR_MAX_EVENT_CHANNELS];
+    fasc_index channel_peak[FASC_DETECTOR_MAX_EVENT_CHANNELS]; /**< largest |x| */
+    float channel_peak_to_peak_uv[FASC_DETECTOR_MAX_EVENT_CHANNELS];
+    /** snippets: channel_count rows of snippet_length samples, starting at
+     *  input sample snippet_start = peak - round(snippet_pre_s * fs) */
+    size_t snippet_length;
+    fasc_index snippet_start;
+    /** fasc_detector_detect_buffer only: index of this event's first
+     *  snippet sample in the returned array (0 otherwise) */
+    size_t snippet_offset;
+} fasc_detection;
+
+/** Opaque detector. */
+typedef struct fasc_detector fasc_detector;
+
+/**
+ * Fills `cfg` with the defaults listed in fasc_detector_config; does
+ * nothing for NULL. threshold 5 keeps false alarms on Gaussian noise near
+ * one per channel-minute for the nine correlated statistics tested per
+ * sample; release 2 ends a run close to where the potential returns into
+ * the noise; 4 ms dead time bridges the zero crossings inside one
+ * bi-/triphasic potential (6–14 ms) yet stays below the 10 ms of the
+ * shortest clinically relevant repeat discharges.
+ */
+FASC_API void fasc_detector_config_default(fasc_detector_config *cfg);
+
+/**
+ * Bytes of caller memory fasc_detector_init() needs (alignment slack
+ * included); 0 for NULL or an invalid configuration.
+ */
+FASC_API size_t fasc_detector_memory_size(const fasc_detector_config *cfg);
+
+/**
+ * Builds a detector inside caller memory (any alignment); it must not be
+ * destroyed, only the memory released.
+ * @return FASC_OK; FASC_ERR_INVALID_ARGUMENT for NULL pointers or an
+ *         invalid configuration; FASC_ERR_BUFFER_TOO_SMALL if size is below
+ *         fasc_detector_memory_size().
+ */
+FASC_API int fasc_detector_init(void *memory, size_t size,
+                                const fasc_detector_config *cfg,
+                                fasc_detector **det);
+
+/**
+ * Allocates and builds a detector (the only allocation).
+ * @return FASC_OK, FASC_ERR_INVALID_ARGUMENT or FASC_ERR_NO_MEMORY.
+ */
+FASC_API int fasc_detector_create(const fasc_detector_config *cfg,
+                                  fasc_detector **det);
+
+/** Frees a detector made by create and sets *det to NULL; safe on NULL. */
+FASC_API void fasc_detector_destroy(fasc_detector **det);
+
+/** Returns to the state right after init (time base, noise estimates,
+ *  queue, counters). Safe on NULL. */
+FASC_API void fasc_detector_reset(fasc_detector *det);
+
+/**
+ * Consumes n samples of every channel.
+ * @param x `channels` pointers to n samples each (µV); may be NULL if n == 0
+ * @return FASC_OK; FASC_ERR_INVALID_ARGUMENT for NULL pointers;
+ *         FASC_ERR_STATE after fasc_detector_flush() (until reset).
+ * Does not allocate.
+ */
+FASC_API int fasc_detector_process(fasc_detector *det, const float *const *x,
+                                   size_t n);
+
+/**
+ * End of input: closes open runs and queues every pending event (snippet
+ * samples after the last input are zero and the event is flagged
+ * FASC_DETECTION_CLIPPED). Further process calls fail until reset.
+ * @return FASC_OK or FASC_ERR_INVALID_ARGUMENT.
+ */
+FASC_API int fasc_detector_flush(fasc_detector *det);
+
+/**
+ * Pops the oldest queued event.
+ * @param ev       receives the event
+ * @param snippets receives ev->channel_count * ev->snippet_length samples,
+ *                 row k for ev->channels[k]; may be NULL when capacity is 0
+ *                 (the snippets are then discarded)
+ * @param capacity floats available at `snippets`; the largest any event
+ *                 needs is fasc_detector_snippet_capacity()
+ * @return 1 if an event was popped, 0 if the queue is empty;
+ *         FASC_ERR_BUFFER_TOO_SMALL if 0 < capacity < the event's need (the
+ *         event is written to *ev but stays queued; nothing is written to
+ *         `snippets`); FASC_ERR_INVALID_ARGUMENT for NULL det / ev, or NULL
+ *         snippets with capacity > 0.
+ */
+FASC_API int fasc_detector_next(fasc_detector *det, fasc_detection *ev,
+                                float *snippets, size_t capacity);
+
+/** Events waiting in the queue (0 for NULL). */
+FASC_API size_t fasc_detector_queued(const fasc_detector *det);
+
+/** Events lost because the queue (or the table of pending groups) was
+ *  full, since init or reset (0 for NULL). */
+FASC_API uint64_t fasc_detector_dropped(const fasc_detector *det);
+
+/** Largest delay, in input samples, between an event's offset and the
+ *  sample whose processing queues it (0 for NULL). */
+FASC_API fasc_index fasc_detector_latency(const fasc_detector *det);
+
+/** Samples per snippet row: pre + post + 1 (0 for NULL). */
+FASC_API size_t fasc_detector_snippet_length(const fasc_detector *det);
+
+/** FASC_DETECTOR_MAX_EVENT_CHANNELS * snippet length (0 for NULL). */
+FASC_API size_t fasc_detector_snippet_capacity(const fasc_detector *det);
+
+/** Current noise σ of a channel in µV; 0 during warm-up, for NULL or a bad
+ *  channel. */
+FASC_API double fasc_detector_noise_sd(const fasc_detector *det, int channel);
+
+/** Non-finite samples replaced in a channel since init or reset. */
+FASC_API uint64_t fasc_detector_nonfinite_count(const fasc_detector *det,
+                                                int channel);
+
+/** Channel count (0 for NULL). */
+FASC_API int fasc_detector_channels(const fasc_detector *det);
+
+/**
+ * One call for a whole in-memory recording: creates a detector, processes
+ * x[c][0..n), flushes, and returns every event.
+ * @param events   receives a malloc'ed array (NULL when there are none)
+ * @param count    receives the number of events
+ * @param snippets receives a malloc'ed array holding the snippets of all
+ *                 events one after another (event i's rows start at
+ *                 events[i].snippet_offset); may be NULL if not wanted
+ * Free both with fasc_detector_free_results().
+ * @return FASC_OK, FASC_ERR_INVALID_ARGUMENT or FASC_ERR_NO_MEMORY (then
+ *         nothing is returned). Events dropped by a full queue cannot
+ *         happen here: the queue is drained every block.
+ */
+FASC_API int fasc_detector_detect_buffer(const fasc_detector_config *cfg,
+                                         const float *const *x, size_t n,
+                                         fasc_detection **events,
+                                         size_t *count, float **snippets);
+
+/** Frees what fasc_detector_detect_buffer() returned; NULLs are fine. */
+FASC_API void fasc_detector_free_results(fasc_detection *events,
+                                         float *snippets);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FASC_DETECTOR_H */

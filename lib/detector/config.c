@@ -1,0 +1,208 @@
+/* Configuration defaults and their translation into sample counts. */
+#include <math.h>
+#include <string.h>
+
+#include "det_internal.h"
+
+/* Smoothing windows of about 2.5, 5 and 10 ms: the shortest matches the
+ * main phase of a fasciculation potential, the longest its whole bi- or
+ * triphasic shape (6–14 ms), where the energy of weak potentials adds up. */
+static const double det_scale_s[DET_SCALES] = {0.0025, 0.005, 0.010};
+/* Guard around events kept out of the noise estimate. */
+static const double det_guard_s = 0.005;
+/* Two maxima of the 2.5 ms energy this far apart are two discharges: 10 %
+ * below the 10 ms rule, as the maxima of overlapping potentials 10 ms apart
+ * move slightly towards each other. */
+static const double det_split_s = 0.009;
+/* Pause between two discharges (2.5 ms energy below release) needed to
+ * split a run. */
+static const double det_split_gap_s = 0.002;
+static const double det_warmup_s = 0.5;
+/* The noise estimate uses about this many samples per second. */
+static const double det_noise_rate = 512.0;
+static const double det_threshold_update_s = 0.25;
+static const double det_acf_average_s = 2.0;
+/* z = (x / σ)² is clamped here (|x| = 32 σ, far above any ceiling) so that
+ * the integer window sums below cannot overflow. */
+static const double det_z_max = 1024.0;
+
+void fasc_detector_config_default(fasc_detector_config *cfg)
+{
+    if (!cfg)
+        return;
+    memset(cfg, 0, sizeof *cfg);
+    cfg->sample_rate = 2048.0;
+    cfg->channels = 1;
+    cfg->geometry = FASC_GEOMETRY_LINE;
+    cfg->threshold = 5.0;
+    cfg->release = 2.0;
+    cfg->noise_window_s = 4.0;
+    cfg->group_window_s = 0.003;
+    cfg->dead_time_s = 0.004;
+    cfg->max_event_s = 0.060;
+    cfg->ceiling_sd = 40.0;
+    cfg->ceiling_uv = 0.0;
+    cfg->snippet_pre_s = 0.020;
+    cfg->snippet_post_s = 0.030;
+    cfg->queue_capacity = 256;
+    cfg->common_median = false;
+}
+
+static bool in_range(double v, double lo, double hi)
+{
+    return v >= lo && v <= hi; /* false for NaN */
+}
+
+static int pow2_at_least(long n)
+{
+    int p = 1;
+    while (p < n)
+        p *= 2;
+    return p;
+}
+
+static int samples(double seconds, double rate)
+{
+    return (int)lround(seconds * rate);
+}
+
+static int check(const fasc_detector_config *cfg)
+{
+    if (!cfg || !in_range(cfg->sample_rate, FASC_MIN_SAMPLE_RATE, FASC_MAX_SAMPLE_RATE) ||
+        cfg->channels < 1 || cfg->channels > FASC_MAX_CHANNELS ||
+        !in_range(cfg->threshold, 0.0, 20.0) ||
+        !in_range(cfg->release, 0.0, cfg->threshold) ||
+        !(cfg->release < cfg->threshold) ||
+        !in_range(cfg->noise_window_s, 1.0, 60.0) ||
+        !in_range(cfg->group_window_s, 0.0, 0.02) ||
+        !in_range(cfg->dead_time_s, 0.0, 0.010) || !(cfg->dead_time_s < 0.010) ||
+        !in_range(cfg->max_event_s, 0.02, 0.5) ||
+        !(cfg->ceiling_sd > 0.0 && cfg->ceiling_sd <= 1e6) ||
+        !in_range(cfg->ceiling_uv, 0.0, 1e12) ||
+        !in_range(cfg->snippet_pre_s, 0.0, 0.5) ||
+        !in_range(cfg->snippet_post_s, 0.0, 0.5) ||
+        cfg->queue_capacity < 1 || cfg->queue_capacity > 65536)
+        return FASC_ERR_INVALID_ARGUMENT;
+    switch (cfg->geometry) {
+    case FASC_GEOMETRY_NONE:
+    case FASC_GEOMETRY_LINE:
+        break;
+    case FASC_GEOMETRY_GRID:
+        if (cfg->grid_rows < 1 || cfg->grid_cols < 1 ||
+            (long)cfg->grid_rows * cfg->grid_cols != cfg->channels)
+            return FASC_ERR_INVALID_ARGUMENT;
+        break;
+    default:
+        return FASC_ERR_INVALID_ARGUMENT;
+    }
+    /* The median of one or two channels is (a mean of) the signal itself. */
+    if (cfg->common_median && cfg->channels < 3)
+        return FASC_ERR_INVALID_ARGUMENT;
+    return FASC_OK;
+}
+
+static void design_scales(det_design *d)
+{
+    for (int s = 0; s < DET_SCALES; s++) {
+        /* nearest odd length >= 3; two boxes of a give a triangle 2a - 1 */
+        int len = 2 * (int)floor(det_scale_s[s] * d->rate / 2.0) + 1;
+        if (det_scale_s[s] * d->rate - len > 1.0)
+            len += 2;
+        if (len < 3)
+            len = 3;
+        d->a[s] = (len + 1) / 2;
+    }
+    /* z is quantised to multiples of 1 / qscale and summed exactly in 32-bit
+     * integers (no drift over hours, bit-identical on every SIMD width);
+     * qscale is the largest power of two keeping the longest window's sum
+     * of clamped z below 2^31. */
+    const double amax = d->a[DET_SCALES - 1];
+    d->qscale = 1.0f;
+    while (2.0 * d->qscale * amax * amax * det_z_max < 2147483647.0)
+        d->qscale *= 2.0f;
+    d->z_max = (float)det_z_max;
+    for (int s = 0; s < DET_SCALES; s++)
+        d->norm[s] = (float)(1.0 / ((double)d->a[s] * d->a[s] * d->qscale));
+    d->d_max = d->a[DET_SCALES - 1] - 1;
+    for (int s = 0; s < DET_SCALES; s++)
+        d->off[s] = d->a[DET_SCALES - 1] - d->a[s];
+    d->zrows = pow2_at_least(d->a[DET_SCALES - 1] + 1);
+    d->lags = 2 * d->a[DET_SCALES - 1] - 2;
+}
+
+static void design_events(const fasc_detector_config *cfg, det_design *d)
+{
+    const double fs = d->rate;
+    d->max_n = samples(cfg->max_event_s, fs);
+    d->dead_n = samples(cfg->dead_time_s, fs);
+    if (d->dead_n < 1)
+        d->dead_n = 1;
+    d->gw_n = samples(cfg->group_window_s, fs);
+    d->pre_n = samples(cfg->snippet_pre_s, fs);
+    d->post_n = samples(cfg->snippet_post_s, fs);
+    d->snip_len = d->pre_n + d->post_n + 1;
+    d->max_pre_n = 2 * d->a[DET_SCALES - 1] - 1;
+    d->split_n = samples(det_split_s, fs);
+    d->split_gap_n = samples(det_split_gap_s, fs);
+    if (d->split_gap_n < 1)
+        d->split_gap_n = 1;
+    d->guard_n = samples(det_guard_s, fs);
+    /* A group is ready once its snippets are complete and no neighbouring
+     * run that could still join it is open; such a run started within the
+     * group window of the group's last crossing and lasts at most
+     * max_n + dead_n. */
+    long wait = (long)d->gw_n + d->max_n + d->dead_n;
+    d->tail = wait > d->post_n ? wait : d->post_n;
+}
+
+static void design_memory(const fasc_detector_config *cfg, det_design *d)
+{
+    const double fs = d->rate;
+    d->erows = pow2_at_least(DET_CHUNK + d->max_pre_n + 1);
+    /* Noise is fed once its samples can no longer be claimed by an event:
+     * a run found at tau marks back to its onset - guard. */
+    long fd = d->d_max + d->max_pre_n + d->guard_n + 1;
+    d->feed_delay = (int)((fd + DET_CHUNK - 1) / DET_CHUNK * DET_CHUNK);
+    long snippet_need = (long)d->d_max + d->tail + d->max_n + d->pre_n + 2;
+    long noise_need = (long)d->feed_delay + DET_CHUNK + d->lags + 2;
+    d->hrows = pow2_at_least(snippet_need > noise_need ? snippet_need : noise_need);
+    int lag_words = (d->lags + 63) / 64;
+    long span = ((long)d->feed_delay + DET_CHUNK + d->guard_n) / 64 + lag_words + 4;
+    d->busy_words = pow2_at_least(span);
+    d->noise_step = (int)floor(fs / det_noise_rate);
+    if (d->noise_step < 1)
+        d->noise_step = 1;
+    d->noise_cap = (int)lround(cfg->noise_window_s * fs / d->noise_step);
+    d->warm_n = (int)ceil(det_warmup_s * fs / d->noise_step);
+    d->thr_chunks = (int)lround(det_threshold_update_s * fs / DET_CHUNK);
+    if (d->thr_chunks < 1)
+        d->thr_chunks = 1;
+    d->acf_alpha = 4.0 * DET_CHUNK / (det_acf_average_s * fs);
+    if (d->acf_alpha > 1.0)
+        d->acf_alpha = 1.0;
+    d->queue_cap = cfg->queue_capacity;
+    d->pending_cap = 64 + 4 * d->channels;
+}
+
+int fasc_det_design(const fasc_detector_config *cfg, det_design *d)
+{
+    int status = check(cfg);
+    if (status != FASC_OK)
+        return status;
+    memset(d, 0, sizeof *d);
+    d->channels = cfg->channels;
+    d->groups = (cfg->channels + DET_LANES - 1) / DET_LANES;
+    d->rate = cfg->sample_rate;
+    d->geometry = cfg->geometry;
+    d->rows = cfg->geometry == FASC_GEOMETRY_GRID ? cfg->grid_rows : 1;
+    d->cols = cfg->geometry == FASC_GEOMETRY_GRID ? cfg->grid_cols : cfg->channels;
+    d->common_median = cfg->common_median;
+    d->threshold = cfg->threshold;
+    d->release = cfg->release;
+    d->ceiling_sd = cfg->ceiling_sd;
+    d->ceiling_uv = cfg->ceiling_uv;
+    design_scales(d);
+    design_events(cfg, d);
+    design_memory(cfg, d);
+    return FASC_OK;
+}

@@ -1,0 +1,186 @@
+/* Internal layout of fasc_detector, shared by its source files and
+ * reachable from the tests and benchmarks (which link the static library).
+ *
+ * Time: `t` is an input sample index; the smoothed statistics written for
+ * input t are centred on sample tau = t - d_max (the longest window's
+ * delay), and every run, group and event is kept in that centred time,
+ * which is again an input sample index of x. */
+#ifndef FASC_DET_INTERNAL_H
+#define FASC_DET_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fasc/detector.h"
+
+#define DET_LANES 8         /* channels per SIMD group */
+#define DET_CHUNK 64        /* noise, autocorrelation and σ work happens at
+                               absolute multiples of this */
+#define DET_SCALES 3
+#define DET_MAX_NB 4
+#define DET_WORDS (FASC_MAX_CHANNELS / 64)
+#define DET_NOISE_BINS 512  /* 16 per octave over 32 octaves */
+#define DET_ALIGN 64
+
+typedef struct det_design {
+    int channels, groups;
+    double rate;
+    fasc_geometry geometry;
+    int rows, cols;
+    bool common_median;
+    double threshold, release, ceiling_sd, ceiling_uv;
+    int a[DET_SCALES];   /* box length; triangle length 2a - 1 */
+    int off[DET_SCALES]; /* newest sample used by scale s is t - off[s] */
+    float norm[DET_SCALES];  /* e = S2 * norm */
+    float qscale, z_max;
+    int d_max;           /* centring delay, a[2] - 1 */
+    int zrows, erows, hrows; /* ring lengths (powers of two) */
+    int max_n, dead_n, gw_n, pre_n, post_n, max_pre_n, split_n, split_gap_n;
+    int guard_n;
+    int snip_len;
+    fasc_index tail;     /* latency from offset in centred time */
+    int feed_delay;      /* input samples from a chunk end back to the end of
+                            the noise window fed there (multiple of 64) */
+    int noise_step, noise_cap, warm_n;
+    int lags;            /* autocorrelation lags 0..lags */
+    int busy_words;      /* power of two */
+    int thr_chunks;
+    double acf_alpha;
+    int queue_cap, pending_cap;
+} det_design;
+
+/* The run a channel has open (centred times). core_* span its samples above
+ * threshold (core_start < 0: none yet). pk / vl track the 2.5 ms energy for
+ * the doublet split; *_v fields are the run's state just before the
+ * valley, *_a fields its state from the valley on. */
+typedef struct det_run {
+    fasc_index onset, core_start, core_end, best_t;
+    float best;
+    unsigned flags;
+    float pk, vl;
+    fasc_index pk_t, vl_t;
+    fasc_index core_end_v, best_t_v, core_start_a, core_end_a, best_t_a;
+    float best_v, best_a;
+    int quiet, gap; /* samples of 2.5 ms energy below release: now, longest */
+} det_run;
+
+typedef struct det_channel {
+    /* thresholds on e (own scales) and on e_c + e_nb (pairs); +inf when not
+     * ready. oma = 1 - a, isa = 1 / sqrt(a) of the Wilson–Hilferty map. */
+    float T[DET_SCALES], R[DET_SCALES], oma[DET_SCALES], isa[DET_SCALES];
+    float T2[DET_MAX_NB][DET_SCALES], R2[DET_MAX_NB][DET_SCALES];
+    float oma2[DET_MAX_NB][DET_SCALES], isa2[DET_MAX_NB][DET_SCALES];
+    double nu[DET_SCALES];
+    int nb[DET_MAX_NB], nnb;
+    bool ready;
+    float sigma;
+    uint32_t noise_count, noise_head, median_bin, below;
+    int acf_updates;
+    bool in_run, blocked;
+    fasc_index last_active, last_offset, marked_to;
+    det_run run;
+    uint64_t nonfinite;
+} det_channel;
+
+typedef struct det_group {
+    uint64_t chans[DET_WORDS], near[DET_WORDS];
+    fasc_index onset, offset, core_start, core_end, best_t;
+    float best;
+    unsigned flags;
+} det_group;
+
+/* kernel_*.c: smoothed statistics of groups [g0, g1) for inputs
+ * t0 .. t0 + len - 1 (one chunk at most); writes the any-lane "above some
+ * level" bits of each group to hot[g]. */
+typedef void (*det_smooth_fn)(struct fasc_detector *det, int g0, int g1,
+                              fasc_index t0, int len, uint8_t *hot);
+
+struct fasc_detector {
+    det_design d;
+    det_smooth_fn smooth;
+    fasc_index t;           /* next input index */
+    fasc_index now;         /* inputs the event logic may read (< now) */
+    bool flushed;
+    uint64_t dropped;
+    det_channel *ch;
+    float *hist;            /* [group][hrows][lane] input after CMR */
+    uint32_t *zring;        /* [group][zrows][lane] quantised z */
+    uint32_t *s1ring;       /* [group][scale][zrows][lane] first box sums */
+    uint32_t *acc;          /* [group][2][scale][lane] S1, S2 */
+    float *inv;             /* [group][lane] 1 / σ, 0 until ready */
+    float *tlow;            /* [group][scale][lane] lowest "above" level */
+    float *e;               /* [group][scale][erows][lane] statistics */
+    uint16_t *noise_ring;   /* [channel][noise_cap] histogram bins */
+    uint32_t *noise_hist;   /* [channel][DET_NOISE_BINS] */
+    double *acf;            /* [channel][lags + 1] averaged R(k) */
+    double *win_acf;        /* [scale][lags + 1] window autocorrelation */
+    double *acf_x;          /* scratch, 64 + lags */
+    uint64_t *busy;         /* [channel][busy_words] event + guard mask */
+    uint64_t *nbmask;       /* [channel][DET_WORDS] */
+    float *cmr;             /* scratch, channels */
+    uint64_t runset[DET_WORDS]; /* channels in a run or blocked */
+    det_group *pending;
+    int npending;
+    fasc_detection *queue;
+    float *qsnip;           /* [queue_cap][MAX_EVENT_CHANNELS][snip_len] */
+    size_t qhead, qcount;
+    void *allocation;
+};
+
+/* config.c */
+int fasc_det_design(const fasc_detector_config *cfg, det_design *d);
+
+void fasc_det_smooth_generic(fasc_detector *det, int g0, int g1,
+                             fasc_index t0, int len, uint8_t *hot);
+void fasc_det_smooth_avx2(fasc_detector *det, int g0, int g1, fasc_index t0,
+                          int len, uint8_t *hot);
+/* The fastest this CPU runs (AVX2 on x86-64 when present). */
+det_smooth_fn fasc_det_smooth_best(void);
+
+/* input.c */
+void fasc_det_load_input(fasc_detector *det, const float *const *x,
+                         size_t pos, fasc_index t0, int len);
+
+/* noise.c */
+void fasc_det_chunk_end(fasc_detector *det);
+void fasc_det_busy_mark(fasc_detector *det, int c, fasc_index from,
+                        fasc_index to);
+void fasc_det_thresholds(fasc_detector *det);
+
+/* runs.c */
+void fasc_det_step(fasc_detector *det, int c, fasc_index t);
+void fasc_det_close_all(fasc_detector *det);
+
+/* groups.c */
+void fasc_det_run_closed(fasc_detector *det, int c, const det_run *run,
+                         fasc_index offset);
+void fasc_det_finalise_ready(fasc_detector *det, fasc_index tau, bool all);
+
+static inline float *fasc_det_e(const fasc_detector *det, int c, int s,
+                                fasc_index t)
+{
+    size_t g = (size_t)(c / DET_LANES), l = (size_t)(c % DET_LANES);
+    size_t row = (size_t)t & (size_t)(det->d.erows - 1);
+    return det->e + ((g * DET_SCALES + (size_t)s) * (size_t)det->d.erows + row) *
+                        DET_LANES + l;
+}
+
+static inline float *fasc_det_x(const fasc_detector *det, int c, fasc_index t)
+{
+    size_t g = (size_t)(c / DET_LANES), l = (size_t)(c % DET_LANES);
+    size_t row = (size_t)t & (size_t)(det->d.hrows - 1);
+    return det->hist + (g * (size_t)det->d.hrows + row) * DET_LANES + l;
+}
+
+static inline bool fasc_det_bit(const uint64_t *set, int c)
+{
+    return (set[c >> 6] >> (c & 63)) & 1u;
+}
+
+static inline void fasc_det_bit_set(uint64_t *set, int c, bool on)
+{
+    uint64_t m = (uint64_t)1 << (c & 63);
+    set[c >> 6] = on ? set[c >> 6] | m : set[c >> 6] & ~m;
+}
+
+#endif

@@ -1,0 +1,36 @@
+/* The smoothing kernel compiled for AVX2, chosen at run time on x86-64 CPUs
+ * that have it; the rest of the library stays baseline. Results equal the
+ * portable kernel's bit for bit (integer sums, no fused operations). */
+#include <string.h>
+
+#include "det_internal.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+
+#define DET_NAME(x) x##_avx2
+#define DET_TARGET __attribute__((target("avx2")))
+
+#include "kernel_template.h"
+
+det_smooth_fn fasc_det_smooth_best(void)
+{
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2"))
+        return fasc_det_smooth_avx2;
+    return fasc_det_smooth_generic;
+}
+
+#else
+
+void fasc_det_smooth_avx2(fasc_detector *det, int g0, int g1, fasc_index t0,
+                          int len, uint8_t *hot)
+{
+    fasc_det_smooth_generic(det, g0, g1, t0, len, hot);
+}
+
+det_smooth_fn fasc_det_smooth_best(void)
+{
+    return fasc_det_smooth_generic;
+}
+
+#endif

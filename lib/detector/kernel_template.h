@@ -1,0 +1,86 @@
+/* Smoothing kernel, included once per instruction set with DET_NAME and
+ * DET_TARGET defined. Eight channels are the lanes of one vector; every
+ * operation is exact integer arithmetic or a single float multiply or
+ * compare, so all instruction sets give bit-identical statistics.
+ *
+ * Per scale: S1 = box sum of the last a quantised z, S2 = box sum of the
+ * last a values of S1, i.e. z convolved with a triangle of length 2a - 1
+ * (weights summing to a²). Sums wrap modulo 2^32 in between; the window
+ * sums themselves stay below 2^31, so the wrapped arithmetic is exact. */
+typedef float det_vf __attribute__((vector_size(32)));
+typedef int32_t det_vi __attribute__((vector_size(32)));
+typedef uint32_t det_vu __attribute__((vector_size(32)));
+
+#define DET_LOAD(v, p) memcpy(&(v), (p), sizeof(v))
+#define DET_STORE(p, v) memcpy((p), &(v), sizeof(v))
+
+DET_TARGET static void DET_NAME(smooth_group)(fasc_detector *det, int g,
+                                              fasc_index t0, int len,
+                                              uint8_t *hot)
+{
+    const det_design *d = &det->d;
+    const size_t zm = (size_t)d->zrows - 1, em = (size_t)d->erows - 1;
+    const size_t hm = (size_t)d->hrows - 1;
+    const float *hist = det->hist + (size_t)g * (size_t)d->hrows * DET_LANES;
+    uint32_t *zr = det->zring + (size_t)g * (size_t)d->zrows * DET_LANES;
+    uint32_t *s1r = det->s1ring + (size_t)g * DET_SCALES * (size_t)d->zrows * DET_LANES;
+    uint32_t *acc = det->acc + (size_t)g * 2 * DET_SCALES * DET_LANES;
+    float *e = det->e + (size_t)g * DET_SCALES * (size_t)d->erows * DET_LANES;
+    const float *tl = det->tlow + (size_t)g * DET_SCALES * DET_LANES;
+    det_vf inv;
+    DET_LOAD(inv, det->inv + (size_t)g * DET_LANES);
+    const det_vf zmax = {d->z_max, d->z_max, d->z_max, d->z_max,
+                         d->z_max, d->z_max, d->z_max, d->z_max};
+    const float q = d->qscale;
+    const det_vf qv = {q, q, q, q, q, q, q, q};
+    det_vu s1[DET_SCALES], s2[DET_SCALES];
+    det_vf norm[DET_SCALES], low[DET_SCALES];
+    for (int s = 0; s < DET_SCALES; s++) {
+        DET_LOAD(s1[s], acc + (size_t)s * DET_LANES);
+        DET_LOAD(s2[s], acc + (size_t)(DET_SCALES + s) * DET_LANES);
+        const float n = d->norm[s];
+        norm[s] = (det_vf){n, n, n, n, n, n, n, n};
+        DET_LOAD(low[s], tl + (size_t)s * DET_LANES);
+    }
+    det_vi any = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (int j = 0; j < len; j++) {
+        const size_t t = (size_t)(t0 + j);
+        det_vf v;
+        DET_LOAD(v, hist + (t & hm) * DET_LANES);
+        v = v * inv;
+        v = v * v;
+        const det_vi keep = v < zmax;
+        v = (det_vf)(((det_vi)v & keep) | ((det_vi)zmax & ~keep));
+        const det_vu zq = (det_vu)__builtin_convertvector(v * qv, det_vi);
+        DET_STORE(zr + (t & zm) * DET_LANES, zq);
+        for (int s = 0; s < DET_SCALES; s++) {
+            const size_t newest = t - (size_t)d->off[s];
+            uint32_t *ring = s1r + (size_t)s * (size_t)d->zrows * DET_LANES;
+            det_vu in, out, old;
+            DET_LOAD(in, zr + (newest & zm) * DET_LANES);
+            DET_LOAD(out, zr + ((newest - (size_t)d->a[s]) & zm) * DET_LANES);
+            DET_LOAD(old, ring + ((t - (size_t)d->a[s]) & zm) * DET_LANES);
+            s1[s] += in - out;
+            DET_STORE(ring + (t & zm) * DET_LANES, s1[s]);
+            s2[s] += s1[s] - old;
+            const det_vf es = __builtin_convertvector((det_vi)s2[s], det_vf) * norm[s];
+            DET_STORE(e + ((size_t)s * (size_t)d->erows + (t & em)) * DET_LANES, es);
+            any |= es >= low[s];
+        }
+    }
+    for (int s = 0; s < DET_SCALES; s++) {
+        DET_STORE(acc + (size_t)s * DET_LANES, s1[s]);
+        DET_STORE(acc + (size_t)(DET_SCALES + s) * DET_LANES, s2[s]);
+    }
+    uint8_t bits = 0;
+    for (int l = 0; l < DET_LANES; l++)
+        bits |= (uint8_t)((any[l] != 0) << l);
+    *hot = bits;
+}
+
+DET_TARGET void DET_NAME(fasc_det_smooth)(fasc_detector *det, int g0, int g1,
+                                          fasc_index t0, int len, uint8_t *hot)
+{
+    for (int g = g0; g < g1; g++)
+        DET_NAME(smooth_group)(det, g, t0, len, hot + g);
+}

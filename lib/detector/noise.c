@@ -1,0 +1,254 @@
+/* Noise σ (histogram MAD), the noise's autocorrelation, and the thresholds
+ * derived from them; all updated at absolute 64-sample boundaries from
+ * samples the event logic has already cleared, so that they do not depend
+ * on block sizes. */
+#include <math.h>
+#include <string.h>
+
+#include "det_internal.h"
+
+/* median |x| = 0.6745 σ for Gaussian noise */
+static const double det_mad_to_sigma = 1.0 / 0.6744897501960817;
+/* Bin b holds |x| whose float bits, shifted right by 19 (exponent and four
+ * mantissa bits: 16 bins per octave, at most 6.25 % wide), equal
+ * b + det_bin_base; bin 0 starts at 2^-12 µV and catches all below. */
+static const int det_bin_shift = 19;
+static const int det_bin_base = (127 - 12) << 4;
+
+static int noise_bin(float x)
+{
+    float a = fabsf(x);
+    uint32_t bits;
+    memcpy(&bits, &a, sizeof bits);
+    int b = (int)(bits >> det_bin_shift) - det_bin_base;
+    return b < 0 ? 0 : b >= DET_NOISE_BINS ? DET_NOISE_BINS - 1 : b;
+}
+
+static double bin_edge(int b)
+{
+    uint32_t bits = (uint32_t)(b + det_bin_base) << det_bin_shift;
+    float v;
+    memcpy(&v, &bits, sizeof v);
+    return v;
+}
+
+void fasc_det_busy_mark(fasc_detector *det, int c, fasc_index from, fasc_index to)
+{
+    uint64_t *words = det->busy + (size_t)c * (size_t)det->d.busy_words;
+    const size_t wm = (size_t)det->d.busy_words - 1;
+    if (from < 0)
+        from = 0;
+    for (fasc_index u = from; u <= to; u++)
+        words[(size_t)(u >> 6) & wm] |= (uint64_t)1 << (u & 63);
+}
+
+static void noise_push(fasc_detector *det, int c, int bin)
+{
+    det_channel *ch = &det->ch[c];
+    const uint32_t cap = (uint32_t)det->d.noise_cap;
+    uint16_t *ring = det->noise_ring + (size_t)c * cap;
+    uint32_t *hist = det->noise_hist + (size_t)c * DET_NOISE_BINS;
+    if (ch->noise_count == cap) {
+        int old = ring[ch->noise_head];
+        hist[old]--;
+        if ((uint32_t)old < ch->median_bin)
+            ch->below--;
+    } else {
+        ch->noise_count++;
+    }
+    ring[ch->noise_head] = (uint16_t)bin;
+    ch->noise_head = ch->noise_head + 1 == cap ? 0 : ch->noise_head + 1;
+    hist[bin]++;
+    if ((uint32_t)bin < ch->median_bin)
+        ch->below++;
+}
+
+/* Moves the median bin to the (count / 2)-th entry; the walk is short as
+ * the median drifts slowly. */
+static void noise_median(fasc_detector *det, int c)
+{
+    det_channel *ch = &det->ch[c];
+    const uint32_t *hist = det->noise_hist + (size_t)c * DET_NOISE_BINS;
+    if (ch->noise_count == 0)
+        return;
+    const uint32_t k = ch->noise_count / 2;
+    uint32_t m = ch->median_bin, below = ch->below;
+    while (below > k) {
+        m--;
+        below -= hist[m];
+    }
+    while (below + hist[m] <= k) {
+        below += hist[m];
+        m++;
+    }
+    ch->median_bin = m;
+    ch->below = below;
+    double frac = ((double)(k - below) + 0.5) / hist[m];
+    double lo = bin_edge((int)m), hi = bin_edge((int)m + 1);
+    ch->sigma = (float)((lo + frac * (hi - lo)) * det_mad_to_sigma);
+}
+
+static bool window_clear(const fasc_detector *det, int c, fasc_index from,
+                         fasc_index to)
+{
+    const uint64_t *words = det->busy + (size_t)c * (size_t)det->d.busy_words;
+    const size_t wm = (size_t)det->d.busy_words - 1;
+    for (fasc_index w = from >> 6; w <= (to >> 6); w++)
+        if (words[(size_t)w & wm])
+            return false;
+    return true;
+}
+
+/* R(k) of the 64 samples from u0, with their predecessors, averaged
+ * exponentially (time constant ~2 s). */
+static void acf_update(fasc_detector *det, int c, fasc_index u0)
+{
+    const int lags = det->d.lags;
+    double *x = det->acf_x, *avg = det->acf + (size_t)c * (size_t)(lags + 1);
+    for (int i = 0; i < DET_CHUNK + lags; i++)
+        x[i] = *fasc_det_x(det, c, u0 - lags + i);
+    const double alpha = det->ch[c].acf_updates ? det->d.acf_alpha : 1.0;
+    for (int k = 0; k <= lags; k++) {
+        double r = 0.0;
+        for (int i = lags; i < lags + DET_CHUNK; i++)
+            r += x[i] * x[i - k];
+        avg[k] += alpha * (r - avg[k]);
+    }
+    det->ch[c].acf_updates++;
+}
+
+static void feed_noise(fasc_detector *det, int c, fasc_index u0, uint64_t word)
+{
+    const int step = det->d.noise_step;
+    fasc_index first = (u0 + step - 1) / step * step;
+    for (fasc_index u = first; u < u0 + DET_CHUNK; u += step) {
+        if ((word >> (u - u0)) & 1u)
+            continue;
+        float x = *fasc_det_x(det, c, u);
+        if (x != 0.0f)
+            noise_push(det, c, noise_bin(x));
+    }
+}
+
+static double wilson_hilferty(double nu, double k)
+{
+    double a = 2.0 / (9.0 * nu);
+    double b = 1.0 - a + k * sqrt(a);
+    return b > 0.0 ? b * b * b : 0.0;
+}
+
+/* ν = 2 / var(e) for every scale (Satterthwaite), var from the window's
+ * own autocorrelation and r(m)²; false while the estimate is missing. */
+static bool degrees_of_freedom(const fasc_detector *det, int c, double nu[DET_SCALES])
+{
+    const det_channel *ch = &det->ch[c];
+    const int lags = det->d.lags;
+    const double *r = det->acf + (size_t)c * (size_t)(lags + 1);
+    if (ch->noise_count < (uint32_t)det->d.warm_n || ch->acf_updates == 0 ||
+        !(r[0] > 0.0))
+        return false;
+    for (int s = 0; s < DET_SCALES; s++) {
+        const double *w = det->win_acf + (size_t)s * (size_t)(lags + 1);
+        double sum = w[0];
+        for (int m = 1; m <= 2 * det->d.a[s] - 2; m++) {
+            double rho = r[m] / r[0];
+            sum += 2.0 * w[m] * rho * rho;
+        }
+        nu[s] = 1.0 / sum;
+    }
+    return true;
+}
+
+static void set_level(double nu, double k_on, double k_off, double scale,
+                      float *on, float *off, float *oma, float *isa)
+{
+    double a = 2.0 / (9.0 * nu);
+    *on = (float)(scale * wilson_hilferty(nu, k_on));
+    *off = (float)(scale * wilson_hilferty(nu, k_off));
+    *oma = (float)(1.0 - a);
+    *isa = (float)(1.0 / sqrt(a));
+}
+
+void fasc_det_thresholds(fasc_detector *det)
+{
+    const det_design *d = &det->d;
+    for (int c = 0; c < d->channels; c++) {
+        det_channel *ch = &det->ch[c];
+        ch->ready = degrees_of_freedom(det, c, ch->nu);
+        for (int s = 0; s < DET_SCALES; s++) {
+            ch->T[s] = ch->R[s] = INFINITY;
+            if (ch->ready)
+                set_level(ch->nu[s], d->threshold, d->release, 1.0, &ch->T[s],
+                          &ch->R[s], &ch->oma[s], &ch->isa[s]);
+        }
+    }
+    for (int c = 0; c < d->channels; c++) {
+        det_channel *ch = &det->ch[c];
+        for (int k = 0; k < ch->nnb; k++) {
+            const det_channel *nb = &det->ch[ch->nb[k]];
+            for (int s = 0; s < DET_SCALES; s++) {
+                ch->T2[k][s] = ch->R2[k][s] = INFINITY;
+                /* the mean of two independent χ²_ν/ν has ν_c + ν_nb d.f.;
+                 * levels are stored for the sum e_c + e_nb */
+                if (ch->ready && nb->ready)
+                    set_level(ch->nu[s] + nb->nu[s], d->threshold, d->release,
+                              2.0, &ch->T2[k][s], &ch->R2[k][s],
+                              &ch->oma2[k][s], &ch->isa2[k][s]);
+            }
+        }
+    }
+    /* e_c + e_nb >= T2 needs max(e_c, e_nb) >= T2 / 2: the kernel flags a
+     * channel for the event logic when any own e reaches this lower level. */
+    for (int c = 0; c < d->groups * DET_LANES; c++) {
+        size_t g = (size_t)(c / DET_LANES), l = (size_t)(c % DET_LANES);
+        for (int s = 0; s < DET_SCALES; s++) {
+            float low = INFINITY;
+            if (c < d->channels) {
+                const det_channel *ch = &det->ch[c];
+                low = ch->T[s];
+                for (int k = 0; k < ch->nnb; k++)
+                    low = fminf(low, 0.5f * ch->T2[k][s]);
+            }
+            det->tlow[(g * DET_SCALES + (size_t)s) * DET_LANES + l] = low;
+        }
+    }
+}
+
+/* Called after the chunk ending at det->t (a multiple of 64) went through
+ * the event logic. */
+void fasc_det_chunk_end(fasc_detector *det)
+{
+    const det_design *d = &det->d;
+    const fasc_index t = det->t, chunk = t / DET_CHUNK - 1;
+    const fasc_index tau_end = t - d->d_max;
+    const size_t wm = (size_t)d->busy_words - 1;
+    for (int c = 0; c < d->channels; c++) {
+        det_channel *ch = &det->ch[c];
+        if (ch->in_run || ch->blocked) {
+            fasc_det_busy_mark(det, c, ch->marked_to + 1, tau_end - 1);
+            ch->marked_to = tau_end - 1;
+        }
+    }
+    const fasc_index u0 = t - d->feed_delay - DET_CHUNK;
+    bool capable = false;
+    for (int c = 0; c < d->channels; c++) {
+        det_channel *ch = &det->ch[c];
+        if (u0 >= 0) {
+            uint64_t *words = det->busy + (size_t)c * (size_t)d->busy_words;
+            feed_noise(det, c, u0, words[(size_t)(u0 >> 6) & wm]);
+            if (((c + chunk) & 3) == 0 && u0 - d->lags >= 0 &&
+                window_clear(det, c, u0 - d->lags, u0 + DET_CHUNK - 1))
+                acf_update(det, c, u0);
+            fasc_index old = (u0 >> 6) - (d->lags + 63) / 64 - 1;
+            if (old >= 0)
+                words[(size_t)old & wm] = 0;
+        }
+        noise_median(det, c);
+        bool warm = ch->noise_count >= (uint32_t)d->warm_n;
+        det->inv[c] = warm && ch->sigma > 0.0f ? 1.0f / ch->sigma : 0.0f;
+        if (!ch->ready && warm && ch->acf_updates > 0)
+            capable = true;
+    }
+    if (capable || chunk % d->thr_chunks == 0)
+        fasc_det_thresholds(det);
+}
