@@ -11,9 +11,10 @@
  * sensitivity and leaves no decision but "energy above the noise".
  *
  * ### Algorithm
- *  1. Optional **common-median reference**: the median across channels is
- *     subtracted from every sample, so that a disturbance seen at once on
- *     all electrodes (pops of the reference, movement, ECG) vanishes.
+ *  1. Optional **common-median reference**: from every channel the median
+ *     of the other channels at the same sample is subtracted, so that a
+ *     disturbance seen at once on all electrodes (pops of the reference,
+ *     movement, ECG) vanishes while the noise stays Gaussian.
  *  2. **Noise σ per channel** = MAD / 0.6745 with MAD = median |x| over the
  *     last `noise_window_s` seconds, from about 512 samples per second
  *     (every max(1, floor(fs / 512))-th sample) that lie outside detected
@@ -54,7 +55,7 @@
  * onset / offset are corrected for the smoothing delay (they are input
  * sample indices of x). An event whose offset is sample k is queued by the
  * `process` call that consumes input sample k + fasc_detector_latency()
- * at the latest. With the defaults at 2048 Hz the latency is 148 samples
+ * at the latest. With the defaults at 2048 Hz the latency is 147 samples
  * (72 ms): the 10 ms centring delay plus the time a neighbouring run that
  * may still join the event can last (group window + max event + dead time).
  * No detection happens during the first 0.5 s of noise (warm-up) of a

@@ -117,7 +117,7 @@ struct fasc_detector {
     double *acf_x;          /* scratch, 64 + lags */
     uint64_t *busy;         /* [channel][busy_words] event + guard mask */
     uint64_t *nbmask;       /* [channel][DET_WORDS] */
-    float *cmr;             /* scratch, channels */
+    float *cmr;             /* scratch, 3 x channels */
     uint64_t runset[DET_WORDS]; /* channels in a run or blocked */
     det_group *pending;
     int npending;

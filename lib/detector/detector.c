@@ -40,7 +40,7 @@ static void compute_layout(const det_design *d, det_layout *l)
     l->acf_x = take(&off, sizeof(double) * (DET_CHUNK + lags));
     l->busy = take(&off, sizeof(uint64_t) * c * (size_t)d->busy_words);
     l->nbmask = take(&off, sizeof(uint64_t) * c * DET_WORDS);
-    l->cmr = take(&off, sizeof(float) * c);
+    l->cmr = take(&off, sizeof(float) * 3 * c);
     l->pending = take(&off, sizeof(det_group) * (size_t)d->pending_cap);
     l->queue = take(&off, sizeof(fasc_detection) * (size_t)d->queue_cap);
     l->qsnip = take(&off, sizeof(float) * (size_t)d->queue_cap *

@@ -224,7 +224,7 @@ void fasc_det_chunk_end(fasc_detector *det)
     const size_t wm = (size_t)d->busy_words - 1;
     for (int c = 0; c < d->channels; c++) {
         det_channel *ch = &det->ch[c];
-        if (ch->in_run || ch->blocked) {
+        if (ch->in_run) {
             fasc_det_busy_mark(det, c, ch->marked_to + 1, tau_end - 1);
             ch->marked_to = tau_end - 1;
         }

@@ -32,8 +32,13 @@ static int level(const fasc_detector *det, int c, fasc_index t, float *score)
             }
         }
     }
+    /* A pair counts for this channel only where its own energy is above
+     * its release level: a potential spread over two electrodes, not one
+     * strong neighbour lifting the mean of a silent channel. */
     for (int k = 0; k < ch->nnb; k++)
         for (int s = 0; s < DET_SCALES; s++) {
+            if (!(own[s] >= ch->R[s]))
+                continue;
             float sum = own[s] + *fasc_det_e(det, ch->nb[k], s, t);
             if (sum >= ch->R2[k][s]) {
                 lv = lv > DET_ACTIVE ? lv : DET_ACTIVE;
@@ -95,11 +100,10 @@ static void close_run(fasc_detector *det, int c, fasc_index offset)
     det_channel *ch = &det->ch[c];
     ch->in_run = false;
     ch->last_offset = offset;
-    if (!ch->blocked) {
+    if (!ch->blocked)
         fasc_det_bit_set(det->runset, c, false);
-        fasc_det_busy_mark(det, c, ch->marked_to + 1, offset + det->d.guard_n);
-        ch->marked_to = offset + det->d.guard_n;
-    }
+    fasc_det_busy_mark(det, c, ch->marked_to + 1, offset + det->d.guard_n);
+    ch->marked_to = offset + det->d.guard_n;
     fasc_det_run_closed(det, c, &ch->run, offset);
 }
 
@@ -200,14 +204,16 @@ void fasc_det_step(fasc_detector *det, int c, fasc_index t)
     if (ch->in_run) {
         continue_run(det, c, t, lv, score);
     } else if (ch->blocked) {
-        /* after a cut: wait for a full release before a new run */
+        /* after a cut: wait for a full release before a new run. These
+         * samples stay in the noise estimate: activity longer than any
+         * potential is a change of the background (σ must follow it, or a
+         * doubled noise level would hold every channel above threshold for
+         * ever) or an artefact, which the median tolerates. */
         if (lv >= DET_ACTIVE) {
             ch->last_active = tau;
         } else if (tau - ch->last_active >= det->d.dead_n) {
             ch->blocked = false;
             fasc_det_bit_set(det->runset, c, false);
-            fasc_det_busy_mark(det, c, ch->marked_to + 1, tau + det->d.guard_n);
-            ch->marked_to = tau + det->d.guard_n;
         }
     } else if (lv == DET_ABOVE) {
         open_run(det, c, t, score);
