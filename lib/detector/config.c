@@ -180,6 +180,9 @@ static void design_memory(const fasc_detector_config *cfg, det_design *d)
     d->acf_alpha = 4.0 * DET_CHUNK / (det_acf_average_s * fs);
     if (d->acf_alpha > 1.0)
         d->acf_alpha = 1.0;
+    d->busy_alpha = DET_CHUNK / (0.5 * fs);
+    if (d->busy_alpha > 1.0)
+        d->busy_alpha = 1.0;
     d->queue_cap = cfg->queue_capacity;
     d->pending_cap = 64 + 4 * d->channels;
 }

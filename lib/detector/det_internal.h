@@ -45,7 +45,7 @@ typedef struct det_design {
     int lags;            /* autocorrelation lags 0..lags */
     int busy_words;      /* power of two */
     int thr_chunks;
-    double acf_alpha;
+    double acf_alpha, busy_alpha;
     int queue_cap, pending_cap;
 } det_design;
 
@@ -76,6 +76,7 @@ typedef struct det_channel {
     float sigma;
     uint32_t noise_count, noise_head, median_bin, below;
     int acf_updates;
+    double busy_share;      /* smoothed share of event samples */
     bool in_run, blocked;
     fasc_index last_active, last_offset, marked_to;
     det_run run;
@@ -114,7 +115,7 @@ struct fasc_detector {
     uint32_t *noise_hist;   /* [channel][DET_NOISE_BINS] */
     double *acf;            /* [channel][lags + 1] averaged R(k) */
     double *win_acf;        /* [scale][lags + 1] window autocorrelation */
-    double *acf_x;          /* scratch, 64 + lags */
+    float *acf_x;           /* scratch, [64 + lags][lane] */
     uint64_t *busy;         /* [channel][busy_words] event + guard mask */
     uint64_t *nbmask;       /* [channel][DET_WORDS] */
     float *cmr;             /* scratch, 3 x channels */

@@ -37,7 +37,7 @@ static void compute_layout(const det_design *d, det_layout *l)
     l->noise_hist = take(&off, sizeof(uint32_t) * c * DET_NOISE_BINS);
     l->acf = take(&off, sizeof(double) * c * lags);
     l->win_acf = take(&off, sizeof(double) * DET_SCALES * lags);
-    l->acf_x = take(&off, sizeof(double) * (DET_CHUNK + lags));
+    l->acf_x = take(&off, sizeof(float) * DET_LANES * (DET_CHUNK + lags));
     l->busy = take(&off, sizeof(uint64_t) * c * (size_t)d->busy_words);
     l->nbmask = take(&off, sizeof(uint64_t) * c * DET_WORDS);
     l->cmr = take(&off, sizeof(float) * 3 * c);
@@ -72,7 +72,7 @@ static void place(fasc_detector *det, unsigned char *base, const det_layout *l)
     det->noise_hist = (uint32_t *)(void *)(base + l->noise_hist);
     det->acf = (double *)(void *)(base + l->acf);
     det->win_acf = (double *)(void *)(base + l->win_acf);
-    det->acf_x = (double *)(void *)(base + l->acf_x);
+    det->acf_x = (float *)(void *)(base + l->acf_x);
     det->busy = (uint64_t *)(void *)(base + l->busy);
     det->nbmask = (uint64_t *)(void *)(base + l->nbmask);
     det->cmr = (float *)(void *)(base + l->cmr);

@@ -100,8 +100,15 @@ void fasc_det_load_input(fasc_detector *det, const float *const *x,
         const float *src = x[c] + pos;
         float *dst = fasc_det_x(det, c, 0);
         uint64_t *nonfinite = &det->ch[c].nonfinite;
+        int ordinary = 1; /* the usual case, checked without branches */
         for (int j = 0; j < len; j++)
-            dst[(((size_t)t0 + (size_t)j) & hm) * DET_LANES] = sanitize(src[j], nonfinite);
+            ordinary &= fabsf(src[j]) <= det_input_limit;
+        if (ordinary)
+            for (int j = 0; j < len; j++)
+                dst[(((size_t)t0 + (size_t)j) & hm) * DET_LANES] = src[j];
+        else
+            for (int j = 0; j < len; j++)
+                dst[(((size_t)t0 + (size_t)j) & hm) * DET_LANES] = sanitize(src[j], nonfinite);
     }
     if (det->d.common_median)
         common_median(det, t0, len);

@@ -42,6 +42,15 @@ DET_TARGET static void DET_NAME(smooth_group)(fasc_detector *det, int g,
         norm[s] = (det_vf){n, n, n, n, n, n, n, n};
         DET_LOAD(low[s], tl + (size_t)s * DET_LANES);
     }
+    size_t off[DET_SCALES], a[DET_SCALES];
+    uint32_t *ring[DET_SCALES];
+    float *es[DET_SCALES];
+    for (int s = 0; s < DET_SCALES; s++) {
+        off[s] = (size_t)d->off[s];
+        a[s] = (size_t)d->a[s];
+        ring[s] = s1r + (size_t)s * (size_t)d->zrows * DET_LANES;
+        es[s] = e + (size_t)s * (size_t)d->erows * DET_LANES;
+    }
     det_vi any = {0, 0, 0, 0, 0, 0, 0, 0};
     for (int j = 0; j < len; j++) {
         const size_t t = (size_t)(t0 + j);
@@ -53,19 +62,20 @@ DET_TARGET static void DET_NAME(smooth_group)(fasc_detector *det, int g,
         v = (det_vf)(((det_vi)v & keep) | ((det_vi)zmax & ~keep));
         const det_vu zq = (det_vu)__builtin_convertvector(v * qv, det_vi);
         DET_STORE(zr + (t & zm) * DET_LANES, zq);
+        /* unrolled so that the sums stay in registers */
+#pragma GCC unroll 3
         for (int s = 0; s < DET_SCALES; s++) {
-            const size_t newest = t - (size_t)d->off[s];
-            uint32_t *ring = s1r + (size_t)s * (size_t)d->zrows * DET_LANES;
+            const size_t newest = t - off[s];
             det_vu in, out, old;
             DET_LOAD(in, zr + (newest & zm) * DET_LANES);
-            DET_LOAD(out, zr + ((newest - (size_t)d->a[s]) & zm) * DET_LANES);
-            DET_LOAD(old, ring + ((t - (size_t)d->a[s]) & zm) * DET_LANES);
+            DET_LOAD(out, zr + ((newest - a[s]) & zm) * DET_LANES);
+            DET_LOAD(old, ring[s] + ((t - a[s]) & zm) * DET_LANES);
             s1[s] += in - out;
-            DET_STORE(ring + (t & zm) * DET_LANES, s1[s]);
+            DET_STORE(ring[s] + (t & zm) * DET_LANES, s1[s]);
             s2[s] += s1[s] - old;
-            const det_vf es = __builtin_convertvector((det_vi)s2[s], det_vf) * norm[s];
-            DET_STORE(e + ((size_t)s * (size_t)d->erows + (t & em)) * DET_LANES, es);
-            any |= es >= low[s];
+            const det_vf ev = __builtin_convertvector((det_vi)s2[s], det_vf) * norm[s];
+            DET_STORE(es[s] + (t & em) * DET_LANES, ev);
+            any |= ev >= low[s];
         }
     }
     for (int s = 0; s < DET_SCALES; s++) {

@@ -14,6 +14,7 @@ static const double det_mad_to_sigma = 1.0 / 0.6744897501960817;
  * b + det_bin_base; bin 0 starts at 2^-12 µV and catches all below. */
 static const int det_bin_shift = 19;
 static const int det_bin_base = (127 - 12) << 4;
+static const double det_busy_limit = 0.2;
 
 static int noise_bin(float x)
 {
@@ -99,22 +100,40 @@ static bool window_clear(const fasc_detector *det, int c, fasc_index from,
     return true;
 }
 
-/* R(k) of the 64 samples from u0, with their predecessors, averaged
- * exponentially (time constant ~2 s). */
-static void acf_update(fasc_detector *det, int c, fasc_index u0)
+/* R(k) of the 64 samples from u0, with their predecessors, for the eight
+ * channels of group g at once (lanes of the interleaved history; each lane
+ * summed on its own, so the compiler vectorises without reassociating).
+ * Averaged exponentially (time constant ~2 s) into the channels whose
+ * window held no event. */
+static void acf_update(fasc_detector *det, int g, fasc_index u0, unsigned clear)
 {
-    const int lags = det->d.lags;
-    double *x = det->acf_x, *avg = det->acf + (size_t)c * (size_t)(lags + 1);
+    const det_design *d = &det->d;
+    const int lags = d->lags;
+    const size_t hm = (size_t)d->hrows - 1;
+    const float *h = det->hist + (size_t)g * (size_t)d->hrows * DET_LANES;
+    float *x = det->acf_x; /* [64 + lags][lane], contiguous */
     for (int i = 0; i < DET_CHUNK + lags; i++)
-        x[i] = *fasc_det_x(det, c, u0 - lags + i);
-    const double alpha = det->ch[c].acf_updates ? det->d.acf_alpha : 1.0;
+        memcpy(x + (size_t)i * DET_LANES,
+               h + ((size_t)(u0 - lags + i) & hm) * DET_LANES, sizeof(float) * DET_LANES);
     for (int k = 0; k <= lags; k++) {
-        double r = 0.0;
-        for (int i = lags; i < lags + DET_CHUNK; i++)
-            r += x[i] * x[i - k];
-        avg[k] += alpha * (r - avg[k]);
+        float r[DET_LANES] = {0};
+        for (int i = lags; i < lags + DET_CHUNK; i++) {
+            const float *a = x + (size_t)i * DET_LANES, *b = x + (size_t)(i - k) * DET_LANES;
+            for (int l = 0; l < DET_LANES; l++)
+                r[l] += a[l] * b[l];
+        }
+        for (int l = 0; l < DET_LANES; l++) {
+            int c = g * DET_LANES + l;
+            if (!((clear >> l) & 1u))
+                continue;
+            double *avg = det->acf + (size_t)c * (size_t)(lags + 1);
+            const double alpha = det->ch[c].acf_updates ? d->acf_alpha : 1.0;
+            avg[k] += alpha * (r[l] - avg[k]);
+        }
     }
-    det->ch[c].acf_updates++;
+    for (int l = 0; l < DET_LANES; l++)
+        if ((clear >> l) & 1u)
+            det->ch[g * DET_LANES + l].acf_updates++;
 }
 
 static void feed_noise(fasc_detector *det, int c, fasc_index u0, uint64_t word)
@@ -230,18 +249,31 @@ void fasc_det_chunk_end(fasc_detector *det)
         }
     }
     const fasc_index u0 = t - d->feed_delay - DET_CHUNK;
+    unsigned acf_clear[FASC_MAX_CHANNELS / DET_LANES] = {0};
     bool capable = false;
     for (int c = 0; c < d->channels; c++) {
         det_channel *ch = &det->ch[c];
         if (u0 >= 0) {
             uint64_t *words = det->busy + (size_t)c * (size_t)d->busy_words;
-            feed_noise(det, c, u0, words[(size_t)(u0 >> 6) & wm]);
-            if (((c + chunk) & 3) == 0 && u0 - d->lags >= 0 &&
+            uint64_t word = words[(size_t)(u0 >> 6) & wm];
+            /* Events are kept out while they are sparse. When they cover
+             * more than a fifth of the last half second they are no longer
+             * potentials on a background but the background itself (a step
+             * of the noise level), and σ has to see them to follow. */
+            ch->busy_share += d->busy_alpha *
+                              ((double)__builtin_popcountll(word) / DET_CHUNK - ch->busy_share);
+            feed_noise(det, c, u0, ch->busy_share > det_busy_limit ? 0 : word);
+            if (((c / DET_LANES + chunk) & 3) == 0 && u0 - d->lags >= 0 &&
                 window_clear(det, c, u0 - d->lags, u0 + DET_CHUNK - 1))
-                acf_update(det, c, u0);
+                acf_clear[c / DET_LANES] |= 1u << (c % DET_LANES);
             fasc_index old = (u0 >> 6) - (d->lags + 63) / 64 - 1;
             if (old >= 0)
                 words[(size_t)old & wm] = 0;
+        }
+        if (c % DET_LANES == DET_LANES - 1 || c == d->channels - 1) {
+            int g = c / DET_LANES;
+            if (acf_clear[g])
+                acf_update(det, g, u0, acf_clear[g]);
         }
         noise_median(det, c);
         bool warm = ch->noise_count >= (uint32_t)d->warm_n;
