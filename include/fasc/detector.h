@@ -95,6 +95,7 @@
 #include <stdint.h>
 
 #include "fasc/common.h"
+#include "fasc/filterbank.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -102,6 +103,9 @@ extern "C" {
 
 /** Most channels described (with snippets) per event. */
 #define FASC_DETECTOR_MAX_EVENT_CHANNELS 16
+
+/** Most pre-filter sections the detector can undo for peak timing. */
+#define FASC_DETECTOR_MAX_PREFILTER 16
 
 /** Event flags (bit mask in fasc_detection::flags). */
 #define FASC_DETECTION_ARTEFACT 1u /**< p2p above the ceiling: probable artefact */
@@ -152,6 +156,25 @@ typedef struct fasc_detector_config {
     /** subtract the per-sample median across channels (needs >= 3
      *  channels; default false) */
     bool common_median;
+    /** second stage: a candidate becomes an event only when its best match
+     *  with a bank of motor-unit-like wavelets (Gaussian derivatives of
+     *  orders 1-3, widths 0.8-2.6 ms, on each involved channel and on pairs
+     *  of neighbours) reaches this Gaussian-equivalent z; 0 turns the stage
+     *  off. 0..20 (default 5.5) */
+    double confirm_threshold;
+    /** an event on the same main channel less than this long after a
+     *  larger one (more than twice its peak-to-peak) is that event's
+     *  after-effect (late phases, high-pass undershoot), not a discharge,
+     *  and is dropped; 0 = off. Seconds, 0..0.1 (default 0.04) */
+    double shadow_s;
+    /** the causal filter the input went through (the filter bank's
+     *  broadband chain, fasc_filterbank_prefilter()); with it, peak times
+     *  are read after a backward pass through the same sections, which
+     *  cancels their phase distortion as filtfilt does. 0..
+     *  FASC_DETECTOR_MAX_PREFILTER sections (default 0: peaks on the input
+     *  as it is) */
+    int prefilter_sections;
+    fasc_biquad prefilter[FASC_DETECTOR_MAX_PREFILTER];
 } fasc_detector_config;
 
 /** One candidate event. */
@@ -266,6 +289,10 @@ FASC_API size_t fasc_detector_queued(const fasc_detector *det);
 
 /** Events lost because the queue (or the table of pending groups) was
  *  full, since init or reset (0 for NULL). */
+/** Candidates the second stage rejected (wavelet score below
+ *  confirm_threshold, or after-effects of a larger event); 0 for NULL. */
+FASC_API uint64_t fasc_detector_rejected(const fasc_detector *det);
+
 FASC_API uint64_t fasc_detector_dropped(const fasc_detector *det);
 
 /** Largest delay, in input samples, between an event's offset and the

@@ -415,6 +415,19 @@ FASC_API int fasc_filterbank_edges(const fasc_filterbank *fb, int stream,
 FASC_API int fasc_filterbank_magnitude(const fasc_filterbank *fb, int stream,
                                        double f_hz, double *magnitude);
 
+/**
+ * The high- and low-pass sections of the broadband chain (stream 0), in
+ * the order they run, at the working rate: what a later stage needs to
+ * undo their phase (see fasc_detector_config.prefilter). Mains notches are
+ * not included.
+ * @param n_sections receives the number of sections (may be NULL)
+ * @return FASC_OK; FASC_ERR_INVALID_ARGUMENT for NULL fb (or NULL sos with
+ *         capacity > 0); FASC_ERR_BUFFER_TOO_SMALL if capacity is short
+ *         (*n_sections still set).
+ */
+FASC_API int fasc_filterbank_prefilter(const fasc_filterbank *fb, fasc_biquad *sos,
+                                       size_t capacity, size_t *n_sections);
+
 #ifdef __cplusplus
 }
 #endif

@@ -46,6 +46,9 @@ void fasc_detector_config_default(fasc_detector_config *cfg)
     cfg->snippet_post_s = 0.030;
     cfg->queue_capacity = 256;
     cfg->common_median = false;
+    cfg->confirm_threshold = 5.5;
+    cfg->shadow_s = 0.040;
+    cfg->prefilter_sections = 0;
 }
 
 static bool in_range(double v, double lo, double hi)
@@ -81,8 +84,16 @@ static int check(const fasc_detector_config *cfg)
         !in_range(cfg->ceiling_uv, 0.0, 1e12) ||
         !in_range(cfg->snippet_pre_s, 0.0, 0.5) ||
         !in_range(cfg->snippet_post_s, 0.0, 0.5) ||
-        cfg->queue_capacity < 1 || cfg->queue_capacity > 65536)
+        cfg->queue_capacity < 1 || cfg->queue_capacity > 65536 ||
+        !in_range(cfg->confirm_threshold, 0.0, 20.0) || !in_range(cfg->shadow_s, 0.0, 0.1) ||
+        cfg->prefilter_sections < 0 || cfg->prefilter_sections > FASC_DETECTOR_MAX_PREFILTER)
         return FASC_ERR_INVALID_ARGUMENT;
+    for (int k = 0; k < cfg->prefilter_sections; k++) {
+        const fasc_biquad *q = &cfg->prefilter[k];
+        if (!isfinite(q->b0) || !isfinite(q->b1) || !isfinite(q->b2) || !isfinite(q->a1) ||
+            !isfinite(q->a2))
+            return FASC_ERR_INVALID_ARGUMENT;
+    }
     switch (cfg->geometry) {
     case FASC_GEOMETRY_NONE:
     case FASC_GEOMETRY_LINE:
@@ -152,7 +163,28 @@ static void design_events(const fasc_detector_config *cfg, det_design *d)
      * group window of the group's last crossing and lasts at most
      * max_n + dead_n. */
     long wait = (long)d->gw_n + d->max_n + d->dead_n;
-    d->tail = wait > d->post_n ? wait : d->post_n;
+    /* Verification (verify.c) reads 4 ms around the event plus a wavelet's
+     * half span, and the zero-phase pass 10 ms before and 30 ms after. */
+    d->confirm = cfg->confirm_threshold;
+    d->shadow_n = samples(cfg->shadow_s, fs);
+    /* Two accepted peaks closer than this on one or neighbouring channels
+     * are one discharge: below the 10 ms of the shortest repeat discharge
+     * the issue and the literature count (Bashford et al. 2020). */
+    d->refractory_n = samples(0.008, fs);
+    fasc_det_wavelet_design(d);
+    d->vpad_n = samples(0.004, fs);
+    d->zp_left_n = samples(0.010, fs);
+    d->zp_right_n = samples(0.030, fs);
+    d->vwin_max = d->max_n + 2 * d->vpad_n + 1;
+    d->ready_n = d->post_n;
+    if (d->vpad_n + d->w_half_max > d->ready_n)
+        d->ready_n = d->vpad_n + d->w_half_max;
+    if (d->zp_right_n > d->ready_n)
+        d->ready_n = d->zp_right_n;
+    d->tail = wait > d->ready_n ? wait : d->ready_n;
+    d->pf_n = cfg->prefilter_sections;
+    for (int k = 0; k < d->pf_n; k++)
+        d->pf[k] = cfg->prefilter[k];
 }
 
 static void design_memory(const fasc_detector_config *cfg, det_design *d)
@@ -163,10 +195,18 @@ static void design_memory(const fasc_detector_config *cfg, det_design *d)
      * a run found at tau marks back to its onset - guard. */
     long fd = d->d_max + d->max_pre_n + d->guard_n + 1;
     d->feed_delay = (int)((fd + DET_CHUNK - 1) / DET_CHUNK * DET_CHUNK);
-    long snippet_need = (long)d->d_max + d->tail + d->max_n + d->pre_n + 2;
+    long left = d->pre_n;
+    if (d->vpad_n + d->w_half_max > left)
+        left = d->vpad_n + d->w_half_max;
+    if (d->zp_left_n > left)
+        left = d->zp_left_n;
+    long snippet_need = (long)d->d_max + d->tail + d->max_n + left + 2;
     long noise_need = (long)d->feed_delay + DET_CHUNK + d->lags + 2;
     d->hrows = pow2_at_least(snippet_need > noise_need ? snippet_need : noise_need);
-    int lag_words = (d->lags + 63) / 64;
+    /* busy bits are kept long enough for the autocorrelation windows and
+     * for the wavelet noise windows (verify.c) */
+    d->keep_n = d->lags > 2 * d->w_half_max + 48 ? d->lags : 2 * d->w_half_max + 48;
+    int lag_words = (d->keep_n + 63) / 64;
     long span = ((long)d->feed_delay + DET_CHUNK + d->guard_n) / 64 + lag_words + 4;
     d->busy_words = pow2_at_least(span);
     d->noise_step = (int)floor(fs / det_noise_rate);

@@ -21,6 +21,8 @@
 #define DET_WORDS (FASC_MAX_CHANNELS / 64)
 #define DET_NOISE_BINS 512  /* 16 per octave over 32 octaves */
 #define DET_ALIGN 64
+#define DET_WAVELETS 12   /* Gaussian derivatives: 3 orders x 4 widths */
+#define DET_VERIFY_CHANNELS (FASC_DETECTOR_MAX_EVENT_CHANNELS + DET_MAX_NB)
 
 typedef struct det_design {
     int channels, groups;
@@ -47,6 +49,13 @@ typedef struct det_design {
     int thr_chunks;
     double acf_alpha, busy_alpha;
     int queue_cap, pending_cap;
+    /* verification (verify.c) */
+    double confirm;
+    int shadow_n, ready_n, refractory_n, keep_n;
+    int nw, w_half[DET_WAVELETS], w_off[DET_WAVELETS], w_total, w_half_max;
+    int vpad_n, zp_left_n, zp_right_n, vwin_max;
+    int pf_n;
+    fasc_biquad pf[FASC_DETECTOR_MAX_PREFILTER];
 } det_design;
 
 /* The run a channel has open (centred times). core_* span its samples above
@@ -81,6 +90,11 @@ typedef struct det_channel {
     fasc_index last_active, last_offset, marked_to;
     det_run run;
     uint64_t nonfinite;
+    /* verify.c: mean square of each wavelet's output on noise, in σ² */
+    float wq[DET_WAVELETS];
+    uint32_t wupdates;
+    fasc_index last_peak;   /* last accepted event on this main channel */
+    float last_p2p;
 } det_channel;
 
 typedef struct det_group {
@@ -125,6 +139,10 @@ struct fasc_detector {
     fasc_detection *queue;
     float *qsnip;           /* [queue_cap][MAX_EVENT_CHANNELS][snip_len] */
     size_t qhead, qcount;
+    float *wtaps;           /* [w_total] unit-norm wavelets */
+    float *vscratch;        /* [DET_VERIFY_CHANNELS][vwin_max] z series */
+    double *zpscratch;      /* [vwin_max + zp_left + zp_right] */
+    uint64_t suppressed;    /* candidates the verification rejected */
     void *allocation;
 };
 
@@ -151,6 +169,12 @@ void fasc_det_thresholds(fasc_detector *det);
 /* runs.c */
 void fasc_det_step(fasc_detector *det, int c, fasc_index t);
 void fasc_det_close_all(fasc_detector *det);
+
+/* verify.c */
+void fasc_det_wavelet_design(det_design *d);
+void fasc_det_wavelet_taps(fasc_detector *det);
+void fasc_det_wavelet_noise(fasc_detector *det, int c, fasc_index u0);
+bool fasc_det_verify(fasc_detector *det, fasc_detection *ev);
 
 /* groups.c */
 void fasc_det_run_closed(fasc_detector *det, int c, const det_run *run,

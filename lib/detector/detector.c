@@ -9,7 +9,8 @@
 
 typedef struct det_layout {
     size_t ch, hist, zring, s1ring, acc, inv, tlow, e, noise_ring, noise_hist,
-        acf, win_acf, acf_x, busy, nbmask, cmr, pending, queue, qsnip, total;
+        acf, win_acf, acf_x, busy, nbmask, cmr, pending, queue, qsnip, wtaps, vscratch, zpscratch,
+        total;
 } det_layout;
 
 static size_t take(size_t *offset, size_t bytes)
@@ -45,6 +46,9 @@ static void compute_layout(const det_design *d, det_layout *l)
     l->queue = take(&off, sizeof(fasc_detection) * (size_t)d->queue_cap);
     l->qsnip = take(&off, sizeof(float) * (size_t)d->queue_cap *
                               FASC_DETECTOR_MAX_EVENT_CHANNELS * (size_t)d->snip_len);
+    l->wtaps = take(&off, sizeof(float) * (size_t)(d->w_total > 0 ? d->w_total : 1));
+    l->vscratch = take(&off, sizeof(float) * DET_VERIFY_CHANNELS * (size_t)d->vwin_max);
+    l->zpscratch = take(&off, sizeof(double) * (size_t)(d->max_n + d->zp_left_n + d->zp_right_n + 2));
     l->total = off + DET_ALIGN - 1; /* caller memory may have any alignment */
 }
 
@@ -79,6 +83,9 @@ static void place(fasc_detector *det, unsigned char *base, const det_layout *l)
     det->pending = (det_group *)(void *)(base + l->pending);
     det->queue = (fasc_detection *)(void *)(base + l->queue);
     det->qsnip = (float *)(void *)(base + l->qsnip);
+    det->wtaps = (float *)(void *)(base + l->wtaps);
+    det->vscratch = (float *)(void *)(base + l->vscratch);
+    det->zpscratch = (double *)(void *)(base + l->zpscratch);
 }
 
 static void add_neighbour(fasc_detector *det, int c, int nb)
@@ -144,6 +151,7 @@ int fasc_detector_init(void *memory, size_t size, const fasc_detector_config *cf
     place(det, base, &l);
     set_neighbours(det);
     window_acf(det);
+    fasc_det_wavelet_taps(det);
     fasc_detector_reset(det);
     *out = det;
     return FASC_OK;
@@ -207,6 +215,7 @@ void fasc_detector_reset(fasc_detector *det)
     det->t = det->now = 0;
     det->flushed = false;
     det->dropped = 0;
+    det->suppressed = 0;
 }
 
 static void segment(fasc_detector *det, const float *const *x, size_t pos,

@@ -211,7 +211,7 @@ static void emit(fasc_detector *det, const det_group *g)
         return;
     }
     size_t slot = (det->qhead + det->qcount) % (size_t)d->queue_cap;
-    fasc_detection *ev = &det->queue[slot];
+    fasc_detection candidate, *ev = &candidate;
     det_extent x[FASC_DETECTOR_MAX_EVENT_CHANNELS];
     fasc_index to = g->offset < det->now - 1 ? g->offset : det->now - 1;
     int n = involved(det, g, g->onset, to, x);
@@ -241,6 +241,10 @@ static void emit(fasc_detector *det, const det_group *g)
         ev->channel_peak[k] = x[k].peak;
         ev->channel_peak_to_peak_uv[k] = x[k].p2p;
     }
+    if (!fasc_det_verify(det, ev))
+        return;
+    det->queue[slot] = candidate;
+    ev = &det->queue[slot];
     ev->snippet_length = (size_t)d->snip_len;
     ev->snippet_start = ev->peak - d->pre_n;
     fill_snippets(det, ev, det->qsnip + slot * FASC_DETECTOR_MAX_EVENT_CHANNELS *
@@ -255,7 +259,7 @@ void fasc_det_finalise_ready(fasc_detector *det, fasc_index tau, bool all)
         int pick = -1;
         for (int i = 0; i < det->npending; i++) {
             const det_group *g = &det->pending[i];
-            bool ready = all || (tau >= g->offset + d->post_n &&
+            bool ready = all || (tau >= g->offset + d->ready_n &&
                                  tau > g->core_end + d->gw_n && !waiting(det, g));
             if (ready && (pick < 0 || before(g, &det->pending[pick])))
                 pick = i;

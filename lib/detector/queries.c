@@ -45,3 +45,8 @@ int fasc_detector_channels(const fasc_detector *det)
 {
     return det ? det->d.channels : 0;
 }
+
+uint64_t fasc_detector_rejected(const fasc_detector *det)
+{
+    return det ? det->suppressed : 0;
+}

@@ -180,7 +180,8 @@ long fasc_eval_match(const fasc_event_row *truth, size_t n_truth, const fasc_eve
         free(used);
         return FASC_ERR_NO_MEMORY;
     }
-    qsort(pairs.items, pairs.count, sizeof *pairs.items, cmp_pair);
+    if (pairs.count > 1)
+        qsort(pairs.items, pairs.count, sizeof *pairs.items, cmp_pair);
     long matched = 0;
     for (size_t k = 0; k < pairs.count; k++) {
         const pair *p = &pairs.items[k];

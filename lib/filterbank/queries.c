@@ -88,3 +88,18 @@ int fasc_filterbank_magnitude(const fasc_filterbank *fb, int stream,
     *magnitude = m;
     return FASC_OK;
 }
+
+int fasc_filterbank_prefilter(const fasc_filterbank *fb, fasc_biquad *sos, size_t capacity,
+                              size_t *n_sections)
+{
+    if (!fb || (!sos && capacity > 0))
+        return FASC_ERR_INVALID_ARGUMENT;
+    const size_t n = (size_t)(fb->d.hp_sections + fb->d.lp_sections);
+    if (n_sections)
+        *n_sections = n;
+    if (capacity < n)
+        return FASC_ERR_BUFFER_TOO_SMALL;
+    for (size_t k = 0; k < n; k++)
+        sos[k] = fb->d.sos[k];
+    return FASC_OK;
+}

@@ -101,7 +101,11 @@ static inline int pipe_run(const pipe_config *pc, pipe_result *res)
     fasc_detector *det = NULL;
     if (status == FASC_OK) {
         dc.sample_rate = fasc_filterbank_output_rate(fb);
-        status = fasc_detector_create(&dc, &det);
+        size_t ns = 0;
+        status = fasc_filterbank_prefilter(fb, dc.prefilter, FASC_DETECTOR_MAX_PREFILTER, &ns);
+        dc.prefilter_sections = (int)ns;
+        if (status == FASC_OK)
+            status = fasc_detector_create(&dc, &det);
     }
     const int streams = fb ? fasc_filterbank_streams(fb) : 0;
     const size_t total = (size_t)(pc->seconds * sc.sample_rate);

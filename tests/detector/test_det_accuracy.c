@@ -2,12 +2,11 @@
  * default filter bank -> default detector, matched by the project's rule
  * (peaks within 5 ms, same or neighbouring channel, one-to-one).
  *
- * The target is sensitivity and precision >= 0.9. Sensitivity meets it;
- * precision does not yet (0.73 measured on this recording): at high SNR
- * polyphasic potentials (up to 20 ms) and the 20 Hz high-pass undershoot
- * after large ones give second candidates 10-40 ms later, which the energy
- * statistic cannot tell from a repeat discharge. The precision bound below
- * is a regression floor until the template stage removes them. */
+ * Both sensitivity and precision must reach 0.9 (0.972 and 0.946 measured
+ * with the wavelet confirmation, zero-phase peak timing and after-effect
+ * rejection; the energy stage alone gave precision 0.73). The issue's
+ * targets at 20 and 14 dB are printed by bench_detector_accuracy; they are
+ * not met yet (see that benchmark). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,7 +28,7 @@ static void smoke_26db(void **state)
     pipe_score s = pipe_evaluate(&r, seconds, 2048.0);
     printf("26 dB: %zu true, %zu detected, sensitivity %.3f, precision %.3f\n",
            r.truth.n, r.det.n, s.sensitivity, s.precision);
-    if (s.sensitivity < 0.9 || s.precision < 0.65)
+    if (s.sensitivity < 0.9 || s.precision < 0.9)
         fail_msg("sensitivity %.3f precision %.3f", s.sensitivity, s.precision);
     pipe_free(&r);
 }

@@ -1,0 +1,272 @@
+/* Second stage of the detector: a candidate from the energy statistic is
+ * confirmed by its best match with a bank of motor-unit-like wavelets, its
+ * peak is timed on a zero-phase version of the signal, and repeated
+ * detections and after-effects of larger events are dropped.
+ *
+ * Why wavelets: a smoothed energy integrates the noise of every waveform
+ * shape a window can hold, while a correlation with a shape close to the
+ * potential keeps one degree of freedom. Gaussian derivatives of orders 1-3
+ * are the bi-, tri- and four-phasic shapes of motor-unit potentials (the
+ * Hermite-Rodriguez MUAP model, Lo Conte et al., IEEE TBME 41:1045, 1994),
+ * and a bank of them is the continuous-wavelet spike detector of Nenadic &
+ * Burdick (IEEE TBME 52:74, 2005). */
+#include <math.h>
+#include <string.h>
+
+#include "det_internal.h"
+
+/* Phase widths (Gaussian σ) of the bank: 0.8-2.6 ms covers the phases of
+ * 5-20 ms potentials. */
+static const double det_wavelet_sigma_s[4] = {0.0008, 0.0012, 0.0018, 0.0026};
+/* Below this many samples a Gaussian derivative is no longer resolved. */
+static const double det_min_sigma_samples = 0.7;
+/* Each wavelet spans ±4 σ (the Gaussian is 3e-4 of its peak there). */
+static const double det_wavelet_span = 4.0;
+/* Noise factors are running means over this many updates, then
+ * exponential averages with this memory (one update per 64-sample chunk
+ * free of events: about 16 s at 2048 Hz); they are used after det_wq_ready
+ * updates (a quarter of a second at 2048 Hz, four per chunk until then). */
+static const uint32_t det_wq_memory = 512;
+static const uint32_t det_wq_ready = 32;
+
+void fasc_det_wavelet_design(det_design *d)
+{
+    d->nw = 0;
+    d->w_total = 0;
+    d->w_half_max = 0;
+    for (int order = 1; order <= 3; order++)
+        for (int k = 0; k < 4; k++) {
+            const double s = det_wavelet_sigma_s[k] * d->rate;
+            if (s < det_min_sigma_samples)
+                continue;
+            const int half = (int)ceil(det_wavelet_span * s);
+            d->w_half[d->nw] = half;
+            d->w_off[d->nw] = d->w_total;
+            d->w_total += 2 * half + 1;
+            if (half > d->w_half_max)
+                d->w_half_max = half;
+            d->nw++;
+        }
+}
+
+/* Orders 1-3 of the Gaussian derivative family, in the order the design
+ * enumerated them, normalised to unit energy. */
+void fasc_det_wavelet_taps(fasc_detector *det)
+{
+    const det_design *d = &det->d;
+    int w = 0;
+    for (int order = 1; order <= 3; order++)
+        for (int k = 0; k < 4; k++) {
+            const double s = det_wavelet_sigma_s[k] * d->rate;
+            if (s < det_min_sigma_samples)
+                continue;
+            const int half = d->w_half[w];
+            float *h = det->wtaps + d->w_off[w];
+            double energy = 0.0;
+            for (int j = -half; j <= half; j++) {
+                const double u = j / s, g = exp(-0.5 * u * u);
+                const double v = order == 1 ? -u * g
+                                 : order == 2 ? (1.0 - u * u) * g
+                                              : (u * u * u - 3.0 * u) * g;
+                h[j + half] = (float)v;
+                energy += v * v;
+            }
+            const float norm = (float)(1.0 / sqrt(energy));
+            for (int j = 0; j <= 2 * half; j++)
+                h[j] *= norm;
+            w++;
+        }
+}
+
+static double correlate(const fasc_detector *det, int c, int w, fasc_index centre)
+{
+    const int half = det->d.w_half[w];
+    const float *h = det->wtaps + det->d.w_off[w];
+    double o = 0.0;
+    for (int j = -half; j <= half; j++)
+        o += h[j + half] * *fasc_det_x(det, c, centre + j);
+    return o;
+}
+
+/* Called for a chunk [u0, u0 + 64) already cleared of events: the wavelets'
+ * output power on noise relative to σ² (a shape factor that depends on the
+ * noise spectrum only, so that the level itself follows σ at once). */
+void fasc_det_wavelet_noise(fasc_detector *det, int c, fasc_index u0)
+{
+    const det_design *d = &det->d;
+    det_channel *ch = &det->ch[c];
+    const float inv = det->inv[c];
+    /* Four centres 16 samples apart while warming up, then one. */
+    const int centres = ch->wupdates < 4 * det_wq_ready ? 4 : 1;
+    for (int j = 0; j < centres; j++) {
+        const fasc_index centre = u0 + DET_CHUNK - 1 - d->w_half_max - 16 * j;
+        if (d->confirm <= 0.0 || inv == 0.0f || centre - d->w_half_max < 0)
+            return;
+        const uint32_t n = ch->wupdates < det_wq_memory ? ch->wupdates + 1 : det_wq_memory;
+        const float alpha = 1.0f / (float)n;
+        for (int w = 0; w < d->nw; w++) {
+            const float o = (float)correlate(det, c, w, centre) * inv;
+            ch->wq[w] += alpha * (o * o - ch->wq[w]);
+        }
+        ch->wupdates++;
+    }
+}
+
+/* z series of wavelet w on channel c over [a, a + len). */
+static bool z_series(const fasc_detector *det, int c, int w, fasc_index a, int len, float *out)
+{
+    const det_channel *ch = &det->ch[c];
+    if (ch->wupdates < det_wq_ready || det->inv[c] == 0.0f || !(ch->wq[w] > 0.0f))
+        return false;
+    const double scale = det->inv[c] / sqrt(ch->wq[w]);
+    for (int i = 0; i < len; i++)
+        out[i] = (float)(correlate(det, c, w, a + i) * scale);
+    return true;
+}
+
+static bool neighbours(const fasc_detector *det, int a, int b)
+{
+    return fasc_det_bit(det->nbmask + (size_t)a * DET_WORDS, b);
+}
+
+/* Best Gaussian-equivalent z of any wavelet, on any involved channel or
+ * pair of neighbouring involved channels, over the event's extent; -1 when
+ * no channel is calibrated yet. Only channels that crossed the threshold
+ * themselves take part: a neighbour's own potential must not confirm a
+ * fragment on a quiet channel beside it. */
+static float wavelet_score(fasc_detector *det, const fasc_detection *ev)
+{
+    const det_design *d = &det->d;
+    const int nc = ev->channel_count;
+    fasc_index a = ev->onset - d->vpad_n, b = ev->offset + d->vpad_n;
+    const fasc_index oldest = det->now - d->hrows + d->w_half_max + 1;
+    if (a < oldest)
+        a = oldest;
+    if (a < d->w_half_max)
+        a = d->w_half_max;
+    if (b > det->now - 1 - d->w_half_max)
+        b = det->now - 1 - d->w_half_max;
+    int len = (int)(b - a + 1);
+    if (len > d->vwin_max)
+        len = d->vwin_max;
+    if (len <= 0)
+        return -1.0f;
+    float best = -1.0f;
+    bool ok[FASC_DETECTOR_MAX_EVENT_CHANNELS];
+    for (int w = 0; w < d->nw; w++) {
+        for (int i = 0; i < nc; i++)
+            ok[i] = z_series(det, ev->channels[i], w, a, len,
+                             det->vscratch + (size_t)i * (size_t)d->vwin_max);
+        for (int i = 0; i < nc; i++) {
+            if (!ok[i])
+                continue;
+            const float *zi = det->vscratch + (size_t)i * (size_t)d->vwin_max;
+            for (int t = 0; t < len; t++)
+                best = fmaxf(best, fabsf(zi[t]));
+            for (int j = i + 1; j < nc; j++) {
+                if (!ok[j] || !neighbours(det, ev->channels[i], ev->channels[j]))
+                    continue;
+                const float *zj = det->vscratch + (size_t)j * (size_t)d->vwin_max;
+                for (int t = 0; t < len; t++)
+                    best = fmaxf(best, fabsf(zi[t] + zj[t]) * 0.70710678f);
+            }
+        }
+    }
+    return best;
+}
+
+/* Peak of channel c within [onset, offset] after a backward pass through
+ * the pre-filter: causal forward (upstream) + anti-causal backward = zero
+ * phase, so the largest phase is the one the unfiltered potential has. */
+static fasc_index zero_phase_peak(fasc_detector *det, int c, fasc_index onset, fasc_index offset,
+                                  int *polarity)
+{
+    const det_design *d = &det->d;
+    fasc_index lo = onset - d->zp_left_n, hi = offset + d->zp_right_n;
+    const fasc_index oldest = det->now - d->hrows + 1;
+    if (lo < oldest)
+        lo = oldest;
+    if (lo < 0)
+        lo = 0;
+    if (hi > det->now - 1)
+        hi = det->now - 1;
+    if (onset < lo)
+        onset = lo;
+    if (offset > hi)
+        offset = hi;
+    const int n = (int)(hi - lo + 1);
+    double *y = det->zpscratch;
+    for (int i = 0; i < n; i++)
+        y[i] = *fasc_det_x(det, c, lo + i);
+    for (int k = 0; k < d->pf_n; k++) {
+        const fasc_biquad q = d->pf[k];
+        double z1 = 0.0, z2 = 0.0;
+        for (int i = n - 1; i >= 0; i--) {
+            const double in = y[i], out = q.b0 * in + z1;
+            z1 = q.b1 * in - q.a1 * out + z2;
+            z2 = q.b2 * in - q.a2 * out;
+            y[i] = out;
+        }
+    }
+    fasc_index peak = onset;
+    double top = -1.0;
+    for (fasc_index u = onset; u <= offset; u++) {
+        const double v = fabs(y[u - lo]);
+        if (v > top) {
+            top = v;
+            peak = u;
+        }
+    }
+    *polarity = y[peak - lo] < 0.0 ? -1 : 1;
+    return peak;
+}
+
+/* One discharge seen twice (a run split on one channel, phases read on
+ * two), or the after-effect of a larger potential on this or a
+ * neighbouring channel: compared with the events already accepted. */
+static bool repeats_accepted(const fasc_detector *det, const fasc_detection *ev)
+{
+    const det_design *d = &det->d;
+    const det_channel *main = &det->ch[ev->main_channel];
+    for (int k = -1; k < main->nnb; k++) {
+        const det_channel *o = &det->ch[k < 0 ? ev->main_channel : main->nb[k]];
+        if (o->last_p2p <= 0.0f || ev->peak < o->last_peak)
+            continue;
+        const fasc_index gap = ev->peak - o->last_peak;
+        if (gap < d->refractory_n ||
+            (gap < d->shadow_n && 2.0f * ev->peak_to_peak_uv < o->last_p2p))
+            return true;
+    }
+    return false;
+}
+
+bool fasc_det_verify(fasc_detector *det, fasc_detection *ev)
+{
+    const det_design *d = &det->d;
+    if (d->confirm > 0.0) {
+        const float score = wavelet_score(det, ev);
+        if (score < (float)d->confirm) {
+            det->suppressed++;
+            return false;
+        }
+        ev->score = score;
+    }
+    if (d->pf_n > 0) {
+        for (int k = 0; k < ev->channel_count; k++) {
+            int pol;
+            ev->channel_peak[k] = zero_phase_peak(det, ev->channels[k], ev->onset, ev->offset, &pol);
+            if (k == 0) {
+                ev->peak = ev->channel_peak[0];
+                ev->polarity = pol;
+            }
+        }
+    }
+    if (repeats_accepted(det, ev)) {
+        det->suppressed++;
+        return false;
+    }
+    det_channel *mc = &det->ch[ev->main_channel];
+    mc->last_peak = ev->peak;
+    mc->last_p2p = ev->peak_to_peak_uv;
+    return true;
+}
