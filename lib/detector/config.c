@@ -175,6 +175,9 @@ static void design_events(const fasc_detector_config *cfg, det_design *d)
     d->vpad_n = samples(0.004, fs);
     d->zp_left_n = samples(0.010, fs);
     d->zp_right_n = samples(0.030, fs);
+    /* local background: 50 ms ending 5 ms before the onset */
+    d->loc_n = samples(0.050, fs);
+    d->loc_gap_n = samples(0.005, fs);
     d->vwin_max = d->max_n + 2 * d->vpad_n + 1;
     d->ready_n = d->post_n;
     if (d->vpad_n + d->w_half_max > d->ready_n)
@@ -200,6 +203,8 @@ static void design_memory(const fasc_detector_config *cfg, det_design *d)
         left = d->vpad_n + d->w_half_max;
     if (d->zp_left_n > left)
         left = d->zp_left_n;
+    if (d->loc_n + d->loc_gap_n > left)
+        left = d->loc_n + d->loc_gap_n;
     long snippet_need = (long)d->d_max + d->tail + d->max_n + left + 2;
     long noise_need = (long)d->feed_delay + DET_CHUNK + d->lags + 2;
     d->hrows = pow2_at_least(snippet_need > noise_need ? snippet_need : noise_need);

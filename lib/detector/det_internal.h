@@ -51,7 +51,7 @@ typedef struct det_design {
     int queue_cap, pending_cap;
     /* verification (verify.c) */
     double confirm;
-    int shadow_n, ready_n, refractory_n, keep_n;
+    int shadow_n, ready_n, refractory_n, keep_n, loc_n, loc_gap_n;
     int nw, w_half[DET_WAVELETS], w_off[DET_WAVELETS], w_total, w_half_max;
     int vpad_n, zp_left_n, zp_right_n, vwin_max;
     int pf_n;
@@ -142,6 +142,7 @@ struct fasc_detector {
     float *wtaps;           /* [w_total] unit-norm wavelets */
     float *vscratch;        /* [DET_VERIFY_CHANNELS][vwin_max] z series */
     double *zpscratch;      /* [vwin_max + zp_left + zp_right] */
+    float *lscratch;        /* [loc_n] local background */
     uint64_t suppressed;    /* candidates the verification rejected */
     void *allocation;
 };

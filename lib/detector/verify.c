@@ -112,13 +112,68 @@ void fasc_det_wavelet_noise(fasc_detector *det, int c, fasc_index u0)
     }
 }
 
+/* k-th smallest of n floats (n > k), reordering them (Hoare's selection). */
+static float select_kth(float *v, int n, int k)
+{
+    int lo = 0, hi = n - 1;
+    while (lo < hi) {
+        const float pivot = v[lo + (hi - lo) / 2];
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot) i++;
+            while (v[j] > pivot) j--;
+            if (i <= j) {
+                const float t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return v[k];
+    }
+    return v[k];
+}
+
+/* 1 / noise σ to score an event on channel c with: the channel's σ, or the
+ * MAD of the background just before the event when that is larger. σ
+ * follows a change of the noise level over seconds; the local estimate
+ * keeps a sudden rise (a moving cable, a loosening electrode) from being
+ * read as a burst of potentials meanwhile. */
+static float local_inverse_sigma(fasc_detector *det, int c, fasc_index onset)
+{
+    const det_design *d = &det->d;
+    float inv = det->inv[c];
+    fasc_index a = onset - d->loc_gap_n - d->loc_n, b = onset - d->loc_gap_n;
+    const fasc_index oldest = det->now - d->hrows + 1;
+    if (a < oldest)
+        a = oldest;
+    if (a < 0)
+        a = 0;
+    const int n = (int)(b - a);
+    if (n < d->loc_n / 2 || inv == 0.0f)
+        return inv;
+    for (int i = 0; i < n; i++)
+        det->lscratch[i] = fabsf(*fasc_det_x(det, c, a + i));
+    const float local = select_kth(det->lscratch, n, n / 2) * 1.482602f; /* MAD / 0.6745 */
+    /* The median of 100 samples scatters by ~10 %: only a clear rise
+     * (25 %) replaces σ. */
+    return local * inv > 1.25f ? 1.0f / local : inv;
+}
+
 /* z series of wavelet w on channel c over [a, a + len). */
-static bool z_series(const fasc_detector *det, int c, int w, fasc_index a, int len, float *out)
+static bool z_series(const fasc_detector *det, int c, int w, fasc_index a, int len, float inv,
+                     float *out)
 {
     const det_channel *ch = &det->ch[c];
-    if (ch->wupdates < det_wq_ready || det->inv[c] == 0.0f || !(ch->wq[w] > 0.0f))
+    if (ch->wupdates < det_wq_ready || inv == 0.0f || !(ch->wq[w] > 0.0f))
         return false;
-    const double scale = det->inv[c] / sqrt(ch->wq[w]);
+    const double scale = inv / sqrt(ch->wq[w]);
     for (int i = 0; i < len; i++)
         out[i] = (float)(correlate(det, c, w, a + i) * scale);
     return true;
@@ -153,9 +208,12 @@ static float wavelet_score(fasc_detector *det, const fasc_detection *ev)
         return -1.0f;
     float best = -1.0f;
     bool ok[FASC_DETECTOR_MAX_EVENT_CHANNELS];
+    float inv[FASC_DETECTOR_MAX_EVENT_CHANNELS];
+    for (int i = 0; i < nc; i++)
+        inv[i] = local_inverse_sigma(det, ev->channels[i], ev->onset);
     for (int w = 0; w < d->nw; w++) {
         for (int i = 0; i < nc; i++)
-            ok[i] = z_series(det, ev->channels[i], w, a, len,
+            ok[i] = z_series(det, ev->channels[i], w, a, len, inv[i],
                              det->vscratch + (size_t)i * (size_t)d->vwin_max);
         for (int i = 0; i < nc; i++) {
             if (!ok[i])
