@@ -289,6 +289,19 @@ FASC_API size_t fasc_detector_queued(const fasc_detector *det);
 
 /** Events lost because the queue (or the table of pending groups) was
  *  full, since init or reset (0 for NULL). */
+/**
+ * Replaces the pre-filter used for peak timing (see
+ * fasc_detector_config.prefilter) for events whose onset is at input index
+ * `from` or later; events starting earlier keep the previous sections. For
+ * a filter bank that switches its mains notches on at a known index
+ * (FASC_MAINS_AUTO): call it after the filter-bank block that contains the
+ * decision and before the detector processes that block.
+ * @return FASC_OK, or FASC_ERR_INVALID_ARGUMENT (NULL, more than
+ *         FASC_DETECTOR_MAX_PREFILTER sections, non-finite coefficients).
+ */
+FASC_API int fasc_detector_set_prefilter(fasc_detector *det, const fasc_biquad *sos,
+                                         int n_sections, fasc_index from);
+
 /** Candidates the second stage rejected (wavelet score below
  *  confirm_threshold, or after-effects of a larger event); 0 for NULL. */
 FASC_API uint64_t fasc_detector_rejected(const fasc_detector *det);

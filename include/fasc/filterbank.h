@@ -416,10 +416,12 @@ FASC_API int fasc_filterbank_magnitude(const fasc_filterbank *fb, int stream,
                                        double f_hz, double *magnitude);
 
 /**
- * The high- and low-pass sections of the broadband chain (stream 0), in
- * the order they run, at the working rate: what a later stage needs to
- * undo their phase (see fasc_detector_config.prefilter). Mains notches are
- * not included.
+ * The sections of the broadband chain (stream 0): high-pass, low-pass and
+ * mains notches, in the order they run, at the working rate; what a later
+ * stage needs to undo their phase (see fasc_detector_config.prefilter).
+ * With FASC_MAINS_AUTO the notch sections are identity sections until the
+ * decision (fasc_filterbank_mains_decision_index()), the chosen notches
+ * after it.
  * @param n_sections receives the number of sections (may be NULL)
  * @return FASC_OK; FASC_ERR_INVALID_ARGUMENT for NULL fb (or NULL sos with
  *         capacity > 0); FASC_ERR_BUFFER_TOO_SMALL if capacity is short

@@ -144,6 +144,10 @@ struct fasc_detector {
     double *zpscratch;      /* [vwin_max + zp_left + zp_right] */
     float *lscratch;        /* [loc_n] local background */
     uint64_t suppressed;    /* candidates the verification rejected */
+    /* peak-timing pre-filter from pf_from on (fasc_detector_set_prefilter) */
+    fasc_biquad pf_cur[FASC_DETECTOR_MAX_PREFILTER], pf_next[FASC_DETECTOR_MAX_PREFILTER];
+    int pf_cur_n, pf_next_n;
+    fasc_index pf_from;
     void *allocation;
 };
 

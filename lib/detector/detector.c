@@ -218,6 +218,10 @@ void fasc_detector_reset(fasc_detector *det)
     det->flushed = false;
     det->dropped = 0;
     det->suppressed = 0;
+    det->pf_next_n = 0;
+    det->pf_from = INT64_MAX;
+    memcpy(det->pf_cur, d->pf, sizeof det->pf_cur);
+    det->pf_cur_n = d->pf_n;
 }
 
 static void segment(fasc_detector *det, const float *const *x, size_t pos,

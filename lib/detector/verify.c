@@ -240,6 +240,9 @@ static fasc_index zero_phase_peak(fasc_detector *det, int c, fasc_index onset, f
                                   int *polarity)
 {
     const det_design *d = &det->d;
+    const bool next = onset >= det->pf_from;
+    const fasc_biquad *pf = next ? det->pf_next : det->pf_cur;
+    const int pf_n = next ? det->pf_next_n : det->pf_cur_n;
     fasc_index lo = onset - d->zp_left_n, hi = offset + d->zp_right_n;
     const fasc_index oldest = det->now - d->hrows + 1;
     if (lo < oldest)
@@ -256,8 +259,8 @@ static fasc_index zero_phase_peak(fasc_detector *det, int c, fasc_index onset, f
     double *y = det->zpscratch;
     for (int i = 0; i < n; i++)
         y[i] = *fasc_det_x(det, c, lo + i);
-    for (int k = 0; k < d->pf_n; k++) {
-        const fasc_biquad q = d->pf[k];
+    for (int k = 0; k < pf_n; k++) {
+        const fasc_biquad q = pf[k];
         double z1 = 0.0, z2 = 0.0;
         for (int i = n - 1; i >= 0; i--) {
             const double in = y[i], out = q.b0 * in + z1;
@@ -309,7 +312,7 @@ bool fasc_det_verify(fasc_detector *det, fasc_detection *ev)
         }
         ev->score = score;
     }
-    if (d->pf_n > 0) {
+    if ((ev->onset >= det->pf_from ? det->pf_next_n : det->pf_cur_n) > 0) {
         for (int k = 0; k < ev->channel_count; k++) {
             int pol;
             ev->channel_peak[k] = zero_phase_peak(det, ev->channels[k], ev->onset, ev->offset, &pol);
@@ -327,4 +330,26 @@ bool fasc_det_verify(fasc_detector *det, fasc_detection *ev)
     mc->last_peak = ev->peak;
     mc->last_p2p = ev->peak_to_peak_uv;
     return true;
+}
+
+int fasc_detector_set_prefilter(fasc_detector *det, const fasc_biquad *sos, int n_sections,
+                                fasc_index from)
+{
+    if (!det || (n_sections > 0 && !sos) || n_sections < 0 ||
+        n_sections > FASC_DETECTOR_MAX_PREFILTER)
+        return FASC_ERR_INVALID_ARGUMENT;
+    for (int k = 0; k < n_sections; k++)
+        if (!isfinite(sos[k].b0) || !isfinite(sos[k].b1) || !isfinite(sos[k].b2) ||
+            !isfinite(sos[k].a1) || !isfinite(sos[k].a2))
+            return FASC_ERR_INVALID_ARGUMENT;
+    /* Events from `from` on use the new set; those already past it were
+     * all emitted with the set they started under. */
+    if (det->pf_from != INT64_MAX && from > det->pf_from) {
+        memcpy(det->pf_cur, det->pf_next, sizeof det->pf_next);
+        det->pf_cur_n = det->pf_next_n;
+    }
+    memcpy(det->pf_next, sos, sizeof(fasc_biquad) * (size_t)n_sections);
+    det->pf_next_n = n_sections;
+    det->pf_from = from;
+    return FASC_OK;
 }

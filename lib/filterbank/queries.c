@@ -94,7 +94,8 @@ int fasc_filterbank_prefilter(const fasc_filterbank *fb, fasc_biquad *sos, size_
 {
     if (!fb || (!sos && capacity > 0))
         return FASC_ERR_INVALID_ARGUMENT;
-    const size_t n = (size_t)(fb->d.hp_sections + fb->d.lp_sections);
+    /* notch slots are identity sections until the automatic choice */
+    const size_t n = (size_t)(fb->d.hp_sections + fb->d.lp_sections + fb->d.notch_slots);
     if (n_sections)
         *n_sections = n;
     if (capacity < n)

@@ -123,6 +123,7 @@ static inline int pipe_run(const pipe_config *pc, pipe_result *res)
     pipe_truth_ctx tctx[2] = {{&res->truth, 0, half, 0},
                               {&res->truth, half, (fasc_index)total, 0}};
     fasc_detection ev;
+    fasc_mains mains_seen = fb ? fasc_filterbank_mains(fb) : FASC_MAINS_OFF;
     for (size_t pos = 0; status == FASC_OK && pos < total; pos += BLOCK) {
         size_t n = total - pos < BLOCK ? total - pos : BLOCK, produced = 0;
         for (int k = 0; k < (splice ? 2 : 1); k++)
@@ -134,6 +135,17 @@ static inline int pipe_run(const pipe_config *pc, pipe_result *res)
         if (status == FASC_OK)
             status = fasc_filterbank_process(fb, (const float *const *)in[0], n, out,
                                              BLOCK, &produced);
+        /* The automatic mains notch switches on at a known index: time
+         * peaks through it from there on. */
+        if (status == FASC_OK && fasc_filterbank_mains(fb) != mains_seen) {
+            mains_seen = fasc_filterbank_mains(fb);
+            fasc_biquad sos[FASC_DETECTOR_MAX_PREFILTER];
+            size_t ns = 0;
+            status = fasc_filterbank_prefilter(fb, sos, FASC_DETECTOR_MAX_PREFILTER, &ns);
+            if (status == FASC_OK)
+                status = fasc_detector_set_prefilter(det, sos, (int)ns,
+                                                     fasc_filterbank_mains_decision_index(fb));
+        }
         if (status == FASC_OK)
             status = fasc_detector_process(det, (const float *const *)out, produced);
         if (status == FASC_OK && pos + n >= total)

@@ -192,6 +192,39 @@ static void detect_buffer_matches_streaming(void **state)
     free(x);
 }
 
+static void second_stage_arguments(void **state)
+{
+    (void)state;
+    fasc_detector_config cfg = dtu_config(2);
+    fasc_detector *det = NULL;
+    cfg.confirm_threshold = -1.0;
+    assert_int_equal(fasc_detector_create(&cfg, &det), FASC_ERR_INVALID_ARGUMENT);
+    cfg = dtu_config(2);
+    cfg.shadow_s = 0.5;
+    assert_int_equal(fasc_detector_create(&cfg, &det), FASC_ERR_INVALID_ARGUMENT);
+    cfg = dtu_config(2);
+    cfg.prefilter_sections = FASC_DETECTOR_MAX_PREFILTER + 1;
+    assert_int_equal(fasc_detector_create(&cfg, &det), FASC_ERR_INVALID_ARGUMENT);
+    cfg = dtu_config(2);
+    cfg.prefilter_sections = 1;
+    cfg.prefilter[0].b0 = NAN;
+    assert_int_equal(fasc_detector_create(&cfg, &det), FASC_ERR_INVALID_ARGUMENT);
+    cfg = dtu_config(2);
+    assert_int_equal(fasc_detector_create(&cfg, &det), FASC_OK);
+    fasc_biquad sos[2] = {{1, 0, 0, 0, 0}, {1, 0, 0, 0, 0}};
+    assert_int_equal(fasc_detector_set_prefilter(NULL, sos, 2, 0), FASC_ERR_INVALID_ARGUMENT);
+    assert_int_equal(fasc_detector_set_prefilter(det, NULL, 2, 0), FASC_ERR_INVALID_ARGUMENT);
+    assert_int_equal(fasc_detector_set_prefilter(det, sos, -1, 0), FASC_ERR_INVALID_ARGUMENT);
+    assert_int_equal(fasc_detector_set_prefilter(det, sos, FASC_DETECTOR_MAX_PREFILTER + 1, 0),
+                     FASC_ERR_INVALID_ARGUMENT);
+    sos[1].a1 = INFINITY;
+    assert_int_equal(fasc_detector_set_prefilter(det, sos, 2, 0), FASC_ERR_INVALID_ARGUMENT);
+    assert_int_equal(fasc_detector_set_prefilter(det, sos, 1, 100), FASC_OK);
+    assert_int_equal(fasc_detector_rejected(det), 0);
+    assert_int_equal(fasc_detector_rejected(NULL), 0);
+    fasc_detector_destroy(&det);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +233,7 @@ int main(void)
         cmocka_unit_test(caller_memory),
         cmocka_unit_test(snippet_buffer_contract),
         cmocka_unit_test(detect_buffer_matches_streaming),
+        cmocka_unit_test(second_stage_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
