@@ -143,6 +143,7 @@ struct fasc_detector {
     float *vscratch;        /* [DET_VERIFY_CHANNELS][vwin_max] z series */
     double *zpscratch;      /* [vwin_max + zp_left + zp_right] */
     float *lscratch;        /* [loc_n] local background */
+    float *xscratch;        /* [DET_VERIFY_CHANNELS][vwin_max + 2 w_half_max] */
     uint64_t suppressed;    /* candidates the verification rejected */
     /* peak-timing pre-filter from pf_from on (fasc_detector_set_prefilter) */
     fasc_biquad pf_cur[FASC_DETECTOR_MAX_PREFILTER], pf_next[FASC_DETECTOR_MAX_PREFILTER];

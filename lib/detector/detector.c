@@ -9,7 +9,7 @@
 
 typedef struct det_layout {
     size_t ch, hist, zring, s1ring, acc, inv, tlow, e, noise_ring, noise_hist,
-        acf, win_acf, acf_x, busy, nbmask, cmr, pending, queue, qsnip, wtaps, vscratch, zpscratch, lscratch,
+        acf, win_acf, acf_x, busy, nbmask, cmr, pending, queue, qsnip, wtaps, vscratch, zpscratch, lscratch, xscratch,
         total;
 } det_layout;
 
@@ -49,7 +49,9 @@ static void compute_layout(const det_design *d, det_layout *l)
     l->wtaps = take(&off, sizeof(float) * (size_t)(d->w_total > 0 ? d->w_total : 1));
     l->vscratch = take(&off, sizeof(float) * DET_VERIFY_CHANNELS * (size_t)d->vwin_max);
     l->zpscratch = take(&off, sizeof(double) * (size_t)(d->max_n + d->zp_left_n + d->zp_right_n + 2));
-    l->lscratch = take(&off, sizeof(float) * (size_t)(d->loc_n + 1));
+    l->lscratch = take(&off, sizeof(float) * (size_t)(d->loc_n + 2 * d->w_half_max + 64));
+    l->xscratch = take(&off, sizeof(float) * DET_VERIFY_CHANNELS *
+                                 (size_t)(d->vwin_max + 2 * d->w_half_max));
     l->total = off + DET_ALIGN - 1; /* caller memory may have any alignment */
 }
 
@@ -88,6 +90,7 @@ static void place(fasc_detector *det, unsigned char *base, const det_layout *l)
     det->vscratch = (float *)(void *)(base + l->vscratch);
     det->zpscratch = (double *)(void *)(base + l->zpscratch);
     det->lscratch = (float *)(void *)(base + l->lscratch);
+    det->xscratch = (float *)(void *)(base + l->xscratch);
 }
 
 static void add_neighbour(fasc_detector *det, int c, int nb)

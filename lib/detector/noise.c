@@ -266,7 +266,8 @@ void fasc_det_chunk_end(fasc_detector *det)
             if (((c / DET_LANES + chunk) & 3) == 0 && u0 - d->lags >= 0 &&
                 window_clear(det, c, u0 - d->lags, u0 + DET_CHUNK - 1))
                 acf_clear[c / DET_LANES] |= 1u << (c % DET_LANES);
-            if (d->confirm > 0.0 && u0 + DET_CHUNK - 49 - 2 * d->w_half_max >= 0 &&
+            if (d->confirm > 0.0 && (ch->wupdates < 128 || ((c / DET_LANES + chunk) & 3) == 1) &&
+                u0 + DET_CHUNK - 49 - 2 * d->w_half_max >= 0 &&
                 window_clear(det, c, u0 + DET_CHUNK - 49 - 2 * d->w_half_max, u0 + DET_CHUNK - 1))
                 fasc_det_wavelet_noise(det, c, u0);
             fasc_index old = (u0 >> 6) - (d->keep_n + 63) / 64 - 1;

@@ -23,9 +23,11 @@ static const double det_min_sigma_samples = 0.7;
 /* Each wavelet spans ±4 σ (the Gaussian is 3e-4 of its peak there). */
 static const double det_wavelet_span = 4.0;
 /* Noise factors are running means over this many updates, then
- * exponential averages with this memory (one update per 64-sample chunk
- * free of events: about 16 s at 2048 Hz); they are used after det_wq_ready
- * updates (a quarter of a second at 2048 Hz, four per chunk until then). */
+ * exponential averages with this memory (one update per four 64-sample
+ * chunks free of events: about a minute at 2048 Hz; they describe the
+ * noise spectrum's shape, which changes slowly); they are used after
+ * det_wq_ready updates (four per chunk until then, a quarter of a second
+ * at 2048 Hz). */
 static const uint32_t det_wq_memory = 512;
 static const uint32_t det_wq_ready = 32;
 
@@ -78,16 +80,6 @@ void fasc_det_wavelet_taps(fasc_detector *det)
         }
 }
 
-static double correlate(const fasc_detector *det, int c, int w, fasc_index centre)
-{
-    const int half = det->d.w_half[w];
-    const float *h = det->wtaps + det->d.w_off[w];
-    double o = 0.0;
-    for (int j = -half; j <= half; j++)
-        o += h[j + half] * *fasc_det_x(det, c, centre + j);
-    return o;
-}
-
 /* Called for a chunk [u0, u0 + 64) already cleared of events: the wavelets'
  * output power on noise relative to σ² (a shape factor that depends on the
  * noise spectrum only, so that the level itself follows σ at once). */
@@ -96,16 +88,28 @@ void fasc_det_wavelet_noise(fasc_detector *det, int c, fasc_index u0)
     const det_design *d = &det->d;
     det_channel *ch = &det->ch[c];
     const float inv = det->inv[c];
+    const int hm = d->w_half_max;
     /* Four centres 16 samples apart while warming up, then one. */
     const int centres = ch->wupdates < 4 * det_wq_ready ? 4 : 1;
+    const fasc_index last = u0 + DET_CHUNK - 1 - hm;
+    const fasc_index first = last - 16 * (centres - 1);
+    if (d->confirm <= 0.0 || inv == 0.0f || first - hm < 0)
+        return;
+    /* The span once, contiguous, scaled to σ units. */
+    float *x = det->lscratch;
+    const int span = (int)(last - first) + 2 * hm + 1;
+    for (int i = 0; i < span; i++)
+        x[i] = *fasc_det_x(det, c, first - hm + i) * inv;
     for (int j = 0; j < centres; j++) {
-        const fasc_index centre = u0 + DET_CHUNK - 1 - d->w_half_max - 16 * j;
-        if (d->confirm <= 0.0 || inv == 0.0f || centre - d->w_half_max < 0)
-            return;
         const uint32_t n = ch->wupdates < det_wq_memory ? ch->wupdates + 1 : det_wq_memory;
         const float alpha = 1.0f / (float)n;
+        const float *centre = x + hm + 16 * j;
         for (int w = 0; w < d->nw; w++) {
-            const float o = (float)correlate(det, c, w, centre) * inv;
+            const int half = d->w_half[w];
+            const float *h = det->wtaps + d->w_off[w];
+            float o = 0.0f;
+            for (int k = -half; k <= half; k++)
+                o += h[k + half] * centre[k];
             ch->wq[w] += alpha * (o * o - ch->wq[w]);
         }
         ch->wupdates++;
@@ -166,16 +170,23 @@ static float local_inverse_sigma(fasc_detector *det, int c, fasc_index onset)
     return local * inv > 1.25f ? 1.0f / local : inv;
 }
 
-/* z series of wavelet w on channel c over [a, a + len). */
-static bool z_series(const fasc_detector *det, int c, int w, fasc_index a, int len, float inv,
-                     float *out)
+/* z series of wavelet w over [a, a + len) from the channel's window copy
+ * xs (σ units, starting w_half_max before a). */
+static bool z_series(const fasc_detector *det, int c, int w, const float *xs, int len, float *out)
 {
     const det_channel *ch = &det->ch[c];
-    if (ch->wupdates < det_wq_ready || inv == 0.0f || !(ch->wq[w] > 0.0f))
+    if (ch->wupdates < det_wq_ready || !(ch->wq[w] > 0.0f))
         return false;
-    const double scale = inv / sqrt(ch->wq[w]);
-    for (int i = 0; i < len; i++)
-        out[i] = (float)(correlate(det, c, w, a + i) * scale);
+    const float scale = 1.0f / sqrtf(ch->wq[w]);
+    const int half = det->d.w_half[w], hm = det->d.w_half_max;
+    const float *h = det->wtaps + det->d.w_off[w];
+    for (int i = 0; i < len; i++) {
+        const float *centre = xs + hm + i;
+        float o = 0.0f;
+        for (int k = -half; k <= half; k++)
+            o += h[k + half] * centre[k];
+        out[i] = o * scale;
+    }
     return true;
 }
 
@@ -208,25 +219,35 @@ static float wavelet_score(fasc_detector *det, const fasc_detection *ev)
         return -1.0f;
     float best = -1.0f;
     bool ok[FASC_DETECTOR_MAX_EVENT_CHANNELS];
-    float inv[FASC_DETECTOR_MAX_EVENT_CHANNELS];
-    for (int i = 0; i < nc; i++)
-        inv[i] = local_inverse_sigma(det, ev->channels[i], ev->onset);
+    const int span = len + 2 * d->w_half_max;
+    for (int i = 0; i < nc; i++) {
+        const float inv = local_inverse_sigma(det, ev->channels[i], ev->onset);
+        float *xs = det->xscratch + (size_t)i * (size_t)(d->vwin_max + 2 * d->w_half_max);
+        for (int k = 0; k < span; k++)
+            xs[k] = *fasc_det_x(det, ev->channels[i], a - d->w_half_max + k) * inv;
+        ok[i] = inv > 0.0f;
+    }
     for (int w = 0; w < d->nw; w++) {
         for (int i = 0; i < nc; i++)
-            ok[i] = z_series(det, ev->channels[i], w, a, len, inv[i],
-                             det->vscratch + (size_t)i * (size_t)d->vwin_max);
+            ok[i] = ok[i] && z_series(det, ev->channels[i], w,
+                                      det->xscratch + (size_t)i * (size_t)(d->vwin_max + 2 * d->w_half_max),
+                                      len, det->vscratch + (size_t)i * (size_t)d->vwin_max);
         for (int i = 0; i < nc; i++) {
             if (!ok[i])
                 continue;
             const float *zi = det->vscratch + (size_t)i * (size_t)d->vwin_max;
-            for (int t = 0; t < len; t++)
-                best = fmaxf(best, fabsf(zi[t]));
+            for (int t = 0; t < len; t++) {
+                const float v = fabsf(zi[t]);
+                best = v > best ? v : best;
+            }
             for (int j = i + 1; j < nc; j++) {
                 if (!ok[j] || !neighbours(det, ev->channels[i], ev->channels[j]))
                     continue;
                 const float *zj = det->vscratch + (size_t)j * (size_t)d->vwin_max;
-                for (int t = 0; t < len; t++)
-                    best = fmaxf(best, fabsf(zi[t] + zj[t]) * 0.70710678f);
+                for (int t = 0; t < len; t++) {
+                    const float v = fabsf(zi[t] + zj[t]) * 0.70710678f;
+                    best = v > best ? v : best;
+                }
             }
         }
     }
