@@ -9,31 +9,19 @@
 #include <string.h>
 #include <time.h>
 
+#include "../bench_clock.h"
+
 #include "fasc/detector.h"
 #include "fasc/filterbank.h"
 
 enum { BLOCK = 256, RUNS = 7, PERIOD = 64 * BLOCK };
 static const double work_channel_samples = 8.0e6;
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int compare(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static uint32_t rng = 12345u;
 
 static float noise(void)
 {
-    rng = rng * 1664525u + 1013904223u;
-    return (float)((double)(rng >> 8) / 16777216.0 - 0.5) * 20.0f;
+    return bench_noise(&rng, 20.0f);
 }
 
 typedef struct setup {
@@ -73,11 +61,11 @@ static double measure(setup *s, int with_bank)
         fasc_filterbank_reset(s->fb);
         fasc_detector_reset(s->det);
         pass(s, 2048 * 2, with_bank); /* warm-up past the noise estimate's */
-        double t0 = now();
+        double t0 = bench_now();
         pass(s, total, with_bank);
-        rates[r] = (double)s->channels * (double)total / (now() - t0) * 1e-6;
+        rates[r] = (double)s->channels * (double)total / (bench_now() - t0) * 1e-6;
     }
-    qsort(rates, RUNS, sizeof rates[0], compare);
+    qsort(rates, RUNS, sizeof rates[0], bench_compare);
     return rates[RUNS / 2];
 }
 

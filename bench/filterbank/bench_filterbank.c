@@ -8,31 +8,19 @@
 #include <string.h>
 #include <time.h>
 
+#include "../bench_clock.h"
+
 #include "fasc/filterbank.h"
 #include "../../lib/filterbank/fb_internal.h"
 
 enum { BLOCK = 256, RUNS = 7 };
 static const double work_channel_samples = 4.0e6;
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int compare(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static uint32_t rng = 12345u;
 
 static float noise(void)
 {
-    rng = rng * 1664525u + 1013904223u;
-    return (float)((double)(rng >> 8) / 16777216.0 - 0.5) * 100.0f;
+    return bench_noise(&rng, 100.0f);
 }
 
 /* Median M channel-samples/s of `runs` passes over `total` samples. */
@@ -44,13 +32,13 @@ static double measure(fasc_filterbank *fb, int channels, size_t total,
     fasc_filterbank_process(fb, in, BLOCK, out, BLOCK, &n_out); /* warm-up */
     for (int r = 0; r < runs; r++) {
         fasc_filterbank_reset(fb);
-        double t0 = now();
+        double t0 = bench_now();
         for (size_t done = 0; done < total; done += BLOCK)
             fasc_filterbank_process(fb, in, BLOCK, out, BLOCK, &n_out);
-        double dt = now() - t0;
+        double dt = bench_now() - t0;
         rates[r] = (double)channels * (double)total / dt * 1e-6;
     }
-    qsort(rates, (size_t)runs, sizeof rates[0], compare);
+    qsort(rates, (size_t)runs, sizeof rates[0], bench_compare);
     return rates[runs / 2];
 }
 

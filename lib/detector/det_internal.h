@@ -163,6 +163,8 @@ void fasc_det_smooth_avx2(fasc_detector *det, int g0, int g1, fasc_index t0,
 det_smooth_fn fasc_det_smooth_best(void);
 
 /* input.c */
+/* Element k of the sorted a[0..n), reordering a (Hoare's selection). */
+float fasc_det_select_kth(float *a, int n, int k);
 void fasc_det_load_input(fasc_detector *det, const float *const *x,
                          size_t pos, fasc_index t0, int len);
 

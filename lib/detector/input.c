@@ -21,7 +21,7 @@ static float sanitize(float v, uint64_t *nonfinite)
 
 /* Element k (0-based) of the sorted a[0..n); reorders a (Hoare's select,
  * middle pivot: O(n) on average, no allocation). */
-static float select_kth(float *a, int n, int k)
+float fasc_det_select_kth(float *a, int n, int k)
 {
     int lo = 0, hi = n - 1;
     while (lo < hi) {
@@ -61,7 +61,7 @@ static void loo_medians(const float *x, float *a, int n, float *med)
     const int k = n / 2;
     for (int c = 0; c < n; c++)
         a[c] = x[c];
-    const float mid = select_kth(a, n, k);
+    const float mid = fasc_det_select_kth(a, n, k);
     float below = -INFINITY, above = INFINITY;
     for (int i = 0; i < k; i++)
         below = a[i] > below ? a[i] : below;

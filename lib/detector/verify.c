@@ -116,34 +116,6 @@ void fasc_det_wavelet_noise(fasc_detector *det, int c, fasc_index u0)
     }
 }
 
-/* k-th smallest of n floats (n > k), reordering them (Hoare's selection). */
-static float select_kth(float *v, int n, int k)
-{
-    int lo = 0, hi = n - 1;
-    while (lo < hi) {
-        const float pivot = v[lo + (hi - lo) / 2];
-        int i = lo, j = hi;
-        while (i <= j) {
-            while (v[i] < pivot) i++;
-            while (v[j] > pivot) j--;
-            if (i <= j) {
-                const float t = v[i];
-                v[i] = v[j];
-                v[j] = t;
-                i++;
-                j--;
-            }
-        }
-        if (k <= j)
-            hi = j;
-        else if (k >= i)
-            lo = i;
-        else
-            return v[k];
-    }
-    return v[k];
-}
-
 /* 1 / noise σ to score an event on channel c with: the channel's σ, or the
  * MAD of the background just before the event when that is larger. σ
  * follows a change of the noise level over seconds; the local estimate
@@ -164,7 +136,7 @@ static float local_inverse_sigma(fasc_detector *det, int c, fasc_index onset)
         return inv;
     for (int i = 0; i < n; i++)
         det->lscratch[i] = fabsf(*fasc_det_x(det, c, a + i));
-    const float local = select_kth(det->lscratch, n, n / 2) * 1.482602f; /* MAD / 0.6745 */
+    const float local = fasc_det_select_kth(det->lscratch, n, n / 2) * 1.482602f; /* MAD / 0.6745 */
     /* The median of 100 samples scatters by ~10 %: only a clear rise
      * (25 %) replaces σ. */
     return local * inv > 1.25f ? 1.0f / local : inv;
