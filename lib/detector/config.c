@@ -178,12 +178,20 @@ static void design_events(const fasc_detector_config *cfg, det_design *d)
     /* local background: 50 ms ending 5 ms before the onset */
     d->loc_n = samples(0.050, fs);
     d->loc_gap_n = samples(0.005, fs);
+    /* templates: ±15 ms main-channel windows (potentials of up to 20 ms,
+     * centred on any of their phases), aligned over ±8 ms (a phase flip
+     * moves the first peak estimate by 5-8 ms) */
+    d->tw_n = samples(0.015, fs);
+    d->tlag_n = samples(0.008, fs);
+    d->max_templates = 32;
     d->vwin_max = d->max_n + 2 * d->vpad_n + 1;
     d->ready_n = d->post_n;
     if (d->vpad_n + d->w_half_max > d->ready_n)
         d->ready_n = d->vpad_n + d->w_half_max;
     if (d->zp_right_n > d->ready_n)
         d->ready_n = d->zp_right_n;
+    if (d->tw_n + d->tlag_n > d->ready_n)
+        d->ready_n = d->tw_n + d->tlag_n;
     d->tail = wait > d->ready_n ? wait : d->ready_n;
     d->pf_n = cfg->prefilter_sections;
     for (int k = 0; k < d->pf_n; k++)
@@ -205,6 +213,8 @@ static void design_memory(const fasc_detector_config *cfg, det_design *d)
         left = d->zp_left_n;
     if (d->loc_n + d->loc_gap_n > left)
         left = d->loc_n + d->loc_gap_n;
+    if (d->tw_n + d->tlag_n > left)
+        left = d->tw_n + d->tlag_n;
     long snippet_need = (long)d->d_max + d->tail + d->max_n + left + 2;
     long noise_need = (long)d->feed_delay + DET_CHUNK + d->lags + 2;
     d->hrows = pow2_at_least(snippet_need > noise_need ? snippet_need : noise_need);

@@ -52,6 +52,7 @@ typedef struct det_design {
     /* verification (verify.c) */
     double confirm;
     int shadow_n, ready_n, refractory_n, keep_n, loc_n, loc_gap_n;
+    int tw_n, tlag_n, max_templates; /* templates.c */
     int nw, w_half[DET_WAVELETS], w_off[DET_WAVELETS], w_total, w_half_max;
     int vpad_n, zp_left_n, zp_right_n, vwin_max;
     int pf_n;
@@ -104,6 +105,12 @@ typedef struct det_group {
     unsigned flags;
 } det_group;
 
+/* A unit's averaged main-channel waveform (templates.c). */
+typedef struct det_template {
+    int channel, count, peak_offset;
+    fasc_index last_used;
+} det_template;
+
 /* kernel_*.c: smoothed statistics of groups [g0, g1) for inputs
  * t0 .. t0 + len - 1 (one chunk at most); writes the any-lane "above some
  * level" bits of each group to hot[g]. */
@@ -144,6 +151,10 @@ struct fasc_detector {
     double *zpscratch;      /* [vwin_max + zp_left + zp_right] */
     float *lscratch;        /* [loc_n] local background */
     float *xscratch;        /* [DET_VERIFY_CHANNELS][vwin_max + 2 w_half_max] */
+    det_template *templates; /* [max_templates] */
+    float *tdata;           /* [max_templates][2 tw_n + 1], σ units */
+    float *tscratch;        /* [2 tw_n + 1] */
+    int ntemplates;
     uint64_t suppressed;    /* candidates the verification rejected */
     /* peak-timing pre-filter from pf_from on (fasc_detector_set_prefilter) */
     fasc_biquad pf_cur[FASC_DETECTOR_MAX_PREFILTER], pf_next[FASC_DETECTOR_MAX_PREFILTER];
@@ -183,6 +194,11 @@ void fasc_det_wavelet_design(det_design *d);
 void fasc_det_wavelet_taps(fasc_detector *det);
 void fasc_det_wavelet_noise(fasc_detector *det, int c, fasc_index u0);
 bool fasc_det_verify(fasc_detector *det, fasc_detection *ev);
+
+/* templates.c */
+void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *template_index, int *lag);
+void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k, int lag,
+                             fasc_index centre);
 
 /* groups.c */
 void fasc_det_run_closed(fasc_detector *det, int c, const det_run *run,

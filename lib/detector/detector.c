@@ -9,7 +9,7 @@
 
 typedef struct det_layout {
     size_t ch, hist, zring, s1ring, acc, inv, tlow, e, noise_ring, noise_hist,
-        acf, win_acf, acf_x, busy, nbmask, cmr, pending, queue, qsnip, wtaps, vscratch, zpscratch, lscratch, xscratch,
+        acf, win_acf, acf_x, busy, nbmask, cmr, pending, queue, qsnip, wtaps, vscratch, zpscratch, lscratch, xscratch, templates, tdata, tscratch,
         total;
 } det_layout;
 
@@ -52,6 +52,9 @@ static void compute_layout(const det_design *d, det_layout *l)
     l->lscratch = take(&off, sizeof(float) * (size_t)(d->loc_n + 2 * d->w_half_max + 64));
     l->xscratch = take(&off, sizeof(float) * DET_VERIFY_CHANNELS *
                                  (size_t)(d->vwin_max + 2 * d->w_half_max));
+    l->templates = take(&off, sizeof(det_template) * (size_t)d->max_templates);
+    l->tdata = take(&off, sizeof(float) * (size_t)d->max_templates * (size_t)(2 * d->tw_n + 1));
+    l->tscratch = take(&off, sizeof(float) * (size_t)(2 * d->tw_n + 1));
     l->total = off + DET_ALIGN - 1; /* caller memory may have any alignment */
 }
 
@@ -91,6 +94,9 @@ static void place(fasc_detector *det, unsigned char *base, const det_layout *l)
     det->zpscratch = (double *)(void *)(base + l->zpscratch);
     det->lscratch = (float *)(void *)(base + l->lscratch);
     det->xscratch = (float *)(void *)(base + l->xscratch);
+    det->templates = (det_template *)(void *)(base + l->templates);
+    det->tdata = (float *)(void *)(base + l->tdata);
+    det->tscratch = (float *)(void *)(base + l->tscratch);
 }
 
 static void add_neighbour(fasc_detector *det, int c, int nb)
@@ -222,6 +228,7 @@ void fasc_detector_reset(fasc_detector *det)
     det->dropped = 0;
     det->suppressed = 0;
     det->pf_next_n = 0;
+    det->ntemplates = 0;
     det->pf_from = INT64_MAX;
     memcpy(det->pf_cur, d->pf, sizeof det->pf_cur);
     det->pf_cur_n = d->pf_n;

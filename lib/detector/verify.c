@@ -315,10 +315,14 @@ bool fasc_det_verify(fasc_detector *det, fasc_detection *ev)
             }
         }
     }
+    const fasc_index centre = ev->peak;
+    int template_index, lag;
+    fasc_det_template_time(det, ev, &template_index, &lag);
     if (repeats_accepted(det, ev)) {
         det->suppressed++;
         return false;
     }
+    fasc_det_template_learn(det, ev, template_index, lag, centre);
     det_channel *mc = &det->ch[ev->main_channel];
     mc->last_peak = ev->peak;
     mc->last_p2p = ev->peak_to_peak_uv;

@@ -1,0 +1,177 @@
+/* Per-unit waveform templates for peak timing. A fasciculating motor unit
+ * discharges again and again with nearly the same shape; averaging its
+ * discharges removes the noise that makes the largest of two similar
+ * phases flip from one discharge to the next, so the peak of the average
+ * (read at zero phase) times every discharge of the unit consistently.
+ * Templates are learnt online from accepted events on their main channel
+ * (template matching with a noise-calibrated residual test, as in online
+ * spike sorting: Franke et al., J Comput Neurosci 29:127, 2010). */
+#include <math.h>
+#include <string.h>
+
+#include "det_internal.h"
+
+/* A template times discharges once it holds this many. */
+static const int det_template_ready = 3;
+/* Running mean over at most this many discharges, then exponential. */
+static const int det_template_memory = 32;
+/* Amplitude of a member relative to the template. */
+static const float det_template_gain_lo = 0.7f, det_template_gain_hi = 1.4f;
+/* Residual allowance, in standard deviations of a χ² with half as many
+ * degrees of freedom as samples (the band-limited noise's samples are not
+ * independent). */
+static const float det_template_residual_sd = 4.0f;
+
+/* Main-channel window of the event, W before and after `centre`, in σ. */
+static bool window(const fasc_detector *det, int c, fasc_index centre, float *out)
+{
+    const int w = det->d.tw_n;
+    const fasc_index oldest = det->now - det->d.hrows + 1;
+    const float inv = det->inv[c];
+    if (centre - w < oldest || centre - w < 0 || centre + w > det->now - 1 || inv == 0.0f)
+        return false;
+    for (int i = -w; i <= w; i++)
+        out[i + w] = *fasc_det_x(det, c, centre + i) * inv;
+    return true;
+}
+
+typedef struct det_fit {
+    int index, lag;
+    float gain, residual;
+} det_fit;
+
+/* Best-fitting template of channel c for the window around `centre`,
+ * searching lags of ±tlag samples; index -1 if none passes. */
+static det_fit best_template(fasc_detector *det, int c, fasc_index centre, float *x)
+{
+    const det_design *d = &det->d;
+    const int len = 2 * d->tw_n + 1;
+    det_fit best = {-1, 0, 0.0f, INFINITY};
+    for (int k = 0; k < det->ntemplates; k++) {
+        det_template *t = &det->templates[k];
+        if (t->channel != c)
+            continue;
+        const float *tp = det->tdata + (size_t)k * (size_t)len;
+        float tt = 0.0f;
+        for (int i = 0; i < len; i++)
+            tt += tp[i] * tp[i];
+        if (!(tt > 0.0f))
+            continue;
+        const float n = (float)t->count;
+        const float expect = (float)len * (1.0f + 1.0f / n);
+        const float limit = expect + det_template_residual_sd * sqrtf((float)len) * (1.0f + 1.0f / n);
+        for (int lag = -d->tlag_n; lag <= d->tlag_n; lag++) {
+            if (!window(det, c, centre + lag, x))
+                continue;
+            float xt = 0.0f;
+            for (int i = 0; i < len; i++)
+                xt += x[i] * tp[i];
+            const float gain = xt / tt;
+            if (gain < det_template_gain_lo || gain > det_template_gain_hi)
+                continue;
+            float r = 0.0f;
+            for (int i = 0; i < len; i++) {
+                const float e = x[i] - tp[i];
+                r += e * e;
+            }
+            if (r < limit && r < best.residual)
+                best = (det_fit){k, lag, gain, r};
+        }
+    }
+    return best;
+}
+
+/* Offset from the template's centre to its largest |value| after a
+ * backward pass through the pre-filter (the template holds causally
+ * filtered samples). */
+static int template_peak(fasc_detector *det, int k, fasc_index onset)
+{
+    const det_design *d = &det->d;
+    const bool next = onset >= det->pf_from;
+    const fasc_biquad *pf = next ? det->pf_next : det->pf_cur;
+    const int pf_n = next ? det->pf_next_n : det->pf_cur_n;
+    const int len = 2 * d->tw_n + 1, pad = d->zp_right_n;
+    const float *tp = det->tdata + (size_t)k * (size_t)len;
+    double *y = det->zpscratch;
+    for (int i = 0; i < len + pad; i++)
+        y[i] = i < len ? tp[i] : 0.0;
+    for (int s = 0; s < pf_n; s++) {
+        const fasc_biquad q = pf[s];
+        double z1 = 0.0, z2 = 0.0;
+        for (int i = len + pad - 1; i >= 0; i--) {
+            const double in = y[i], out = q.b0 * in + z1;
+            z1 = q.b1 * in - q.a1 * out + z2;
+            z2 = q.b2 * in - q.a2 * out;
+            y[i] = out;
+        }
+    }
+    int at = 0;
+    for (int i = 1; i < len; i++)
+        if (fabs(y[i]) > fabs(y[at]))
+            at = i;
+    return at - d->tw_n;
+}
+
+void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *template_index, int *lag)
+{
+    *template_index = -1;
+    *lag = 0;
+    if (det->d.tw_n <= 0)
+        return;
+    const det_fit fit = best_template(det, ev->main_channel, ev->peak, det->tscratch);
+    if (fit.index < 0)
+        return;
+    *template_index = fit.index;
+    *lag = fit.lag;
+    const det_template *t = &det->templates[fit.index];
+    if (t->count < det_template_ready)
+        return;
+    const fasc_index centre = ev->peak + fit.lag;
+    /* The template may only choose among this event's own phases: in a
+     * doublet the window also holds the other discharge. */
+    if (centre + t->peak_offset < ev->onset || centre + t->peak_offset > ev->offset)
+        return;
+    ev->peak = centre + t->peak_offset;
+    ev->channel_peak[0] = ev->peak;
+    ev->polarity = *fasc_det_x(det, ev->main_channel, ev->peak) < 0.0f ? -1 : 1;
+}
+
+void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k, int lag,
+                             fasc_index centre)
+{
+    const det_design *d = &det->d;
+    const int len = 2 * d->tw_n + 1;
+    if (d->tw_n <= 0)
+        return;
+    if (k >= 0) {
+        det_template *t = &det->templates[k];
+        if (!window(det, ev->main_channel, centre + lag, det->tscratch))
+            return;
+        float *tp = det->tdata + (size_t)k * (size_t)len;
+        const int n = t->count < det_template_memory ? t->count + 1 : det_template_memory;
+        for (int i = 0; i < len; i++)
+            tp[i] += (det->tscratch[i] - tp[i]) / (float)n;
+        t->count++;
+        t->last_used = ev->onset;
+        t->peak_offset = template_peak(det, k, ev->onset);
+        return;
+    }
+    /* A new template, replacing the least recently used when full. */
+    if (!window(det, ev->main_channel, centre, det->tscratch))
+        return;
+    int slot = det->ntemplates;
+    if (slot == d->max_templates) {
+        slot = 0;
+        for (int j = 1; j < det->ntemplates; j++)
+            if (det->templates[j].last_used < det->templates[slot].last_used)
+                slot = j;
+    } else {
+        det->ntemplates++;
+    }
+    det_template *t = &det->templates[slot];
+    t->channel = ev->main_channel;
+    t->count = 1;
+    t->last_used = ev->onset;
+    memcpy(det->tdata + (size_t)slot * (size_t)len, det->tscratch, sizeof(float) * (size_t)len);
+    t->peak_offset = template_peak(det, slot, ev->onset);
+}
