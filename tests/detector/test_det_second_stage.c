@@ -1,0 +1,82 @@
+/* The second stage: wavelet confirmation keeps false alarms on noise rare,
+ * and unit templates time every discharge of a unit on the same phase even
+ * when two of its phases are nearly equal. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "dtu.h"
+
+enum { FS = 2048 };
+
+static void noise_gives_few_false_alarms(void **state)
+{
+    (void)state;
+    enum { C = 8 };
+    const size_t n = (size_t)FS * 600; /* ten minutes */
+    float *x = dtu_noise(C, n, 99u, 5.0f);
+    fasc_detector_config cfg = dtu_config(C);
+    dtu_events with = dtu_run(&cfg, x, n, 0, 0);
+    cfg.confirm_threshold = 0.0;
+    dtu_events without = dtu_run(&cfg, x, n, 0, 0);
+    const double minutes = (double)n / FS / 60.0;
+    print_message("noise only, 8 channels: %.2f events/min with the second stage, %.2f without\n",
+                  with.n / minutes, without.n / minutes);
+    if (with.n / minutes > 0.5)
+        fail_msg("%.2f false events per minute on noise", with.n / minutes);
+    assert_true(with.n <= without.n);
+    dtu_free(&with);
+    dtu_free(&without);
+    free(x);
+}
+
+/* Two opposite phases 5 samples apart, the positive one 8 % larger. */
+static void twin_phase_spike(float *x, size_t n, size_t at, float amplitude)
+{
+    const double s = 1.3;
+    for (int k = -10; k <= 14; k++) {
+        if ((long)at + k < 0 || at + (size_t)(k + 10) >= n + 10)
+            continue;
+        const double u = k, v = u - 5.0;
+        x[at + (size_t)k] += (float)(amplitude * (exp(-0.5 * u * u / (s * s)) -
+                                                  0.92 * exp(-0.5 * v * v / (s * s))));
+    }
+}
+
+static void templates_time_on_one_phase(void **state)
+{
+    (void)state;
+    const size_t n = (size_t)FS * 60;
+    float *x = dtu_noise(1, n, 7u, 5.0f);
+    const int spikes = 50;
+    for (int k = 0; k < spikes; k++)
+        twin_phase_spike(x, n, (size_t)FS + (size_t)k * (size_t)FS, 60.0f);
+    fasc_detector_config cfg = dtu_config(1);
+    dtu_events e = dtu_run(&cfg, x, n, 0, 0);
+    int on_main = 0, found = 0;
+    for (int k = 5; k < spikes; k++) { /* after the template has formed */
+        const long i = dtu_find(&e, FS + (fasc_index)k * FS, 8);
+        if (i < 0)
+            continue;
+        found++;
+        on_main += e.ev[i].peak == FS + (fasc_index)k * FS;
+    }
+    print_message("%d of %d discharges timed on the larger phase\n", on_main, found);
+    assert_true(found >= spikes - 8);
+    if (on_main < found * 9 / 10)
+        fail_msg("only %d of %d discharges timed on the larger phase", on_main, found);
+    dtu_free(&e);
+    free(x);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(noise_gives_few_false_alarms),
+        cmocka_unit_test(templates_time_on_one_phase),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
