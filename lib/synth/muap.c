@@ -82,6 +82,7 @@ void fasc_sy_channel_position(const fasc_synth_config *cfg, int c, double *x, do
  * lateral distance r, both in inter-electrode distances (IED, ~10 mm). With
  * depths of 0.4-1.2 IED an FP shows on one to about four channels. */
 void fasc_sy_muap_place_unit(fp_unit *unit, const fasc_synth_config *cfg, synth_rng *rng,
+                             double depth_lo, double depth_hi,
                      int *chan_buf, double *gain_buf, double *shift_buf, double *widen_buf)
 {
     double span_x = cfg->channels, span_y = 1.0;
@@ -91,7 +92,7 @@ void fasc_sy_muap_place_unit(fp_unit *unit, const fasc_synth_config *cfg, synth_
     }
     const double ux = fasc_sy_rng_range(rng, -0.5, span_x - 0.5);
     const double uy = span_y > 1.0 ? fasc_sy_rng_range(rng, -0.5, span_y - 0.5) : 0.0;
-    const double depth = fasc_sy_rng_range(rng, 0.4, 1.2);
+    const double depth = fasc_sy_rng_range(rng, depth_lo, depth_hi);
     const double d2 = depth * depth;
 
     double best = -1.0;

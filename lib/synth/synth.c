@@ -114,7 +114,8 @@ static void setup_fp_units(fasc_synth *s)
         int *chan;
         double *gain, *shift, *widen;
         field_buffers(s->unit_channel, s->unit_values, i, cfg->channels, &chan, &gain, &shift, &widen);
-        fasc_sy_muap_place_unit(u, cfg, &rng, chan, gain, shift, widen);
+        /* FP units: 0.4-1.2 IED deep, seen on one to about four channels */
+        fasc_sy_muap_place_unit(u, cfg, &rng, 0.4, 1.2, chan, gain, shift, widen);
         u->sampled_p2p_uv = fasc_sy_muap_sampled_p2p(&u->shape, s->fs);
         /* Units fasciculate at very different rates (Bashford 2020). */
         weight[i] = fasc_sy_det_exp(0.6 * fasc_sy_rng_gauss(&rng));
@@ -196,7 +197,9 @@ static void setup_voluntary(fasc_synth *s)
         int *chan;
         double *gain, *shift, *widen;
         field_buffers(s->vol_channel, s->vol_values, j, s->cfg.channels, &chan, &gain, &shift, &widen);
-        fasc_sy_muap_place_unit(u, &s->cfg, &v->rng, chan, gain, shift, widen);
+        /* A contraction recruits units throughout the muscle, deeper ones
+         * too: together they cover every electrode over it. */
+        fasc_sy_muap_place_unit(u, &s->cfg, &v->rng, 0.6, 2.0, chan, gain, shift, widen);
         v->next_fire[j] = HUGE_VAL;
     }
     v->next_epoch = 2.0 + fasc_sy_rng_exponential(&v->rng, 20.0);

@@ -6,7 +6,7 @@
 #include "rng.h"
 
 #define SHAPE_MAX_PHASES 8
-#define VOLUNTARY_UNITS 12
+#define VOLUNTARY_UNITS 24
 #define PINK_SECTIONS 5
 #define WANDER_COMPONENTS 2
 #define WANDER_STEP 64 /* samples between exact wander values (interpolated) */
@@ -145,6 +145,7 @@ void fasc_sy_muap_random_shape(muap_shape *shape, synth_rng *rng, double amplitu
                        int phases, double duration_s);
 int fasc_sy_muap_random_phase_count(synth_rng *rng);
 void fasc_sy_muap_place_unit(fp_unit *unit, const fasc_synth_config *cfg, synth_rng *rng,
+                             double depth_lo, double depth_hi,
                      int *chan_buf, double *gain_buf, double *shift_buf, double *widen_buf);
 double fasc_sy_muap_value(const render_item *item, int field_index, double t);
 double fasc_sy_muap_sampled_p2p(const muap_shape *shape, double fs);
