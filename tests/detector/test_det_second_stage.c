@@ -72,11 +72,36 @@ static void templates_time_on_one_phase(void **state)
     free(x);
 }
 
+/* The second stage's scratch memory holds for the smallest events and the
+ * highest working rate (ASan checks the bounds). */
+static void short_events_high_rate(void **state)
+{
+    (void)state;
+    const double rates[2] = {8000.0, 500.0};
+    for (int r = 0; r < 2; r++) {
+        const size_t n = (size_t)(rates[r] * 20);
+        float *x = dtu_noise(2, n, 3u, 5.0f);
+        for (int k = 0; k < 30; k++)
+            dtu_spike(x, n, k % 2, (size_t)(rates[r] * (1.0 + 0.6 * k)), 80.0f, k % 3 ? 1 : -1);
+        fasc_detector_config cfg = dtu_config(2);
+        cfg.sample_rate = rates[r];
+        cfg.max_event_s = 0.02;
+        cfg.snippet_pre_s = 0.0;
+        cfg.snippet_post_s = 0.0;
+        cfg.prefilter_sections = 1;
+        fasc_filter_butterworth(FASC_FILTER_HIGHPASS, 2, 20.0, 0.0, rates[r], cfg.prefilter, 1, NULL);
+        dtu_events e = dtu_run(&cfg, x, n, 11u, 97);
+        dtu_free(&e);
+        free(x);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(noise_gives_few_false_alarms),
         cmocka_unit_test(templates_time_on_one_phase),
+        cmocka_unit_test(short_events_high_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
