@@ -3,7 +3,7 @@
  * sensitivity, precision and detections per minute over SNR, then at 20 dB
  * with the noise doubling half-way (two recordings of one seed spliced at
  * 2.5 min) and with 50 Hz mains on. Matching: peaks within 5 ms, same or
- * neighbouring channel, one-to-one (tests/detector/match.h). */
+ * neighbouring channel, one-to-one (fasc_eval_match, as fasc-eval). */
 #include <math.h>
 #include <stdio.h>
 

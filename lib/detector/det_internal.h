@@ -22,7 +22,6 @@
 #define DET_NOISE_BINS 512  /* 16 per octave over 32 octaves */
 #define DET_ALIGN 64
 #define DET_WAVELETS 12   /* Gaussian derivatives: 3 orders x 4 widths */
-#define DET_VERIFY_CHANNELS (FASC_DETECTOR_MAX_EVENT_CHANNELS + DET_MAX_NB)
 
 typedef struct det_design {
     int channels, groups;
@@ -147,10 +146,10 @@ struct fasc_detector {
     float *qsnip;           /* [queue_cap][MAX_EVENT_CHANNELS][snip_len] */
     size_t qhead, qcount;
     float *wtaps;           /* [w_total] unit-norm wavelets */
-    float *vscratch;        /* [DET_VERIFY_CHANNELS][vwin_max] z series */
+    float *vscratch;        /* [FASC_DETECTOR_MAX_EVENT_CHANNELS][vwin_max] z series */
     double *zpscratch;      /* [vwin_max + zp_left + zp_right] */
     float *lscratch;        /* [loc_n] local background */
-    float *xscratch;        /* [DET_VERIFY_CHANNELS][vwin_max + 2 w_half_max] */
+    float *xscratch;        /* [FASC_DETECTOR_MAX_EVENT_CHANNELS][vwin_max + 2 w_half_max] */
     det_template *templates; /* [max_templates] */
     float *tdata;           /* [max_templates][2 tw_n + 1], σ units */
     float *tscratch;        /* [2 tw_n + 1] */

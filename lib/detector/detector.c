@@ -47,14 +47,14 @@ static void compute_layout(const det_design *d, det_layout *l)
     l->qsnip = take(&off, sizeof(float) * (size_t)d->queue_cap *
                               FASC_DETECTOR_MAX_EVENT_CHANNELS * (size_t)d->snip_len);
     l->wtaps = take(&off, sizeof(float) * (size_t)(d->w_total > 0 ? d->w_total : 1));
-    l->vscratch = take(&off, sizeof(float) * DET_VERIFY_CHANNELS * (size_t)d->vwin_max);
+    l->vscratch = take(&off, sizeof(float) * FASC_DETECTOR_MAX_EVENT_CHANNELS * (size_t)d->vwin_max);
     /* zero-phase passes over an event (verify.c) or a template (templates.c) */
     size_t zp_len = (size_t)(d->max_n + d->zp_left_n + d->zp_right_n + 2);
     if ((size_t)(2 * d->tw_n + 1 + d->zp_right_n) > zp_len)
         zp_len = (size_t)(2 * d->tw_n + 1 + d->zp_right_n);
     l->zpscratch = take(&off, sizeof(double) * zp_len);
     l->lscratch = take(&off, sizeof(float) * (size_t)(d->loc_n + 2 * d->w_half_max + 64));
-    l->xscratch = take(&off, sizeof(float) * DET_VERIFY_CHANNELS *
+    l->xscratch = take(&off, sizeof(float) * FASC_DETECTOR_MAX_EVENT_CHANNELS *
                                  (size_t)(d->vwin_max + 2 * d->w_half_max));
     l->templates = take(&off, sizeof(det_template) * (size_t)d->max_templates);
     l->tdata = take(&off, sizeof(float) * (size_t)d->max_templates * (size_t)(2 * d->tw_n + 1));

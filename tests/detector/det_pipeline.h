@@ -4,13 +4,14 @@
 #define FASC_TEST_DET_PIPELINE_H
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fasc/detector.h"
 #include "fasc/filterbank.h"
 #include "fasc/synth.h"
-#include "match.h"
+#include "fasc/eval.h"
 
 typedef struct pipe_config {
     int channels;
@@ -21,8 +22,13 @@ typedef struct pipe_config {
     double mains_hz;
 } pipe_config;
 
+typedef struct pipe_point {
+    fasc_index peak;
+    int channel;
+} pipe_point;
+
 typedef struct pipe_points {
-    match_point *p;
+    pipe_point *p;
     size_t n, cap;
 } pipe_points;
 
@@ -34,13 +40,13 @@ static inline int pipe_push(pipe_points *pts, fasc_index peak, int channel)
 {
     if (pts->n == pts->cap) {
         size_t cap = pts->cap ? 2 * pts->cap : 256;
-        match_point *p = realloc(pts->p, sizeof *p * cap);
+        pipe_point *p = realloc(pts->p, sizeof *p * cap);
         if (!p)
             return -1;
         pts->p = p;
         pts->cap = cap;
     }
-    pts->p[pts->n++] = (match_point){peak, channel};
+    pts->p[pts->n++] = (pipe_point){peak, channel};
     return 0;
 }
 
@@ -60,7 +66,7 @@ static inline void pipe_on_truth(void *user, const fasc_synth_event *ev)
 
 static inline int pipe_truth_order(const void *a, const void *b)
 {
-    const match_point *p = a, *q = b;
+    const pipe_point *p = a, *q = b;
     return (p->peak > q->peak) - (p->peak < q->peak);
 }
 
@@ -170,11 +176,38 @@ typedef struct pipe_score {
     double sensitivity, precision, per_minute;
 } pipe_score;
 
+/* Points as event rows for fasc_eval_match (labels ch1..chN). */
+static inline fasc_event_row *pipe_rows(const pipe_points *pts, double rate, char (*labels)[8])
+{
+    fasc_event_row *rows = calloc(pts->n + 1, sizeof *rows);
+    for (size_t i = 0; rows && i < pts->n; i++) {
+        rows[i].peak_s = rows[i].onset_s = (double)pts->p[i].peak / rate;
+        rows[i].channel = labels[pts->p[i].channel];
+        rows[i].cls = FASC_CLASS_FASCICULATION;
+    }
+    return rows;
+}
+
+/* The project's accuracy rule, as fasc-eval applies it: peaks within 5 ms
+ * on the same or a neighbouring channel, one to one. */
 static inline pipe_score pipe_evaluate(const pipe_result *r, double seconds,
                                        double rate)
 {
-    long tp = match_events(r->det.p, r->det.n, r->truth.p, r->truth.n,
-                           (fasc_index)lround(0.005 * rate), 1);
+    static char labels[FASC_MAX_CHANNELS][8];
+    for (int c = 0; c < FASC_MAX_CHANNELS; c++)
+        snprintf(labels[c], sizeof labels[c], "ch%d", c + 1);
+    fasc_event_row *det = pipe_rows(&r->det, rate, labels);
+    fasc_event_row *truth = pipe_rows(&r->truth, rate, labels);
+    long *match = calloc(r->truth.n + 1, sizeof *match);
+    fasc_eval_config cfg;
+    fasc_eval_config_default(&cfg);
+    cfg.tolerance_s = 0.005;
+    long tp = det && truth && match
+                  ? fasc_eval_match(truth, r->truth.n, det, r->det.n, &cfg, match)
+                  : -1;
+    free(det);
+    free(truth);
+    free(match);
     pipe_score s;
     s.sensitivity = r->truth.n ? (double)tp / (double)r->truth.n : 1.0;
     s.precision = r->det.n ? (double)tp / (double)r->det.n : 1.0;
