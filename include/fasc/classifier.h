@@ -1,0 +1,279 @@
+/**
+ * @file classifier.h
+ * Third stage of libfasc: tells fasciculation potentials (FPs) apart from
+ * voluntary motor-unit activity, ECG, movement, electrode pops and noise,
+ * segments the recording into scorable rest and excluded epochs, and
+ * clusters FPs into motor units.
+ *
+ * Inputs, all at the detector's (working) sample rate and time base:
+ *  - the band-limited signal the detector saw (fasc_classifier_process),
+ *    for activity segmentation and heartbeat (QRS) detection; optionally
+ *    the unfiltered input at the same rate, for saturation and flat-channel
+ *    checks;
+ *  - the detector's candidate events with their snippets
+ *    (fasc_classifier_push).
+ * Output: classified events (fasc_classified) and epochs, in time order,
+ * after a fixed delay (fasc_classifier_latency()).
+ *
+ * ### Segmentation
+ * Blocks of `block_s` seconds. Per channel the band RMS of each block is
+ * compared with the channel's rest level: the 20th percentile of the block
+ * RMS over the last `baseline_s` seconds (kept in a histogram of 1/16
+ * octave bins, so memory is fixed). A channel is *active* in a block when
+ * its RMS exceeds `voluntary_ratio` times the rest level, and *voluntary*
+ * where at least `voluntary_min_s` of consecutive active blocks hold more
+ * than `voluntary_min_events_per_s` candidate events (many firing units;
+ * De Luca et al., J Neurophysiol 96:1646, 2006 report 8-35 Hz firing of
+ * 10-30 units in a voluntary contraction). The recording is voluntary where
+ * at least half of the channels are. *Artefact* blocks: a channel whose
+ * input repeats its extreme value (saturation) or whose band RMS falls
+ * under 1 % of the rest level (flat or disconnected), and the span of a
+ * movement or pop event (see Classes). Voluntary and artefact epochs are
+ * widened by `epoch_margin_s` on both sides.
+ *
+ * ### Classes (fasc_class)
+ *  - `ecg`: a QRS detector runs on the mean of all channels (energy of the
+ *    10 ms moving average; adaptive threshold between signal and noise peak
+ *    levels, as Pan & Tompkins, IEEE TBME 32:230, 1985; 200 ms refractory).
+ *    Each beat is an event; a candidate whose peak lies within
+ *    `ecg_window_s` of a beat and whose main-channel waveform correlates
+ *    with that channel's running beat template (r >= 0.8) is ecg too.
+ *  - `electrode_pop`: an artefact-flagged (over the ceiling) candidate whose
+ *    main channel holds most of its energy (every other channel below a
+ *    quarter of its peak-to-peak) and whose shape is a step: one dominant
+ *    phase followed by a long one-signed tail.
+ *  - `movement`: an artefact-flagged or cut (FASC_DETECTION_LONG) candidate
+ *    spread over at least half of the channels, or with most of its energy
+ *    below 40 Hz (spectral centroid); also every candidate inside an
+ *    artefact epoch.
+ *  - `voluntary`: candidates inside voluntary epochs.
+ *  - `noise`: candidates whose shape no motor-unit potential has (shorter
+ *    than 2 ms, or more than 8 phases).
+ *  - `fasciculation`: everything else, i.e. isolated discharges at rest.
+ * Each event gets a confidence in [0, 1] (documented per class in the
+ * source: margins of the deciding statistic over its threshold).
+ *
+ * ### Motor units
+ * Every fasciculation's main-channel waveform (from -`unit_pre_s` to
+ * +`unit_post_s` around its peak) is compared with the templates of the
+ * known units on the same or a neighbouring main channel, aligned within
+ * ±1 ms. It joins the unit with the smallest normalised residual
+ * Σ(x - t)² / (L σ²) if that is below `unit_match` and the amplitudes agree
+ * within a factor 1.5, else it starts a new unit. Templates are running
+ * means (weight 1/n, at most 1/16). When two units' templates come to match
+ * each other, the younger one is merged into the older one (its later
+ * discharges get the older number; counts are added). A discharge of a
+ * unit 10-110 ms after its previous one is a *repeat* (doublet or
+ * F-wave-like; Desai & Swash, J Neurol Neurosurg Psychiatry 63:98, 1997).
+ *
+ * ### Streaming
+ * Any block sizes; the same events for any block split. No allocation
+ * after init; `reset`; caller-allocated form.
+ */
+#ifndef FASC_CLASSIFIER_H
+#define FASC_CLASSIFIER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fasc/common.h"
+#include "fasc/detector.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Most motor units tracked at once. */
+#define FASC_CLASSIFIER_MAX_UNITS 64
+
+/* ------------------------------------------------------------------ */
+/* Waveform features                                                   */
+/* ------------------------------------------------------------------ */
+
+/** Features of one event (waveform ones from its main channel). */
+typedef struct fasc_features {
+    float peak_to_peak_uv;      /**< max - min inside the event */
+    float duration_ms;          /**< from where |x| first leaves the noise
+                                     band to where it last returns */
+    int phases;                 /**< baseline crossings + 1 (crossings
+                                     between excursions beyond the noise band) */
+    int turns;                  /**< direction changes of at least 2 σ
+                                     (Willison-style turns) */
+    float area_uv_ms;           /**< ∫|x| dt over the duration */
+    float rise_time_ms;         /**< from the extremum before the main peak
+                                     (opposite sign) to the main peak */
+    float spectral_centroid_hz; /**< magnitude-weighted mean frequency of the
+                                     Hann-windowed duration */
+    int channel_count;          /**< channels involved */
+    float peak_spread_ms;       /**< latest minus earliest channel peak */
+    float interval_prev_s;      /**< to the previous discharge of its unit
+                                     (0: none; fasciculations only) */
+    float train_cv;             /**< CV of the unit's last intervals (0 if
+                                     fewer than 3) */
+} fasc_features;
+
+/**
+ * Waveform features of one channel's samples x[0..n) (µV) at rate fs with
+ * noise σ `noise_sd_uv` (> 0), analysed around sample `peak` (the event's
+ * peak inside x). Fills the waveform fields of *f (p2p, duration, phases,
+ * turns, area, rise time, centroid) and zeroes the others.
+ * @return FASC_OK or FASC_ERR_INVALID_ARGUMENT (NULL, n == 0, peak >= n,
+ *         fs or σ not positive and finite).
+ */
+FASC_API int fasc_features_waveform(const float *x, size_t n, size_t peak, double fs,
+                                    double noise_sd_uv, fasc_features *f);
+
+/* ------------------------------------------------------------------ */
+/* Classifier                                                          */
+/* ------------------------------------------------------------------ */
+
+/** Configuration; start from fasc_classifier_config_default(). */
+typedef struct fasc_classifier_config {
+    double sample_rate;        /**< working rate, Hz (default 2048) */
+    int channels;              /**< 1..FASC_MAX_CHANNELS (default 1) */
+    fasc_geometry geometry;    /**< as the detector's (default LINE) */
+    int grid_rows, grid_cols;  /**< for FASC_GEOMETRY_GRID */
+    double block_s;            /**< segmentation block, 0.05..1 s (default 0.125) */
+    double baseline_s;         /**< rest-level memory, 10..600 s (default 60) */
+    double voluntary_ratio;    /**< active above this × rest RMS, 1.2..20 (default 2) */
+    double voluntary_min_s;    /**< shortest voluntary epoch, 0.1..10 s (default 0.5) */
+    double voluntary_min_events_per_s; /**< candidate rate that marks firing
+                                            units, 0..1000 per s (default 8) */
+    double epoch_margin_s;     /**< widening of excluded epochs, 0..2 s (default 0.25) */
+    bool ecg;                  /**< detect heartbeats (default true) */
+    double ecg_window_s;       /**< candidate-to-beat distance, 0..0.2 s (default 0.06) */
+    double unit_pre_s, unit_post_s; /**< unit template window (defaults 0.01, 0.015) */
+    /** the detector's snippet window (must equal its snippet_pre_s and
+     *  snippet_post_s; defaults 0.020, 0.030) */
+    double snippet_pre_s, snippet_post_s;
+    double unit_match;         /**< normalised residual that joins a unit,
+                                    1..20 (default 2.5) */
+    int queue_capacity;        /**< pending + finished events, 16..65536
+                                    (default 1024) */
+} fasc_classifier_config;
+
+/** One classified event or epoch. */
+typedef struct fasc_classified {
+    fasc_index onset, peak, offset; /**< working-rate sample indices */
+    int channel;          /**< main channel; -1 for an epoch of all channels */
+    fasc_class cls;
+    bool epoch;           /**< a segment (voluntary / artefact epoch, ECG
+                               beat) rather than one discharge */
+    int unit;             /**< 1-based unit of a fasciculation, else 0 */
+    bool repeat;          /**< fasciculation 10-110 ms after its unit's last */
+    float peak_to_peak_uv;
+    float confidence;     /**< [0, 1] */
+    unsigned flags;       /**< the detector's FASC_DETECTION_* bits */
+    int channel_count;
+    int channels[FASC_DETECTOR_MAX_EVENT_CHANNELS];
+    fasc_features features;
+} fasc_classified;
+
+/** Running totals of one channel (or of the whole recording). */
+typedef struct fasc_channel_totals {
+    double scorable_s;     /**< rest time, seconds */
+    double voluntary_s;    /**< voluntary epochs, seconds */
+    double artefact_s;     /**< artefact epochs, seconds */
+    uint64_t fasciculations;
+    uint64_t repeats;      /**< repeat discharges among them */
+    double rest_rms_uv;    /**< rest level (band RMS) now */
+} fasc_channel_totals;
+
+/** A motor unit. */
+typedef struct fasc_unit_info {
+    int id;                /**< 1-based */
+    int main_channel;
+    uint64_t discharges;   /**< including those of units merged into it */
+    uint64_t repeats;
+    float peak_to_peak_uv; /**< of its template */
+    int merged_into;       /**< 0, or the unit that absorbed it */
+} fasc_unit_info;
+
+typedef struct fasc_classifier fasc_classifier;
+
+/** Fills `cfg` with the documented defaults; nothing for NULL. */
+FASC_API void fasc_classifier_config_default(fasc_classifier_config *cfg);
+
+/** Bytes fasc_classifier_init() needs; 0 for NULL or an invalid config. */
+FASC_API size_t fasc_classifier_memory_size(const fasc_classifier_config *cfg);
+
+/** Builds a classifier in caller memory (see the detector's init). */
+FASC_API int fasc_classifier_init(void *memory, size_t size, const fasc_classifier_config *cfg,
+                                  fasc_classifier **cls);
+
+/** Allocates and builds a classifier (the only allocation). */
+FASC_API int fasc_classifier_create(const fasc_classifier_config *cfg, fasc_classifier **cls);
+
+/** Frees a classifier made by create and NULLs *cls; safe on NULL. */
+FASC_API void fasc_classifier_destroy(fasc_classifier **cls);
+
+/** Back to the state right after init. Safe on NULL. */
+FASC_API void fasc_classifier_reset(fasc_classifier *cls);
+
+/**
+ * Consumes n samples of the band-limited signal of every channel (µV,
+ * working rate), and optionally the unfiltered input at the same rate
+ * (`raw` may be NULL). Candidates must be pushed once the signal up to
+ * their offset has been processed (the detector's latency guarantees it).
+ * @return FASC_OK, FASC_ERR_INVALID_ARGUMENT, FASC_ERR_STATE after flush.
+ */
+FASC_API int fasc_classifier_process(fasc_classifier *cls, const float *const *band,
+                                     const float *const *raw, size_t n);
+
+/**
+ * Hands over one candidate with its snippets (rows as the detector writes
+ * them). Candidates must come in the detector's order.
+ * @return FASC_OK; FASC_ERR_INVALID_ARGUMENT; FASC_ERR_BUFFER_TOO_SMALL
+ *         when the queue is full (the candidate is counted as dropped).
+ */
+FASC_API int fasc_classifier_push(fasc_classifier *cls, const fasc_detection *ev,
+                                  const float *snippets);
+
+/** End of input: everything pending is decided and queued. */
+FASC_API int fasc_classifier_flush(fasc_classifier *cls);
+
+/**
+ * Pops the oldest finished event or epoch.
+ * @param snippet  receives the main channel's snippet row (length from
+ *                 snippet_pre_s / snippet_post_s; epochs write nothing);
+ *                 may be NULL when capacity is 0
+ * @return 1 if one was popped, 0 if none is ready, or a negative status
+ *         (FASC_ERR_BUFFER_TOO_SMALL: capacity short, the event is kept).
+ */
+FASC_API int fasc_classifier_next(fasc_classifier *cls, fasc_classified *out, float *snippet,
+                                  size_t capacity);
+
+/** Delay in working-rate samples between an event's offset and the
+ *  process call that finishes it (0 for NULL). */
+FASC_API fasc_index fasc_classifier_latency(const fasc_classifier *cls);
+
+/** Totals of channel c, or of the whole recording for c == -1. */
+FASC_API int fasc_classifier_totals(const fasc_classifier *cls, int channel,
+                                    fasc_channel_totals *out);
+
+/** Number of units created so far (ids 1..n; merged ones included). */
+FASC_API int fasc_classifier_unit_count(const fasc_classifier *cls);
+
+/** Describes unit `id` (1-based). @return FASC_OK or INVALID_ARGUMENT. */
+FASC_API int fasc_classifier_unit(const fasc_classifier *cls, int id, fasc_unit_info *out);
+
+/**
+ * Copies unit `id`'s main-channel template (µV, from -unit_pre_s to
+ * +unit_post_s) into out[0..capacity); returns its length, or a negative
+ * status (FASC_ERR_BUFFER_TOO_SMALL if capacity is short).
+ */
+FASC_API long fasc_classifier_unit_template(const fasc_classifier *cls, int id, float *out,
+                                            size_t capacity);
+
+/** Heartbeats detected so far, and the current heart rate (0 if unknown). */
+FASC_API uint64_t fasc_classifier_heartbeats(const fasc_classifier *cls, double *rate_bpm);
+
+/** Candidates lost because the queue was full (0 for NULL). */
+FASC_API uint64_t fasc_classifier_dropped(const fasc_classifier *cls);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FASC_CLASSIFIER_H */
