@@ -281,7 +281,6 @@ void fasc_classifier_reset(fasc_classifier *cls)
     cls->out_head = cls->out_len = 0;
     cls->dropped = 0;
     cls->ep_vol_start = cls->ep_art_start = -1;
-    cls->move_until = -1;
     cls->n_units = 0;
     memset(&cls->tot, 0, sizeof cls->tot);
 }

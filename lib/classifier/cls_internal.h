@@ -143,7 +143,6 @@ struct fasc_classifier {
     uint64_t dropped;
     /* epochs being built (overall voluntary / artefact, per-channel artefact) */
     int64_t ep_vol_start, ep_art_start;
-    fasc_index move_until;  /* a movement's span: later blocks start marked */
     int64_t *ep_ch_start;   /* channels */
     uint8_t *ep_ch_kind;    /* channels: CLS_POP or other artefact */
     /* units */
