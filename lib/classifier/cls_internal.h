@@ -54,6 +54,7 @@ typedef struct cls_design {
     int ecg_win_n, ecg_smooth_n, beat_ring_n; /* beat_ring_n: power of two */
     int upre_n, upost_n, ulen, ulag_n;
     double unit_match;
+    int unit_min;
     int snip_pre_n, snip_len;
     int queue_cap;
 } cls_design;
