@@ -115,7 +115,7 @@ typedef struct fasc_features {
     int phases;                 /**< baseline crossings + 1 (crossings
                                      between excursions beyond the noise band) */
     int turns;                  /**< direction changes of at least 2 σ
-                                     (Willison-style turns) */
+                                     (Willison-style turns: peaks) */
     float area_uv_ms;           /**< ∫|x| dt over the duration */
     float rise_time_ms;         /**< from the extremum before the main peak
                                      (opposite sign) to the main peak */
