@@ -24,6 +24,8 @@ static void synth_config(fasc_synth_config *s, int seed, double snr, int units)
     s->ecg = s->voluntary = s->movement = s->pops = s->wander = true;
 }
 
+static size_t per_class[FASC_CLASS_COUNT][3]; /* truth, detected, matched */
+
 static void add_confusion(const fp_result *res, size_t conf[FASC_CLASS_COUNT + 1][FASC_CLASS_COUNT + 1])
 {
     fasc_event_table t = {res->truth.r, res->truth.n, NULL};
@@ -37,6 +39,11 @@ static void add_confusion(const fp_result *res, size_t conf[FASC_CLASS_COUNT + 1
     for (int i = 0; i <= FASC_CLASS_COUNT; i++)
         for (int j = 0; j <= FASC_CLASS_COUNT; j++)
             conf[i][j] += er.confusion[i][j];
+    for (int i = 0; i < FASC_CLASS_COUNT; i++) {
+        per_class[i][0] += er.by_class[i].truth;
+        per_class[i][1] += er.by_class[i].detected;
+        per_class[i][2] += er.by_class[i].matched;
+    }
 }
 
 /* FASC_BENCH_DUMP=PREFIX writes PREFIX-SEED.truth.tsv and .found.tsv */
@@ -125,6 +132,14 @@ int main(int argc, char **argv)
             printf(" %13zu", conf[i][j]);
         printf("\n");
     }
+    printf("\nper class (matching within each class; epochs by overlap)\n%-14s %8s %8s %8s %12s %10s\n",
+           "class", "true", "found", "matched", "sensitivity", "precision");
+    for (int i = 0; i < FASC_CLASS_COUNT; i++)
+        printf("%-14s %8zu %8zu %8zu %12.3f %10.3f\n", name(i), per_class[i][0], per_class[i][1],
+               per_class[i][2], per_class[i][0] ? (double)per_class[i][2] / per_class[i][0] : 0.0,
+               per_class[i][1] ? (double)per_class[i][2] / per_class[i][1] : 0.0);
+    printf("(voluntary / movement / pop truth rows are epochs: every candidate inside one is\n"
+           " a detection of that class, so their precision counts one match per epoch)\n");
     printf("\nfalse fasciculations on recordings without any (voluntary, ECG, artefacts only)\n");
     double fp = 0, mins = 0;
     for (int k = 1; k <= seeds; k++) {
