@@ -241,7 +241,11 @@ FASC_API int fasc_classifier_process(fasc_classifier *cls, const float *const *b
 
 /**
  * Hands over one candidate with its snippets (rows as the detector writes
- * them). Candidates must come in the detector's order.
+ * them). Push each candidate as soon as the signal up to its offset has
+ * been processed (the composed object does so within the detector's
+ * latency): it counts toward the voluntary test and marks pops only while
+ * its block is less than two blocks old, and one arriving after its block
+ * is final is decided at once, without that context.
  * @return FASC_OK; FASC_ERR_INVALID_ARGUMENT; FASC_ERR_BUFFER_TOO_SMALL
  *         when the queue is full (the candidate is counted as dropped).
  */
@@ -288,7 +292,10 @@ FASC_API int fasc_classifier_unit(const fasc_classifier *cls, int id, fasc_unit_
 FASC_API long fasc_classifier_unit_template(const fasc_classifier *cls, int id, float *out,
                                             size_t capacity);
 
-/** Heartbeats detected so far, and the current heart rate (0 if unknown). */
+/** Heartbeats detected so far, and the current heart rate (0 if unknown).
+ *  The first beats of a rhythm are confirmed only when it is recognised, up
+ *  to three intervals later: they are counted here but, being past the
+ *  latency bound by then, not handed out as events. */
 FASC_API uint64_t fasc_classifier_heartbeats(const fasc_classifier *cls, double *rate_bpm);
 
 /** Candidates lost because the queue was full (0 for NULL). */

@@ -67,6 +67,11 @@ static cls_pending *insert(fasc_classifier *cls, fasc_index peak, float **snip)
 
 void fasc_cls_queue_beat(fasc_classifier *cls, const fasc_classified *ev)
 {
+    /* The first beats of a rhythm are confirmed only when it is recognised,
+     * up to three intervals later: past the latency bound they are counted
+     * (fasc_classifier_heartbeats) but not handed out. */
+    if (fasc_cls_block_of(cls, ev->peak) < cls->final_block)
+        return;
     float *snip;
     cls_pending *p = insert(cls, ev->peak, &snip);
     if (!p)

@@ -20,6 +20,8 @@ static const double lf_ratio = 8.0;
 /* Near a heartbeat the threshold is also this many times the beat's own
  * low-frequency change, so P-QRS-T waves are not movement. */
 static const double lf_ecg_ratio = 2.5;
+/* ... and larger than this many times the block's band RMS. */
+static const double lf_rms_ratio = 2.0;
 /* Saturation: this many identical samples at the largest |value| seen. */
 static const int sat_run = 3;
 /* Blocks needed before a rest level is trusted. */
@@ -37,12 +39,8 @@ void fasc_cls_segment_run(fasc_classifier *cls, const float *const *band,
         for (int j = 0; j < len; j++)
             sq += (double)x[j] * x[j];
         ch->sumsq += sq;
-        if (!raw) {
-            for (int j = 0; j < len; j++)
-                sum += x[j];
-            ch->sub_sum += sum;
-            continue;
-        }
+        if (!raw)
+            continue; /* no low-frequency track: the band has none */
         const float *r = raw[k] + from;
         const float level = 20.0f * ch->rest;
         /* the usual case: no two neighbours equal, so no run of identical
@@ -159,6 +157,10 @@ static void lowfreq_test(fasc_classifier *cls, int64_t e)
             ch->ecg_lf = ch->ecg_lf > 0.0f ? 0.875f * ch->ecg_lf + 0.125f * blk->lf_jump
                                            : blk->lf_jump;
         }
+        /* a broadband rise (a contraction) moves the sub-block means too,
+         * by a fraction of the band RMS; a movement swing dwarfs it */
+        if (lf_rms_ratio * blk->rms > thr)
+            thr = lf_rms_ratio * blk->rms;
         if (blk->lf_jump > thr) {
             blk->flags |= CLS_MOVE;
             moving++;
