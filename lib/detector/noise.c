@@ -43,25 +43,23 @@ void fasc_det_busy_mark(fasc_detector *det, int c, fasc_index from, fasc_index t
         words[(size_t)(u >> 6) & wm] |= (uint64_t)1 << (u & 63);
 }
 
+/* Branch-free: whether a bin lies below the median is a coin toss on
+ * noise, which a branch would mispredict half the time. */
 static void noise_push(fasc_detector *det, int c, int bin)
 {
     det_channel *ch = &det->ch[c];
     const uint32_t cap = (uint32_t)det->d.noise_cap;
     uint16_t *ring = det->noise_ring + (size_t)c * cap;
     uint32_t *hist = det->noise_hist + (size_t)c * DET_NOISE_BINS;
-    if (ch->noise_count == cap) {
-        int old = ring[ch->noise_head];
-        hist[old]--;
-        if ((uint32_t)old < ch->median_bin)
-            ch->below--;
-    } else {
-        ch->noise_count++;
-    }
+    const uint32_t full = ch->noise_count == cap;
+    const uint32_t old = ring[ch->noise_head];
+    hist[old] -= full;
+    ch->below -= full & (old < ch->median_bin);
+    ch->noise_count += 1u - full;
     ring[ch->noise_head] = (uint16_t)bin;
     ch->noise_head = ch->noise_head + 1 == cap ? 0 : ch->noise_head + 1;
     hist[bin]++;
-    if ((uint32_t)bin < ch->median_bin)
-        ch->below++;
+    ch->below += (uint32_t)bin < ch->median_bin;
 }
 
 /* Moves the median bin to the (count / 2)-th entry; the walk is short as
