@@ -148,11 +148,11 @@ struct fasc_detector {
     float *wtaps;           /* [w_total] unit-norm wavelets */
     float *vscratch;        /* [FASC_DETECTOR_MAX_EVENT_CHANNELS][vwin_max] z series */
     double *zpscratch;      /* [vwin_max + zp_left + zp_right] */
-    float *lscratch;        /* [loc_n] local background */
+    float *lscratch;        /* [loc_n] local background, or [2 w_half_max + 49][lane] */
     float *xscratch;        /* [FASC_DETECTOR_MAX_EVENT_CHANNELS][vwin_max + 2 w_half_max] */
     det_template *templates; /* [max_templates] */
     float *tdata;           /* [max_templates][2 tw_n + 1], σ units */
-    float *tscratch;        /* [2 tw_n + 1] */
+    float *tscratch;        /* [2 (tw_n + tlag_n) + 1] */
     int ntemplates;
     uint64_t suppressed;    /* candidates the verification rejected */
     /* peak-timing pre-filter from pf_from on (fasc_detector_set_prefilter) */
@@ -191,7 +191,7 @@ void fasc_det_close_all(fasc_detector *det);
 /* verify.c */
 void fasc_det_wavelet_design(det_design *d);
 void fasc_det_wavelet_taps(fasc_detector *det);
-void fasc_det_wavelet_noise(fasc_detector *det, int c, fasc_index u0);
+void fasc_det_wavelet_noise(fasc_detector *det, int g, fasc_index u0, unsigned mask);
 bool fasc_det_verify(fasc_detector *det, fasc_detection *ev);
 
 /* templates.c */

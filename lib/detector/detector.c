@@ -53,12 +53,16 @@ static void compute_layout(const det_design *d, det_layout *l)
     if ((size_t)(2 * d->tw_n + 1 + d->zp_right_n) > zp_len)
         zp_len = (size_t)(2 * d->tw_n + 1 + d->zp_right_n);
     l->zpscratch = take(&off, sizeof(double) * zp_len);
-    l->lscratch = take(&off, sizeof(float) * (size_t)(d->loc_n + 2 * d->w_half_max + 64));
+    /* local background (verify.c) or the wavelet noise span of a group */
+    size_t lwords = (size_t)(d->loc_n + 2 * d->w_half_max + 64);
+    if ((size_t)DET_LANES * (size_t)(2 * d->w_half_max + 49) > lwords)
+        lwords = (size_t)DET_LANES * (size_t)(2 * d->w_half_max + 49);
+    l->lscratch = take(&off, sizeof(float) * lwords);
     l->xscratch = take(&off, sizeof(float) * FASC_DETECTOR_MAX_EVENT_CHANNELS *
                                  (size_t)(d->vwin_max + 2 * d->w_half_max));
     l->templates = take(&off, sizeof(det_template) * (size_t)d->max_templates);
     l->tdata = take(&off, sizeof(float) * (size_t)d->max_templates * (size_t)(2 * d->tw_n + 1));
-    l->tscratch = take(&off, sizeof(float) * (size_t)(2 * d->tw_n + 1));
+    l->tscratch = take(&off, sizeof(float) * (size_t)(2 * (d->tw_n + d->tlag_n) + 1));
     l->total = off + DET_ALIGN - 1; /* caller memory may have any alignment */
 }
 

@@ -247,11 +247,13 @@ void fasc_det_chunk_end(fasc_detector *det)
         }
     }
     const fasc_index u0 = t - d->feed_delay - DET_CHUNK;
-    unsigned acf_clear[FASC_MAX_CHANNELS / DET_LANES] = {0};
     bool capable = false;
-    for (int c = 0; c < d->channels; c++) {
-        det_channel *ch = &det->ch[c];
-        if (u0 >= 0) {
+    for (int g = 0; g < d->groups; g++) {
+        const int c_end = (g + 1) * DET_LANES < d->channels ? (g + 1) * DET_LANES : d->channels;
+        unsigned acf_clear = 0, wq_clear = 0;
+        for (int c = g * DET_LANES; u0 >= 0 && c < c_end; c++) {
+            det_channel *ch = &det->ch[c];
+            const unsigned bit = 1u << (c % DET_LANES);
             uint64_t *words = det->busy + (size_t)c * (size_t)d->busy_words;
             uint64_t word = words[(size_t)(u0 >> 6) & wm];
             /* Events are kept out while they are sparse. When they cover
@@ -261,27 +263,31 @@ void fasc_det_chunk_end(fasc_detector *det)
             ch->busy_share += d->busy_alpha *
                               ((double)__builtin_popcountll(word) / DET_CHUNK - ch->busy_share);
             feed_noise(det, c, u0, ch->busy_share > det_busy_limit ? 0 : word);
-            if (((c / DET_LANES + chunk) & 3) == 0 && u0 - d->lags >= 0 &&
+            if (((g + chunk) & 3) == 0 && u0 - d->lags >= 0 &&
                 window_clear(det, c, u0 - d->lags, u0 + DET_CHUNK - 1))
-                acf_clear[c / DET_LANES] |= 1u << (c % DET_LANES);
-            if (d->confirm > 0.0 && (ch->wupdates < 128 || ((c / DET_LANES + chunk) & 3) == 1) &&
+                acf_clear |= bit;
+            if (d->confirm > 0.0 && (ch->wupdates < 128 || ((g + chunk) & 3) == 1) &&
                 u0 + DET_CHUNK - 49 - 2 * d->w_half_max >= 0 &&
                 window_clear(det, c, u0 + DET_CHUNK - 49 - 2 * d->w_half_max, u0 + DET_CHUNK - 1))
-                fasc_det_wavelet_noise(det, c, u0);
+                wq_clear |= bit;
             fasc_index old = (u0 >> 6) - (d->keep_n + 63) / 64 - 1;
             if (old >= 0)
                 words[(size_t)old & wm] = 0;
         }
-        if (c % DET_LANES == DET_LANES - 1 || c == d->channels - 1) {
-            int g = c / DET_LANES;
-            if (acf_clear[g])
-                acf_update(det, g, u0, acf_clear[g]);
+        if (acf_clear)
+            acf_update(det, g, u0, acf_clear);
+        /* before σ moves: the wavelet factors are measured with the σ the
+         * chunk was scaled by */
+        if (wq_clear)
+            fasc_det_wavelet_noise(det, g, u0, wq_clear);
+        for (int c = g * DET_LANES; c < c_end; c++) {
+            det_channel *ch = &det->ch[c];
+            noise_median(det, c);
+            bool warm = ch->noise_count >= (uint32_t)d->warm_n;
+            det->inv[c] = warm && ch->sigma > 0.0f ? 1.0f / ch->sigma : 0.0f;
+            if (!ch->ready && warm && ch->acf_updates > 0)
+                capable = true;
         }
-        noise_median(det, c);
-        bool warm = ch->noise_count >= (uint32_t)d->warm_n;
-        det->inv[c] = warm && ch->sigma > 0.0f ? 1.0f / ch->sigma : 0.0f;
-        if (!ch->ready && warm && ch->acf_updates > 0)
-            capable = true;
     }
     if (capable || chunk % d->thr_chunks == 0)
         fasc_det_thresholds(det);

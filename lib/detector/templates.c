@@ -41,12 +41,25 @@ typedef struct det_fit {
 } det_fit;
 
 /* Best-fitting template of channel c for the window around `centre`,
- * searching lags of ±tlag samples; index -1 if none passes. */
+ * searching lags of ±tlag samples; index -1 if none passes. x receives the
+ * whole span searched, once. */
 static det_fit best_template(fasc_detector *det, int c, fasc_index centre, float *x)
 {
     const det_design *d = &det->d;
-    const int len = 2 * d->tw_n + 1;
+    const int len = 2 * d->tw_n + 1, reach = d->tw_n + d->tlag_n;
     det_fit best = {-1, 0, 0.0f, INFINITY};
+    const fasc_index oldest = det->now - d->hrows + 1;
+    const float inv = det->inv[c];
+    /* lags whose window lies in the history */
+    int lo = -d->tlag_n, hi = d->tlag_n;
+    while (lo <= hi && (centre + lo - d->tw_n < oldest || centre + lo - d->tw_n < 0))
+        lo++;
+    while (hi >= lo && centre + hi + d->tw_n > det->now - 1)
+        hi--;
+    if (lo > hi || inv == 0.0f)
+        return best;
+    for (int i = lo - d->tw_n; i <= hi + d->tw_n; i++)
+        x[i + reach] = *fasc_det_x(det, c, centre + i) * inv;
     for (int k = 0; k < det->ntemplates; k++) {
         det_template *t = &det->templates[k];
         if (t->channel != c)
@@ -60,18 +73,17 @@ static det_fit best_template(fasc_detector *det, int c, fasc_index centre, float
         const float n = (float)t->count;
         const float expect = (float)len * (1.0f + 1.0f / n);
         const float limit = expect + det_template_residual_sd * sqrtf((float)len) * (1.0f + 1.0f / n);
-        for (int lag = -d->tlag_n; lag <= d->tlag_n; lag++) {
-            if (!window(det, c, centre + lag, x))
-                continue;
+        for (int lag = lo; lag <= hi; lag++) {
+            const float *xw = x + reach + lag - d->tw_n;
             float xt = 0.0f;
             for (int i = 0; i < len; i++)
-                xt += x[i] * tp[i];
+                xt += xw[i] * tp[i];
             const float gain = xt / tt;
             if (gain < det_template_gain_lo || gain > det_template_gain_hi)
                 continue;
             float r = 0.0f;
             for (int i = 0; i < len; i++) {
-                const float e = x[i] - tp[i];
+                const float e = xw[i] - tp[i];
                 r += e * e;
             }
             if (r < limit && r < best.residual)

@@ -80,39 +80,68 @@ void fasc_det_wavelet_taps(fasc_detector *det)
         }
 }
 
-/* Called for a chunk [u0, u0 + 64) already cleared of events: the wavelets'
- * output power on noise relative to σ² (a shape factor that depends on the
- * noise spectrum only, so that the level itself follows σ at once). */
-void fasc_det_wavelet_noise(fasc_detector *det, int c, fasc_index u0)
+/* Called for a chunk [u0, u0 + 64) that the lanes in `mask` of group g
+ * had free of events: the wavelets' output power on noise relative to σ²
+ * (a shape factor that depends on the noise spectrum only, so that the
+ * level itself follows σ at once). The eight lanes of the interleaved
+ * history are filtered side by side, each summed in tap order. */
+void fasc_det_wavelet_noise(fasc_detector *det, int g, fasc_index u0, unsigned mask)
 {
     const det_design *d = &det->d;
-    det_channel *ch = &det->ch[c];
-    const float inv = det->inv[c];
     const int hm = d->w_half_max;
     /* Four centres 16 samples apart while warming up, then one. */
-    const int centres = ch->wupdates < 4 * det_wq_ready ? 4 : 1;
+    enum { CENTRES = 4, GAP = 16 };
     const fasc_index last = u0 + DET_CHUNK - 1 - hm;
-    const fasc_index first = last - 16 * (centres - 1);
-    if (d->confirm <= 0.0 || inv == 0.0f || first - hm < 0)
+    const fasc_index first = last - GAP * (CENTRES - 1);
+    if (d->confirm <= 0.0 || first - hm < 0)
         return;
-    /* The span once, contiguous, scaled to σ units. */
+    int centres = 1;
+    for (int l = 0; l < DET_LANES; l++) {
+        const int c = g * DET_LANES + l;
+        if (!((mask >> l) & 1u) || c >= d->channels || det->inv[c] == 0.0f)
+            mask &= ~(1u << l);
+        else if (det->ch[c].wupdates < CENTRES * det_wq_ready)
+            centres = CENTRES;
+    }
+    if (!mask)
+        return;
+    /* The span once, contiguous, scaled to σ units: [sample][lane]. */
     float *x = det->lscratch;
-    const int span = (int)(last - first) + 2 * hm + 1;
-    for (int i = 0; i < span; i++)
-        x[i] = *fasc_det_x(det, c, first - hm + i) * inv;
+    const fasc_index from = last - GAP * (centres - 1) - hm;
+    const int span = (int)(last - from) + hm + 1;
+    const float *inv = det->inv + (size_t)g * DET_LANES;
+    for (int i = 0; i < span; i++) {
+        const float *h = fasc_det_x(det, g * DET_LANES, from + i);
+        for (int l = 0; l < DET_LANES; l++)
+            x[i * DET_LANES + l] = h[l] * inv[l];
+    }
+    float out[CENTRES][DET_WAVELETS][DET_LANES];
     for (int j = 0; j < centres; j++) {
-        const uint32_t n = ch->wupdates < det_wq_memory ? ch->wupdates + 1 : det_wq_memory;
-        const float alpha = 1.0f / (float)n;
-        const float *centre = x + hm + 16 * j;
+        const float *centre = x + (size_t)(hm + GAP * j) * DET_LANES;
         for (int w = 0; w < d->nw; w++) {
             const int half = d->w_half[w];
             const float *h = det->wtaps + d->w_off[w];
-            float o = 0.0f;
+            float o[DET_LANES] = {0};
             for (int k = -half; k <= half; k++)
-                o += h[k + half] * centre[k];
-            ch->wq[w] += alpha * (o * o - ch->wq[w]);
+                for (int l = 0; l < DET_LANES; l++)
+                    o[l] += h[k + half] * centre[k * DET_LANES + l];
+            memcpy(out[j][w], o, sizeof o);
         }
-        ch->wupdates++;
+    }
+    for (int l = 0; l < DET_LANES; l++) {
+        if (!((mask >> l) & 1u))
+            continue;
+        det_channel *ch = &det->ch[g * DET_LANES + l];
+        const int own = ch->wupdates < CENTRES * det_wq_ready ? CENTRES : 1;
+        for (int j = centres - own; j < centres; j++) {
+            const uint32_t n = ch->wupdates < det_wq_memory ? ch->wupdates + 1 : det_wq_memory;
+            const float alpha = 1.0f / (float)n;
+            for (int w = 0; w < d->nw; w++) {
+                const float o = out[j][w][l];
+                ch->wq[w] += alpha * (o * o - ch->wq[w]);
+            }
+            ch->wupdates++;
+        }
     }
 }
 
@@ -152,13 +181,17 @@ static bool z_series(const fasc_detector *det, int c, int w, const float *xs, in
     const float scale = 1.0f / sqrtf(ch->wq[w]);
     const int half = det->d.w_half[w], hm = det->d.w_half_max;
     const float *h = det->wtaps + det->d.w_off[w];
-    for (int i = 0; i < len; i++) {
-        const float *centre = xs + hm + i;
-        float o = 0.0f;
-        for (int k = -half; k <= half; k++)
-            o += h[k + half] * centre[k];
-        out[i] = o * scale;
+    /* tap-major, so that neighbouring outputs are summed side by side (each
+     * still in tap order) */
+    for (int i = 0; i < len; i++)
+        out[i] = 0.0f;
+    for (int k = -half; k <= half; k++) {
+        const float hk = h[k + half], *src = xs + hm + k;
+        for (int i = 0; i < len; i++)
+            out[i] += hk * src[i];
     }
+    for (int i = 0; i < len; i++)
+        out[i] *= scale;
     return true;
 }
 
