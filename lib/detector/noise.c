@@ -43,25 +43,6 @@ void fasc_det_busy_mark(fasc_detector *det, int c, fasc_index from, fasc_index t
         words[(size_t)(u >> 6) & wm] |= (uint64_t)1 << (u & 63);
 }
 
-/* Branch-free: whether a bin lies below the median is a coin toss on
- * noise, which a branch would mispredict half the time. */
-static void noise_push(fasc_detector *det, int c, int bin)
-{
-    det_channel *ch = &det->ch[c];
-    const uint32_t cap = (uint32_t)det->d.noise_cap;
-    uint16_t *ring = det->noise_ring + (size_t)c * cap;
-    uint32_t *hist = det->noise_hist + (size_t)c * DET_NOISE_BINS;
-    const uint32_t full = ch->noise_count == cap;
-    const uint32_t old = ring[ch->noise_head];
-    hist[old] -= full;
-    ch->below -= full & (old < ch->median_bin);
-    ch->noise_count += 1u - full;
-    ring[ch->noise_head] = (uint16_t)bin;
-    ch->noise_head = ch->noise_head + 1 == cap ? 0 : ch->noise_head + 1;
-    hist[bin]++;
-    ch->below += (uint32_t)bin < ch->median_bin;
-}
-
 /* Moves the median bin to the (count / 2)-th entry; the walk is short as
  * the median drifts slowly. */
 static void noise_median(fasc_detector *det, int c)
@@ -134,17 +115,39 @@ static void acf_update(fasc_detector *det, int g, fasc_index u0, unsigned clear)
             det->ch[g * DET_LANES + l].acf_updates++;
 }
 
+/* Pushes the chunk's noise samples (every noise_step-th, outside events)
+ * into the channel's ring and histogram. The ring position, count and
+ * below-median tally stay in registers (the histogram, also uint32_t,
+ * could alias them in memory), and the below-median tests are branch-free:
+ * on noise they are coin tosses a branch would mispredict half the time. */
 static void feed_noise(fasc_detector *det, int c, fasc_index u0, uint64_t word)
 {
+    det_channel *ch = &det->ch[c];
     const int step = det->d.noise_step;
+    const uint32_t cap = (uint32_t)det->d.noise_cap, median = ch->median_bin;
+    uint16_t *ring = det->noise_ring + (size_t)c * cap;
+    uint32_t *hist = det->noise_hist + (size_t)c * DET_NOISE_BINS;
+    uint32_t count = ch->noise_count, head = ch->noise_head, below = ch->below;
     fasc_index first = (u0 + step - 1) / step * step;
     for (fasc_index u = first; u < u0 + DET_CHUNK; u += step) {
         if ((word >> (u - u0)) & 1u)
             continue;
         float x = *fasc_det_x(det, c, u);
-        if (x != 0.0f)
-            noise_push(det, c, noise_bin(x));
+        if (x == 0.0f)
+            continue;
+        const uint32_t bin = (uint32_t)noise_bin(x), full = count == cap;
+        const uint32_t old = ring[head];
+        hist[old] -= full;
+        below -= full & (old < median);
+        count += 1u - full;
+        ring[head] = (uint16_t)bin;
+        head = head + 1 == cap ? 0 : head + 1;
+        hist[bin]++;
+        below += bin < median;
     }
+    ch->noise_count = count;
+    ch->noise_head = head;
+    ch->below = below;
 }
 
 static double wilson_hilferty(double nu, double k)
