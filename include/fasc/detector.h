@@ -49,6 +49,20 @@
  *     neighbouring channels that overlap or lie within `group_window_s` form
  *     one event; an event never holds two runs of one channel and never
  *     spans more than `max_event_s`.
+ *  6. **Second stage** (`confirm_threshold` > 0): an event is kept when a
+ *     bank of Gaussian-derivative wavelets (orders 1-3, widths 0.8-2.6 ms)
+ *     reaches `confirm_threshold` on one involved channel or the sum of two
+ *     neighbouring ones, each output scaled by its own noise level learnt
+ *     on event-free stretches. With a pre-filter given, peaks are read at
+ *     zero phase (a backward pass through the same sections); the main
+ *     channel's phase is chosen on its zero-phase signal plus those of its
+ *     involved neighbours, each weighted by its least-squares projection on
+ *     the main one, so that noise does not swap two phases of similar size.
+ *     Units that fire again are learnt as templates (main channel, ±15 ms,
+ *     matched over ±8 ms with a residual test scaled by the noise's own
+ *     correlation); a discharge matching a template of three or more
+ *     members is timed at the template's zero-phase peak. Repeats within
+ *     8 ms and smaller after-effects within `shadow_s` are dropped.
  *
  * ### Time base and latency
  * Indices (`fasc_index`) are absolute input samples since init or reset.

@@ -193,6 +193,9 @@ static void design_events(const fasc_detector_config *cfg, det_design *d)
     if (d->tw_n + d->tlag_n > d->ready_n)
         d->ready_n = d->tw_n + d->tlag_n;
     d->tail = wait > d->ready_n ? wait : d->ready_n;
+    d->zp_len = d->max_n + d->zp_left_n + d->zp_right_n + 2;
+    if (2 * d->tw_n + 1 + d->zp_right_n > d->zp_len)
+        d->zp_len = 2 * d->tw_n + 1 + d->zp_right_n;
     d->pf_n = cfg->prefilter_sections;
     for (int k = 0; k < d->pf_n; k++)
         d->pf[k] = cfg->prefilter[k];

@@ -53,7 +53,7 @@ typedef struct det_design {
     int shadow_n, ready_n, refractory_n, keep_n, loc_n, loc_gap_n;
     int tw_n, tlag_n, max_templates; /* templates.c */
     int nw, w_half[DET_WAVELETS], w_off[DET_WAVELETS], w_total, w_half_max;
-    int vpad_n, zp_left_n, zp_right_n, vwin_max;
+    int vpad_n, zp_left_n, zp_right_n, zp_len, vwin_max;
     int pf_n;
     fasc_biquad pf[FASC_DETECTOR_MAX_PREFILTER];
 } det_design;
@@ -147,7 +147,7 @@ struct fasc_detector {
     size_t qhead, qcount;
     float *wtaps;           /* [w_total] unit-norm wavelets */
     float *vscratch;        /* [FASC_DETECTOR_MAX_EVENT_CHANNELS][vwin_max] z series */
-    double *zpscratch;      /* [vwin_max + zp_left + zp_right] */
+    double *zpscratch;      /* [3][zp_len] */
     float *lscratch;        /* [loc_n] local background, or [2 w_half_max + 49][lane] */
     float *xscratch;        /* [FASC_DETECTOR_MAX_EVENT_CHANNELS][vwin_max + 2 w_half_max] */
     det_template *templates; /* [max_templates] */

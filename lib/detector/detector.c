@@ -49,10 +49,9 @@ static void compute_layout(const det_design *d, det_layout *l)
     l->wtaps = take(&off, sizeof(float) * (size_t)(d->w_total > 0 ? d->w_total : 1));
     l->vscratch = take(&off, sizeof(float) * FASC_DETECTOR_MAX_EVENT_CHANNELS * (size_t)d->vwin_max);
     /* zero-phase passes over an event (verify.c) or a template (templates.c) */
-    size_t zp_len = (size_t)(d->max_n + d->zp_left_n + d->zp_right_n + 2);
-    if ((size_t)(2 * d->tw_n + 1 + d->zp_right_n) > zp_len)
-        zp_len = (size_t)(2 * d->tw_n + 1 + d->zp_right_n);
-    l->zpscratch = take(&off, sizeof(double) * zp_len);
+    /* zero-phase passes over an event (verify.c: own, sum, neighbour) or a
+     * template (templates.c) */
+    l->zpscratch = take(&off, sizeof(double) * 3 * (size_t)d->zp_len);
     /* local background (verify.c) or the wavelet noise span of a group */
     size_t lwords = (size_t)(d->loc_n + 2 * d->w_half_max + 64);
     if ((size_t)DET_LANES * (size_t)(2 * d->w_half_max + 49) > lwords)

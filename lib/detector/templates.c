@@ -17,10 +17,24 @@ static const int det_template_ready = 3;
 static const int det_template_memory = 32;
 /* Amplitude of a member relative to the template. */
 static const float det_template_gain_lo = 0.7f, det_template_gain_hi = 1.4f;
-/* Residual allowance, in standard deviations of a χ² with half as many
- * degrees of freedom as samples (the band-limited noise's samples are not
- * independent). */
+/* Residual allowance, in standard deviations of the residual energy a
+ * matching member leaves (noise only). */
 static const float det_template_residual_sd = 4.0f;
+
+/* Σ_k ρ(k)² over all lags of the channel's noise autocorrelation: the sum
+ * of n squared samples of band-limited noise has variance 2 n Σ ρ² instead
+ * of 2 n. */
+static float noise_rho2(const fasc_detector *det, int c)
+{
+    const int lags = det->d.lags;
+    const double *r = det->acf + (size_t)c * (size_t)(lags + 1);
+    if (!(r[0] > 0.0))
+        return 1.0f;
+    double sum = 1.0;
+    for (int k = 1; k <= lags; k++)
+        sum += 2.0 * (r[k] / r[0]) * (r[k] / r[0]);
+    return (float)sum;
+}
 
 /* Main-channel window of the event, W before and after `centre`, in σ. */
 static bool window(const fasc_detector *det, int c, fasc_index centre, float *out)
@@ -60,6 +74,7 @@ static det_fit best_template(fasc_detector *det, int c, fasc_index centre, float
         return best;
     for (int i = lo - d->tw_n; i <= hi + d->tw_n; i++)
         x[i + reach] = *fasc_det_x(det, c, centre + i) * inv;
+    const float rho2 = noise_rho2(det, c);
     for (int k = 0; k < det->ntemplates; k++) {
         det_template *t = &det->templates[k];
         if (t->channel != c)
@@ -72,7 +87,8 @@ static det_fit best_template(fasc_detector *det, int c, fasc_index centre, float
             continue;
         const float n = (float)t->count;
         const float expect = (float)len * (1.0f + 1.0f / n);
-        const float limit = expect + det_template_residual_sd * sqrtf((float)len) * (1.0f + 1.0f / n);
+        const float limit = expect + det_template_residual_sd * sqrtf(2.0f * (float)len * rho2) *
+                                         (1.0f + 1.0f / n);
         for (int lag = lo; lag <= hi; lag++) {
             const float *xw = x + reach + lag - d->tw_n;
             float xt = 0.0f;
@@ -83,7 +99,7 @@ static det_fit best_template(fasc_detector *det, int c, fasc_index centre, float
                 continue;
             float r = 0.0f;
             for (int i = 0; i < len; i++) {
-                const float e = xw[i] - tp[i];
+                const float e = xw[i] - gain * tp[i];
                 r += e * e;
             }
             if (r < limit && r < best.residual)

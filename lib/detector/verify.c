@@ -259,11 +259,13 @@ static float wavelet_score(fasc_detector *det, const fasc_detection *ev)
     return best;
 }
 
-/* Peak of channel c within [onset, offset] after a backward pass through
- * the pre-filter: causal forward (upstream) + anti-causal backward = zero
- * phase, so the largest phase is the one the unfiltered potential has. */
-static fasc_index zero_phase_peak(fasc_detector *det, int c, fasc_index onset, fasc_index offset,
-                                  int *polarity)
+/* Channel c over [*lo, *lo + n) after a backward pass through the
+ * pre-filter: causal forward (upstream) + anti-causal backward = zero
+ * phase, so the largest phase is the one the unfiltered potential has.
+ * The span reaches zp_left before the onset and zp_right after the offset
+ * (the backward pass's run-in), as far as the history holds; returns n. */
+static int zero_phase(const fasc_detector *det, int c, fasc_index onset, fasc_index offset,
+                      fasc_index *lo_out, double *y)
 {
     const det_design *d = &det->d;
     const bool next = onset >= det->pf_from;
@@ -277,12 +279,7 @@ static fasc_index zero_phase_peak(fasc_detector *det, int c, fasc_index onset, f
         lo = 0;
     if (hi > det->now - 1)
         hi = det->now - 1;
-    if (onset < lo)
-        onset = lo;
-    if (offset > hi)
-        offset = hi;
     const int n = (int)(hi - lo + 1);
-    double *y = det->zpscratch;
     for (int i = 0; i < n; i++)
         y[i] = *fasc_det_x(det, c, lo + i);
     for (int k = 0; k < pf_n; k++) {
@@ -295,6 +292,12 @@ static fasc_index zero_phase_peak(fasc_detector *det, int c, fasc_index onset, f
             y[i] = out;
         }
     }
+    *lo_out = lo;
+    return n;
+}
+
+static fasc_index largest(const double *y, fasc_index lo, fasc_index onset, fasc_index offset)
+{
     fasc_index peak = onset;
     double top = -1.0;
     for (fasc_index u = onset; u <= offset; u++) {
@@ -304,8 +307,44 @@ static fasc_index zero_phase_peak(fasc_detector *det, int c, fasc_index onset, f
             peak = u;
         }
     }
-    *polarity = y[peak - lo] < 0.0 ? -1 : 1;
     return peak;
+}
+
+/* Peaks of the event's channels at zero phase. The main channel's phase is
+ * chosen on the sum of its own zero-phase signal and those of its involved
+ * neighbours, each scaled by its projection on the main one (the
+ * least-squares amplitude of a shared shape): a potential spread over
+ * several electrodes shows the same phases on each, and adding them
+ * averages out the noise that makes two phases of similar size trade
+ * places from one discharge to the next. */
+static void zero_phase_peaks(fasc_detector *det, fasc_detection *ev)
+{
+    const det_design *d = &det->d;
+    double *own = det->zpscratch, *sum = own + d->zp_len, *y = sum + d->zp_len;
+    fasc_index lo;
+    const int n = zero_phase(det, ev->main_channel, ev->onset, ev->offset, &lo, own);
+    const fasc_index on = ev->onset < lo ? lo : ev->onset;
+    const fasc_index off = ev->offset > lo + n - 1 ? lo + n - 1 : ev->offset;
+    ev->channel_peak[0] = largest(own, lo, on, off);
+    double mm = 0.0;
+    for (fasc_index u = on; u <= off; u++)
+        mm += own[u - lo] * own[u - lo];
+    memcpy(sum, own, sizeof(double) * (size_t)n);
+    for (int k = 1; k < ev->channel_count; k++) {
+        fasc_index lo_k;
+        zero_phase(det, ev->channels[k], ev->onset, ev->offset, &lo_k, y);
+        ev->channel_peak[k] = largest(y, lo_k, on, off);
+        if (!neighbours(det, ev->main_channel, ev->channels[k]) || !(mm > 0.0))
+            continue;
+        double ym = 0.0;
+        for (fasc_index u = on; u <= off; u++)
+            ym += y[u - lo] * own[u - lo];
+        const double gain = ym / mm;
+        for (int i = 0; i < n; i++)
+            sum[i] += gain * y[i];
+    }
+    ev->peak = largest(sum, lo, on, off);
+    ev->polarity = sum[ev->peak - lo] < 0.0 ? -1 : 1;
 }
 
 /* One discharge seen twice (a run split on one channel, phases read on
@@ -338,16 +377,8 @@ bool fasc_det_verify(fasc_detector *det, fasc_detection *ev)
         }
         ev->score = score;
     }
-    if ((ev->onset >= det->pf_from ? det->pf_next_n : det->pf_cur_n) > 0) {
-        for (int k = 0; k < ev->channel_count; k++) {
-            int pol;
-            ev->channel_peak[k] = zero_phase_peak(det, ev->channels[k], ev->onset, ev->offset, &pol);
-            if (k == 0) {
-                ev->peak = ev->channel_peak[0];
-                ev->polarity = pol;
-            }
-        }
-    }
+    if ((ev->onset >= det->pf_from ? det->pf_next_n : det->pf_cur_n) > 0)
+        zero_phase_peaks(det, ev);
     const fasc_index centre = ev->peak;
     int template_index, lag;
     fasc_det_template_time(det, ev, &template_index, &lag);
