@@ -62,7 +62,12 @@
  *     matched over ±8 ms with a residual test scaled by the noise's own
  *     correlation); a discharge matching a template of three or more
  *     members is timed at the template's zero-phase peak. Repeats within
- *     8 ms and smaller after-effects within `shadow_s` are dropped.
+ *     8 ms and smaller after-effects within `shadow_s` are dropped, and so
+ *     is a smaller candidate inside the ±15 ms of the previous discharge's
+ *     template when that part of the template is clearly smaller (below
+ *     0.8 of its peak-to-peak) and, at that discharge's gain, leaves only
+ *     noise there (the late phases of a long potential cut off by the
+ *     doublet split; a doublet of equal potentials is always kept).
  *
  * ### Time base and latency
  * Indices (`fasc_index`) are absolute input samples since init or reset.

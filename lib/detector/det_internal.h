@@ -95,6 +95,11 @@ typedef struct det_channel {
     uint32_t wupdates;
     fasc_index last_peak;   /* last accepted event on this main channel */
     float last_p2p;
+    /* templates.c: the ready template that timed that event, where its
+     * centre lay and its gain (-1: none) */
+    int last_template;
+    fasc_index last_centre;
+    float last_gain;
 } det_channel;
 
 typedef struct det_group {
@@ -195,7 +200,10 @@ void fasc_det_wavelet_noise(fasc_detector *det, int g, fasc_index u0, unsigned m
 bool fasc_det_verify(fasc_detector *det, fasc_detection *ev);
 
 /* templates.c */
-void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *template_index, int *lag);
+void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *template_index, int *lag,
+                            float *gain);
+bool fasc_det_template_ready(const fasc_detector *det, int k);
+bool fasc_det_template_tail(const fasc_detector *det, const fasc_detection *ev);
 void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k, int lag,
                              fasc_index centre);
 

@@ -215,6 +215,7 @@ void fasc_detector_reset(fasc_detector *det)
         memcpy(ch->nb, keep.nb, sizeof ch->nb);
         ch->nnb = keep.nnb;
         ch->last_offset = ch->marked_to = -1;
+        ch->last_template = -1;
     }
     memset(det->hist, 0, sizeof(float) * lanes * (size_t)d->hrows);
     memset(det->zring, 0, sizeof(uint32_t) * lanes * (size_t)d->zrows);

@@ -140,10 +140,12 @@ static int template_peak(fasc_detector *det, int k, fasc_index onset)
     return at - d->tw_n;
 }
 
-void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *template_index, int *lag)
+void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *template_index, int *lag,
+                            float *gain)
 {
     *template_index = -1;
     *lag = 0;
+    *gain = 0.0f;
     if (det->d.tw_n <= 0)
         return;
     const det_fit fit = best_template(det, ev->main_channel, ev->peak, det->tscratch);
@@ -151,6 +153,7 @@ void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *templat
         return;
     *template_index = fit.index;
     *lag = fit.lag;
+    *gain = fit.gain;
     const det_template *t = &det->templates[fit.index];
     if (t->count < det_template_ready)
         return;
@@ -162,6 +165,66 @@ void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *templat
     ev->peak = centre + t->peak_offset;
     ev->channel_peak[0] = ev->peak;
     ev->polarity = *fasc_det_x(det, ev->main_channel, ev->peak) < 0.0f ? -1 : 1;
+}
+
+/* Largest peak-to-peak of a tail relative to its whole template. */
+static const float det_tail_ratio = 0.8f;
+
+bool fasc_det_template_ready(const fasc_detector *det, int k)
+{
+    return det->templates[k].count >= det_template_ready;
+}
+
+/* A long polyphasic potential can be cut in two by the doublet split when
+ * the noise hides the brief low between its phases; its late phases then
+ * come as a second candidate 10-20 ms after the first. When the template
+ * that timed the previous event on this channel reaches over the new one
+ * and, scaled by that event's gain, leaves only noise-sized residuals
+ * there (best_template's test), the new candidate is that discharge's
+ * tail. A repeat discharge adds a whole potential the template does not
+ * hold and fails the test. */
+bool fasc_det_template_tail(const fasc_detector *det, const fasc_detection *ev)
+{
+    const det_design *d = &det->d;
+    const det_channel *ch = &det->ch[ev->main_channel];
+    const int k = ch->last_template;
+    if (d->tw_n <= 0 || k < 0 || k >= det->ntemplates ||
+        det->templates[k].channel != ev->main_channel)
+        return false;
+    const fasc_index c0 = ch->last_centre;
+    if (ev->peak <= c0 || ev->peak - c0 > d->tw_n || !(ev->peak_to_peak_uv < ch->last_p2p))
+        return false;
+    fasc_index a = ev->onset < c0 - d->tw_n ? c0 - d->tw_n : ev->onset;
+    fasc_index b = ev->offset > c0 + d->tw_n ? c0 + d->tw_n : ev->offset;
+    const fasc_index oldest = det->now - d->hrows + 1;
+    const float inv = det->inv[ev->main_channel];
+    if (a < oldest || a < 0 || b > det->now - 1 || b < a || inv == 0.0f)
+        return false;
+    const float *tp = det->tdata + (size_t)k * (size_t)(2 * d->tw_n + 1);
+    /* A second potential as large as the first is a doublet, however
+     * regularly the unit fires it: only a clearly smaller part of the
+     * template can be a tail. */
+    float lo_all = 0.0f, hi_all = 0.0f, lo_tail = INFINITY, hi_tail = -INFINITY;
+    for (int i = 0; i <= 2 * d->tw_n; i++) {
+        lo_all = fminf(lo_all, tp[i]);
+        hi_all = fmaxf(hi_all, tp[i]);
+    }
+    for (fasc_index u = a; u <= b; u++) {
+        lo_tail = fminf(lo_tail, tp[u - c0 + d->tw_n]);
+        hi_tail = fmaxf(hi_tail, tp[u - c0 + d->tw_n]);
+    }
+    if (!(hi_tail - lo_tail < det_tail_ratio * (hi_all - lo_all)))
+        return false;
+    const float g = ch->last_gain;
+    float r = 0.0f;
+    for (fasc_index u = a; u <= b; u++) {
+        const float e = *fasc_det_x(det, ev->main_channel, u) * inv - g * tp[u - c0 + d->tw_n];
+        r += e * e;
+    }
+    const float n = (float)(b - a + 1), m = (float)det->templates[k].count;
+    const float limit = (n + det_template_residual_sd * sqrtf(2.0f * n * noise_rho2(det, ev->main_channel))) *
+                        (1.0f + 1.0f / m);
+    return r < limit;
 }
 
 void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k, int lag,

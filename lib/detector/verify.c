@@ -381,8 +381,9 @@ bool fasc_det_verify(fasc_detector *det, fasc_detection *ev)
         zero_phase_peaks(det, ev);
     const fasc_index centre = ev->peak;
     int template_index, lag;
-    fasc_det_template_time(det, ev, &template_index, &lag);
-    if (repeats_accepted(det, ev)) {
+    float gain;
+    fasc_det_template_time(det, ev, &template_index, &lag, &gain);
+    if (repeats_accepted(det, ev) || fasc_det_template_tail(det, ev)) {
         det->suppressed++;
         return false;
     }
@@ -390,6 +391,10 @@ bool fasc_det_verify(fasc_detector *det, fasc_detection *ev)
     det_channel *mc = &det->ch[ev->main_channel];
     mc->last_peak = ev->peak;
     mc->last_p2p = ev->peak_to_peak_uv;
+    mc->last_template =
+        template_index >= 0 && fasc_det_template_ready(det, template_index) ? template_index : -1;
+    mc->last_centre = centre + lag;
+    mc->last_gain = gain;
     return true;
 }
 
