@@ -58,10 +58,10 @@
  *     channel's phase is chosen on its zero-phase signal plus those of its
  *     involved neighbours, each weighted by its least-squares projection on
  *     the main one, so that noise does not swap two phases of similar size.
- *     Units that fire again are learnt as templates (main channel, ±15 ms,
- *     matched over ±8 ms with a residual test scaled by the noise's own
- *     correlation); a discharge matching a template of three or more
- *     members is timed at the template's zero-phase peak. Repeats within
+ *     Units that fire again are learnt as templates (main channel at zero
+ *     phase, ±15 ms, matched over ±8 ms with a residual test scaled by the
+ *     noise's own correlation); a discharge matching a template of three or
+ *     more members is timed at the template's peak. Repeats within
  *     8 ms and smaller after-effects within `shadow_s` are dropped, and so
  *     is a smaller candidate inside the ±15 ms of the previous discharge's
  *     template when that part of the template is clearly smaller (below

@@ -183,6 +183,9 @@ static void design_events(const fasc_detector_config *cfg, det_design *d)
      * moves the first peak estimate by 5-8 ms) */
     d->tw_n = samples(0.015, fs);
     d->tlag_n = samples(0.008, fs);
+    /* templates are read from the event's zero-phase signal */
+    if (d->tw_n + d->tlag_n > d->zp_left_n)
+        d->zp_left_n = d->tw_n + d->tlag_n;
     d->max_templates = 32;
     d->vwin_max = d->max_n + 2 * d->vpad_n + 1;
     d->ready_n = d->post_n;
@@ -194,8 +197,6 @@ static void design_events(const fasc_detector_config *cfg, det_design *d)
         d->ready_n = d->tw_n + d->tlag_n;
     d->tail = wait > d->ready_n ? wait : d->ready_n;
     d->zp_len = d->max_n + d->zp_left_n + d->zp_right_n + 2;
-    if (2 * d->tw_n + 1 + d->zp_right_n > d->zp_len)
-        d->zp_len = 2 * d->tw_n + 1 + d->zp_right_n;
     d->pf_n = cfg->prefilter_sections;
     for (int k = 0; k < d->pf_n; k++)
         d->pf[k] = cfg->prefilter[k];

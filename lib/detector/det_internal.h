@@ -159,6 +159,10 @@ struct fasc_detector {
     float *tdata;           /* [max_templates][2 tw_n + 1], σ units */
     float *tscratch;        /* [2 (tw_n + tlag_n) + 1] */
     int ntemplates;
+    /* the main channel's zero-phase signal of the event being verified:
+     * zpscratch[0 .. zp_n) holds inputs zp_lo .. zp_lo + zp_n - 1 */
+    fasc_index zp_lo;
+    int zp_n;
     uint64_t suppressed;    /* candidates the verification rejected */
     /* peak-timing pre-filter from pf_from on (fasc_detector_set_prefilter) */
     fasc_biquad pf_cur[FASC_DETECTOR_MAX_PREFILTER], pf_next[FASC_DETECTOR_MAX_PREFILTER];

@@ -36,16 +36,26 @@ static float noise_rho2(const fasc_detector *det, int c)
     return (float)sum;
 }
 
+/* The event's zero-phase main-channel signal at u, in σ. */
+static float zp_at(const fasc_detector *det, fasc_index u, float inv)
+{
+    return (float)det->zpscratch[u - det->zp_lo] * inv;
+}
+
+static bool zp_holds(const fasc_detector *det, fasc_index a, fasc_index b)
+{
+    return a >= det->zp_lo && b < det->zp_lo + det->zp_n;
+}
+
 /* Main-channel window of the event, W before and after `centre`, in σ. */
 static bool window(const fasc_detector *det, int c, fasc_index centre, float *out)
 {
     const int w = det->d.tw_n;
-    const fasc_index oldest = det->now - det->d.hrows + 1;
     const float inv = det->inv[c];
-    if (centre - w < oldest || centre - w < 0 || centre + w > det->now - 1 || inv == 0.0f)
+    if (!zp_holds(det, centre - w, centre + w) || inv == 0.0f)
         return false;
     for (int i = -w; i <= w; i++)
-        out[i + w] = *fasc_det_x(det, c, centre + i) * inv;
+        out[i + w] = zp_at(det, centre + i, inv);
     return true;
 }
 
@@ -62,18 +72,17 @@ static det_fit best_template(fasc_detector *det, int c, fasc_index centre, float
     const det_design *d = &det->d;
     const int len = 2 * d->tw_n + 1, reach = d->tw_n + d->tlag_n;
     det_fit best = {-1, 0, 0.0f, INFINITY};
-    const fasc_index oldest = det->now - d->hrows + 1;
     const float inv = det->inv[c];
-    /* lags whose window lies in the history */
+    /* lags whose window lies in the zero-phase signal */
     int lo = -d->tlag_n, hi = d->tlag_n;
-    while (lo <= hi && (centre + lo - d->tw_n < oldest || centre + lo - d->tw_n < 0))
+    while (lo <= hi && !zp_holds(det, centre + lo - d->tw_n, centre + lo - d->tw_n))
         lo++;
-    while (hi >= lo && centre + hi + d->tw_n > det->now - 1)
+    while (hi >= lo && !zp_holds(det, centre + hi + d->tw_n, centre + hi + d->tw_n))
         hi--;
     if (lo > hi || inv == 0.0f)
         return best;
     for (int i = lo - d->tw_n; i <= hi + d->tw_n; i++)
-        x[i + reach] = *fasc_det_x(det, c, centre + i) * inv;
+        x[i + reach] = zp_at(det, centre + i, inv);
     const float rho2 = noise_rho2(det, c);
     for (int k = 0; k < det->ntemplates; k++) {
         det_template *t = &det->templates[k];
@@ -109,35 +118,17 @@ static det_fit best_template(fasc_detector *det, int c, fasc_index centre, float
     return best;
 }
 
-/* Offset from the template's centre to its largest |value| after a
- * backward pass through the pre-filter (the template holds causally
- * filtered samples). */
-static int template_peak(fasc_detector *det, int k, fasc_index onset)
+/* Offset from the template's centre to its largest |value| (templates
+ * hold zero-phase samples). */
+static int template_peak(const fasc_detector *det, int k)
 {
-    const det_design *d = &det->d;
-    const bool next = onset >= det->pf_from;
-    const fasc_biquad *pf = next ? det->pf_next : det->pf_cur;
-    const int pf_n = next ? det->pf_next_n : det->pf_cur_n;
-    const int len = 2 * d->tw_n + 1, pad = d->zp_right_n;
+    const int len = 2 * det->d.tw_n + 1;
     const float *tp = det->tdata + (size_t)k * (size_t)len;
-    double *y = det->zpscratch;
-    for (int i = 0; i < len + pad; i++)
-        y[i] = i < len ? tp[i] : 0.0;
-    for (int s = 0; s < pf_n; s++) {
-        const fasc_biquad q = pf[s];
-        double z1 = 0.0, z2 = 0.0;
-        for (int i = len + pad - 1; i >= 0; i--) {
-            const double in = y[i], out = q.b0 * in + z1;
-            z1 = q.b1 * in - q.a1 * out + z2;
-            z2 = q.b2 * in - q.a2 * out;
-            y[i] = out;
-        }
-    }
     int at = 0;
     for (int i = 1; i < len; i++)
-        if (fabs(y[i]) > fabs(y[at]))
+        if (fabsf(tp[i]) > fabsf(tp[at]))
             at = i;
-    return at - d->tw_n;
+    return at - det->d.tw_n;
 }
 
 void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *template_index, int *lag,
@@ -164,7 +155,7 @@ void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *templat
         return;
     ev->peak = centre + t->peak_offset;
     ev->channel_peak[0] = ev->peak;
-    ev->polarity = *fasc_det_x(det, ev->main_channel, ev->peak) < 0.0f ? -1 : 1;
+    ev->polarity = zp_holds(det, ev->peak, ev->peak) && det->zpscratch[ev->peak - det->zp_lo] < 0.0 ? -1 : 1;
 }
 
 /* Largest peak-to-peak of a tail relative to its whole template. */
@@ -196,9 +187,8 @@ bool fasc_det_template_tail(const fasc_detector *det, const fasc_detection *ev)
         return false;
     fasc_index a = ev->onset < c0 - d->tw_n ? c0 - d->tw_n : ev->onset;
     fasc_index b = ev->offset > c0 + d->tw_n ? c0 + d->tw_n : ev->offset;
-    const fasc_index oldest = det->now - d->hrows + 1;
     const float inv = det->inv[ev->main_channel];
-    if (a < oldest || a < 0 || b > det->now - 1 || b < a || inv == 0.0f)
+    if (b < a || !zp_holds(det, a, b) || inv == 0.0f)
         return false;
     const float *tp = det->tdata + (size_t)k * (size_t)(2 * d->tw_n + 1);
     /* A second potential as large as the first is a doublet, however
@@ -218,7 +208,7 @@ bool fasc_det_template_tail(const fasc_detector *det, const fasc_detection *ev)
     const float g = ch->last_gain;
     float r = 0.0f;
     for (fasc_index u = a; u <= b; u++) {
-        const float e = *fasc_det_x(det, ev->main_channel, u) * inv - g * tp[u - c0 + d->tw_n];
+        const float e = zp_at(det, u, inv) - g * tp[u - c0 + d->tw_n];
         r += e * e;
     }
     const float n = (float)(b - a + 1), m = (float)det->templates[k].count;
@@ -244,7 +234,7 @@ void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k
             tp[i] += (det->tscratch[i] - tp[i]) / (float)n;
         t->count++;
         t->last_used = ev->onset;
-        t->peak_offset = template_peak(det, k, ev->onset);
+        t->peak_offset = template_peak(det, k);
         return;
     }
     /* A new template, replacing the least recently used when full. */
@@ -264,5 +254,5 @@ void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k
     t->count = 1;
     t->last_used = ev->onset;
     memcpy(det->tdata + (size_t)slot * (size_t)len, det->tscratch, sizeof(float) * (size_t)len);
-    t->peak_offset = template_peak(det, slot, ev->onset);
+    t->peak_offset = template_peak(det, slot);
 }

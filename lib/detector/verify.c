@@ -310,19 +310,24 @@ static fasc_index largest(const double *y, fasc_index lo, fasc_index onset, fasc
     return peak;
 }
 
-/* Peaks of the event's channels at zero phase. The main channel's phase is
- * chosen on the sum of its own zero-phase signal and those of its involved
- * neighbours, each scaled by its projection on the main one (the
- * least-squares amplitude of a shared shape): a potential spread over
- * several electrodes shows the same phases on each, and adding them
- * averages out the noise that makes two phases of similar size trade
+/* The main channel's zero-phase signal (kept for the templates), and with a
+ * pre-filter the peaks of the event's channels at zero phase. The main
+ * channel's phase is chosen on the sum of its own zero-phase signal and
+ * those of its involved neighbours, each scaled by its projection on the
+ * main one (the least-squares amplitude of a shared shape): a potential
+ * spread over several electrodes shows the same phases on each, and adding
+ * them averages out the noise that makes two phases of similar size trade
  * places from one discharge to the next. */
-static void zero_phase_peaks(fasc_detector *det, fasc_detection *ev)
+static void zero_phase_peaks(fasc_detector *det, fasc_detection *ev, bool time_peaks)
 {
     const det_design *d = &det->d;
     double *own = det->zpscratch, *sum = own + d->zp_len, *y = sum + d->zp_len;
     fasc_index lo;
     const int n = zero_phase(det, ev->main_channel, ev->onset, ev->offset, &lo, own);
+    det->zp_lo = lo;
+    det->zp_n = n;
+    if (!time_peaks)
+        return;
     const fasc_index on = ev->onset < lo ? lo : ev->onset;
     const fasc_index off = ev->offset > lo + n - 1 ? lo + n - 1 : ev->offset;
     ev->channel_peak[0] = largest(own, lo, on, off);
@@ -377,8 +382,7 @@ bool fasc_det_verify(fasc_detector *det, fasc_detection *ev)
         }
         ev->score = score;
     }
-    if ((ev->onset >= det->pf_from ? det->pf_next_n : det->pf_cur_n) > 0)
-        zero_phase_peaks(det, ev);
+    zero_phase_peaks(det, ev, (ev->onset >= det->pf_from ? det->pf_next_n : det->pf_cur_n) > 0);
     const fasc_index centre = ev->peak;
     int template_index, lag;
     float gain;
