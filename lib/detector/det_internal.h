@@ -52,8 +52,12 @@ typedef struct det_design {
     double confirm;
     int shadow_n, ready_n, refractory_n, keep_n, loc_n, loc_gap_n;
     int tw_n, tlag_n, max_templates; /* templates.c */
-    int nw, w_half[DET_WAVELETS], w_off[DET_WAVELETS], w_total, w_half_max;
+    int nw, w_half[DET_WAVELETS], w_off[DET_WAVELETS], w_order[DET_WAVELETS], w_total, w_half_max;
     int vpad_n, zp_left_n, zp_right_n, zp_len, vwin_max;
+    /* candidate wavelets (kernel): 0 or 2 (orders 1 and 2 of one width,
+     * indices into the bank), z² level, ring of σ-scaled input */
+    int ncw, cw[2], wrows;
+    float wthr2;
     int pf_n;
     fasc_biquad pf[FASC_DETECTOR_MAX_PREFILTER];
 } det_design;
@@ -92,6 +96,9 @@ typedef struct det_channel {
     uint64_t nonfinite;
     /* verify.c: mean square of each wavelet's output on noise, in σ² */
     float wq[DET_WAVELETS];
+    float wp;               /* mean input power over the same stretches */
+    float wscale_old[DET_WAVELETS]; /* scales in use while they are learnt
+                                       again (0: none) */
     uint32_t wupdates;
     fasc_index last_peak;   /* last accepted event on this main channel */
     float last_p2p;
@@ -136,6 +143,9 @@ struct fasc_detector {
     float *inv;             /* [group][lane] 1 / σ, 0 until ready */
     float *tlow;            /* [group][scale][lane] lowest "above" level */
     float *e;               /* [group][scale][erows][lane] statistics */
+    float *xsring;          /* [group][wrows][lane] input in σ units */
+    float *wscale;          /* [group][DET_WAVELETS][lane] 1 / wavelet noise level */
+    float *wz;              /* [group][erows][lane] largest candidate-wavelet z² */
     uint16_t *noise_ring;   /* [channel][noise_cap] histogram bins */
     uint32_t *noise_hist;   /* [channel][DET_NOISE_BINS] */
     double *acf;            /* [channel][lags + 1] averaged R(k) */
@@ -168,6 +178,10 @@ struct fasc_detector {
     fasc_biquad pf_cur[FASC_DETECTOR_MAX_PREFILTER], pf_next[FASC_DETECTOR_MAX_PREFILTER];
     int pf_cur_n, pf_next_n;
     fasc_index pf_from;
+    /* the wavelet noise factors start again from the first noise chunk at
+     * or after this input index (a new upstream filter changes the noise
+     * spectrum they describe); INT64_MAX: none pending */
+    fasc_index wq_restart;
     void *allocation;
 };
 
@@ -201,6 +215,8 @@ void fasc_det_close_all(fasc_detector *det);
 void fasc_det_wavelet_design(det_design *d);
 void fasc_det_wavelet_taps(fasc_detector *det);
 void fasc_det_wavelet_noise(fasc_detector *det, int g, fasc_index u0, unsigned mask);
+void fasc_det_wavelet_scales(fasc_detector *det, int g);
+void fasc_det_wavelet_restart(fasc_detector *det, int c);
 bool fasc_det_verify(fasc_detector *det, fasc_detection *ev);
 
 /* templates.c */
@@ -223,6 +239,13 @@ static inline float *fasc_det_e(const fasc_detector *det, int c, int s,
     size_t row = (size_t)t & (size_t)(det->d.erows - 1);
     return det->e + ((g * DET_SCALES + (size_t)s) * (size_t)det->d.erows + row) *
                         DET_LANES + l;
+}
+
+static inline float *fasc_det_wz(const fasc_detector *det, int c, fasc_index t)
+{
+    size_t g = (size_t)(c / DET_LANES), l = (size_t)(c % DET_LANES);
+    size_t row = (size_t)t & (size_t)(det->d.erows - 1);
+    return det->wz + (g * (size_t)det->d.erows + row) * DET_LANES + l;
 }
 
 static inline float *fasc_det_x(const fasc_detector *det, int c, fasc_index t)

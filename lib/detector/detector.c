@@ -8,7 +8,7 @@
 #include "det_internal.h"
 
 typedef struct det_layout {
-    size_t ch, hist, zring, s1ring, acc, inv, tlow, e, noise_ring, noise_hist,
+    size_t ch, hist, zring, s1ring, acc, inv, tlow, e, xsring, wscale, wz, noise_ring, noise_hist,
         acf, win_acf, acf_x, busy, nbmask, cmr, pending, queue, qsnip, wtaps, vscratch, zpscratch, lscratch, xscratch, templates, tdata, tscratch,
         total;
 } det_layout;
@@ -34,6 +34,9 @@ static void compute_layout(const det_design *d, det_layout *l)
     l->inv = take(&off, sizeof(float) * lanes);
     l->tlow = take(&off, sizeof(float) * lanes * DET_SCALES);
     l->e = take(&off, sizeof(float) * lanes * DET_SCALES * (size_t)d->erows);
+    l->xsring = take(&off, sizeof(float) * lanes * (size_t)d->wrows);
+    l->wscale = take(&off, sizeof(float) * lanes * DET_WAVELETS);
+    l->wz = take(&off, sizeof(float) * lanes * (size_t)d->erows);
     l->noise_ring = take(&off, sizeof(uint16_t) * c * (size_t)d->noise_cap);
     l->noise_hist = take(&off, sizeof(uint32_t) * c * DET_NOISE_BINS);
     l->acf = take(&off, sizeof(double) * c * lags);
@@ -85,6 +88,9 @@ static void place(fasc_detector *det, unsigned char *base, const det_layout *l)
     det->inv = (float *)(void *)(base + l->inv);
     det->tlow = (float *)(void *)(base + l->tlow);
     det->e = (float *)(void *)(base + l->e);
+    det->xsring = (float *)(void *)(base + l->xsring);
+    det->wscale = (float *)(void *)(base + l->wscale);
+    det->wz = (float *)(void *)(base + l->wz);
     det->noise_ring = (uint16_t *)(void *)(base + l->noise_ring);
     det->noise_hist = (uint32_t *)(void *)(base + l->noise_hist);
     det->acf = (double *)(void *)(base + l->acf);
@@ -223,6 +229,9 @@ void fasc_detector_reset(fasc_detector *det)
     memset(det->acc, 0, sizeof(uint32_t) * lanes * 2 * DET_SCALES);
     memset(det->inv, 0, sizeof(float) * lanes);
     memset(det->e, 0, sizeof(float) * lanes * DET_SCALES * (size_t)d->erows);
+    memset(det->xsring, 0, sizeof(float) * lanes * (size_t)d->wrows);
+    memset(det->wscale, 0, sizeof(float) * lanes * DET_WAVELETS);
+    memset(det->wz, 0, sizeof(float) * lanes * (size_t)d->erows);
     memset(det->noise_ring, 0, sizeof(uint16_t) * c * (size_t)d->noise_cap);
     memset(det->noise_hist, 0, sizeof(uint32_t) * c * DET_NOISE_BINS);
     memset(det->acf, 0, sizeof(double) * c * (size_t)(d->lags + 1));
@@ -238,6 +247,7 @@ void fasc_detector_reset(fasc_detector *det)
     det->pf_next_n = 0;
     det->ntemplates = 0;
     det->pf_from = INT64_MAX;
+    det->wq_restart = INT64_MAX;
     memcpy(det->pf_cur, d->pf, sizeof det->pf_cur);
     det->pf_cur_n = d->pf_n;
 }

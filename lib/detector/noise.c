@@ -251,6 +251,11 @@ void fasc_det_chunk_end(fasc_detector *det)
     }
     const fasc_index u0 = t - d->feed_delay - DET_CHUNK;
     bool capable = false;
+    if (u0 >= det->wq_restart) {
+        for (int c = 0; c < d->channels; c++)
+            fasc_det_wavelet_restart(det, c);
+        det->wq_restart = INT64_MAX;
+    }
     for (int g = 0; g < d->groups; g++) {
         const int c_end = (g + 1) * DET_LANES < d->channels ? (g + 1) * DET_LANES : d->channels;
         unsigned acf_clear = 0, wq_clear = 0;
@@ -283,6 +288,8 @@ void fasc_det_chunk_end(fasc_detector *det)
          * chunk was scaled by */
         if (wq_clear)
             fasc_det_wavelet_noise(det, g, u0, wq_clear);
+        if (d->ncw > 0)
+            fasc_det_wavelet_scales(det, g);
         for (int c = g * DET_LANES; c < c_end; c++) {
             det_channel *ch = &det->ch[c];
             noise_median(det, c);
