@@ -36,7 +36,15 @@
  *     also tested with the mean energy of itself and each geometric
  *     neighbour against T(ν_c + ν_nb, k), since many potentials are spread
  *     over two electrodes. A channel is *above* when any statistic exceeds
- *     `threshold` and *active* while any exceeds `release`.
+ *     `threshold` and *active* while any exceeds `release`. With the
+ *     second stage on, a channel is also *above* where the first or second
+ *     Gaussian derivative of the widest bank width that fits in the
+ *     centring delay (1.2 ms at 2048 Hz), run over x / σ and divided by its
+ *     own noise level, reaches `wavelet_threshold` in absolute value: a
+ *     narrow potential that a 2.5 ms energy (ν about 2.4) misses gathers
+ *     most of its energy in one such output (Nenadic & Burdick, IEEE TBME
+ *     52:74, 2005). These outputs are used from the first second of noise
+ *     on (128 noise updates).
  *  5. **Runs and events**: a channel's run starts when it is above; its onset
  *     is where the statistic last rose through the release level (at most
  *     one 10 ms window earlier); it ends once the channel has not been active
@@ -49,6 +57,27 @@
  *     neighbouring channels that overlap or lie within `group_window_s` form
  *     one event; an event never holds two runs of one channel and never
  *     spans more than `max_event_s`.
+ *  6. **Second stage** (`confirm_threshold` > 0): an event is kept when a
+ *     bank of Gaussian-derivative wavelets (orders 1-3, widths 0.8-2.6 ms)
+ *     reaches `confirm_threshold` on one involved channel or the sum of two
+ *     neighbouring ones, each output scaled by its own noise level learnt
+ *     on event-free stretches (output power over input power on the same
+ *     stretches; learnt again, the old levels in use meanwhile, when
+ *     fasc_detector_set_prefilter() changes the upstream filter). With a pre-filter given, peaks are read at
+ *     zero phase (a backward pass through the same sections); the main
+ *     channel's phase is chosen on its zero-phase signal plus those of its
+ *     involved neighbours, each weighted by its least-squares projection on
+ *     the main one, so that noise does not swap two phases of similar size.
+ *     Units that fire again are learnt as templates (main channel at zero
+ *     phase, ±15 ms, matched over ±8 ms with a residual test scaled by the
+ *     noise's own correlation); a discharge matching a template of three or
+ *     more members is timed at the template's peak. Repeats within
+ *     8 ms and smaller after-effects within `shadow_s` are dropped, and so
+ *     is a smaller candidate inside the ±15 ms of the previous discharge's
+ *     template when that part of the template is clearly smaller (below
+ *     0.8 of its peak-to-peak) and, at that discharge's gain, leaves only
+ *     noise there (the late phases of a long potential cut off by the
+ *     doublet split; a doublet of equal potentials is always kept).
  *
  * ### Time base and latency
  * Indices (`fasc_index`) are absolute input samples since init or reset.
@@ -175,6 +204,13 @@ typedef struct fasc_detector_config {
      *  as it is) */
     int prefilter_sections;
     fasc_biquad prefilter[FASC_DETECTOR_MAX_PREFILTER];
+    /** candidates also from the second stage's short wavelets: a channel
+     *  is *above* when the output of one of the bank's wavelets that fit in
+     *  the 10 ms centring delay (widths 0.8 and 1.2 ms), scaled by its noise
+     *  level, reaches this Gaussian z; a narrow potential gathers much more
+     *  of it than of a smoothed energy. Needs confirm_threshold > 0; 0 = off.
+     *  0..20 (default 5) */
+    double wavelet_threshold;
 } fasc_detector_config;
 
 /** One candidate event. */

@@ -53,8 +53,12 @@ typedef struct det_design {
     double confirm;
     int shadow_n, ready_n, refractory_n, keep_n, loc_n, loc_gap_n;
     int tw_n, tlag_n, max_templates; /* templates.c */
-    int nw, w_half[DET_WAVELETS], w_off[DET_WAVELETS], w_total, w_half_max;
-    int vpad_n, zp_left_n, zp_right_n, vwin_max;
+    int nw, w_half[DET_WAVELETS], w_off[DET_WAVELETS], w_order[DET_WAVELETS], w_total, w_half_max;
+    int vpad_n, zp_left_n, zp_right_n, zp_len, vwin_max;
+    /* candidate wavelets (kernel): 0 or 2 (orders 1 and 2 of one width,
+     * indices into the bank), z² level, ring of σ-scaled input */
+    int ncw, cw[2], wrows;
+    float wthr2;
     int pf_n;
     fasc_biquad pf[FASC_DETECTOR_MAX_PREFILTER];
 } det_design;
@@ -93,9 +97,17 @@ typedef struct det_channel {
     uint64_t nonfinite;
     /* verify.c: mean square of each wavelet's output on noise, in σ² */
     float wq[DET_WAVELETS];
+    float wp;               /* mean input power over the same stretches */
+    float wscale_old[DET_WAVELETS]; /* scales in use while they are learnt
+                                       again (0: none) */
     uint32_t wupdates;
     fasc_index last_peak;   /* last accepted event on this main channel */
     float last_p2p;
+    /* templates.c: the ready template that timed that event, where its
+     * centre lay and its gain (-1: none) */
+    int last_template;
+    fasc_index last_centre;
+    float last_gain;
 } det_channel;
 
 typedef struct det_group {
@@ -132,6 +144,9 @@ struct fasc_detector {
     float *inv;             /* [group][lane] 1 / σ, 0 until ready */
     float *tlow;            /* [group][scale][lane] lowest "above" level */
     float *e;               /* [group][scale][erows][lane] statistics */
+    float *xsring;          /* [group][wrows][lane] input in σ units */
+    float *wscale;          /* [group][DET_WAVELETS][lane] 1 / wavelet noise level */
+    float *wz;              /* [group][erows][lane] largest candidate-wavelet z² */
     uint16_t *noise_ring;   /* [channel][noise_cap] histogram bins */
     uint32_t *noise_hist;   /* [channel][DET_NOISE_BINS] */
     double *acf;            /* [channel][lags + 1] averaged R(k) */
@@ -150,18 +165,26 @@ struct fasc_detector {
     size_t qhead, qcount;
     float *wtaps;           /* [w_total] unit-norm wavelets */
     float *vscratch;        /* [FASC_DETECTOR_MAX_EVENT_CHANNELS][vwin_max] z series */
-    double *zpscratch;      /* [vwin_max + zp_left + zp_right] */
-    float *lscratch;        /* [loc_n] local background */
+    double *zpscratch;      /* [3][zp_len] */
+    float *lscratch;        /* [loc_n] local background, or [2 w_half_max + 49][lane] */
     float *xscratch;        /* [FASC_DETECTOR_MAX_EVENT_CHANNELS][vwin_max + 2 w_half_max] */
     det_template *templates; /* [max_templates] */
     float *tdata;           /* [max_templates][2 tw_n + 1], σ units */
-    float *tscratch;        /* [2 tw_n + 1] */
+    float *tscratch;        /* [2 (tw_n + tlag_n) + 1] */
     int ntemplates;
+    /* the main channel's zero-phase signal of the event being verified:
+     * zpscratch[0 .. zp_n) holds inputs zp_lo .. zp_lo + zp_n - 1 */
+    fasc_index zp_lo;
+    int zp_n;
     uint64_t suppressed;    /* candidates the verification rejected */
     /* peak-timing pre-filter from pf_from on (fasc_detector_set_prefilter) */
     fasc_biquad pf_cur[FASC_DETECTOR_MAX_PREFILTER], pf_next[FASC_DETECTOR_MAX_PREFILTER];
     int pf_cur_n, pf_next_n;
     fasc_index pf_from;
+    /* the wavelet noise factors start again from the first noise chunk at
+     * or after this input index (a new upstream filter changes the noise
+     * spectrum they describe); INT64_MAX: none pending */
+    fasc_index wq_restart;
     void *allocation;
 };
 
@@ -201,11 +224,16 @@ void fasc_det_close_all(fasc_detector *det);
 /* verify.c */
 void fasc_det_wavelet_design(det_design *d);
 void fasc_det_wavelet_taps(fasc_detector *det);
-void fasc_det_wavelet_noise(fasc_detector *det, int c, fasc_index u0);
+void fasc_det_wavelet_noise(fasc_detector *det, int g, fasc_index u0, unsigned mask);
+void fasc_det_wavelet_scales(fasc_detector *det, int g);
+void fasc_det_wavelet_restart(fasc_detector *det, int c);
 bool fasc_det_verify(fasc_detector *det, fasc_detection *ev);
 
 /* templates.c */
-void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *template_index, int *lag);
+void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *template_index, int *lag,
+                            float *gain);
+bool fasc_det_template_ready(const fasc_detector *det, int k);
+bool fasc_det_template_tail(const fasc_detector *det, const fasc_detection *ev);
 void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k, int lag,
                              fasc_index centre);
 
@@ -221,6 +249,13 @@ static inline float *fasc_det_e(const fasc_detector *det, int c, int s,
     size_t row = (size_t)t & (size_t)(det->d.erows - 1);
     return det->e + ((g * DET_SCALES + (size_t)s) * (size_t)det->d.erows + row) *
                         DET_LANES + l;
+}
+
+static inline float *fasc_det_wz(const fasc_detector *det, int c, fasc_index t)
+{
+    size_t g = (size_t)(c / DET_LANES), l = (size_t)(c % DET_LANES);
+    size_t row = (size_t)t & (size_t)(det->d.erows - 1);
+    return det->wz + (g * (size_t)det->d.erows + row) * DET_LANES + l;
 }
 
 static inline float *fasc_det_x(const fasc_detector *det, int c, fasc_index t)

@@ -8,7 +8,7 @@
 #include "det_internal.h"
 
 typedef struct det_layout {
-    size_t ch, hist, zring, s1ring, acc, inv, tlow, e, noise_ring, noise_hist,
+    size_t ch, hist, zring, s1ring, acc, inv, tlow, e, xsring, wscale, wz, noise_ring, noise_hist,
         acf, win_acf, acf_x, busy, nbmask, cmr, cmr_vec, cmr_net, pending, queue, qsnip, wtaps, vscratch, zpscratch, lscratch, xscratch, templates, tdata, tscratch,
         total;
 } det_layout;
@@ -34,6 +34,9 @@ static void compute_layout(const det_design *d, det_layout *l)
     l->inv = take(&off, sizeof(float) * lanes);
     l->tlow = take(&off, sizeof(float) * lanes * DET_SCALES);
     l->e = take(&off, sizeof(float) * lanes * DET_SCALES * (size_t)d->erows);
+    l->xsring = take(&off, sizeof(float) * lanes * (size_t)d->wrows);
+    l->wscale = take(&off, sizeof(float) * lanes * DET_WAVELETS);
+    l->wz = take(&off, sizeof(float) * lanes * (size_t)d->erows);
     l->noise_ring = take(&off, sizeof(uint16_t) * c * (size_t)d->noise_cap);
     l->noise_hist = take(&off, sizeof(uint32_t) * c * DET_NOISE_BINS);
     l->acf = take(&off, sizeof(double) * c * lags);
@@ -52,16 +55,19 @@ static void compute_layout(const det_design *d, det_layout *l)
     l->wtaps = take(&off, sizeof(float) * (size_t)(d->w_total > 0 ? d->w_total : 1));
     l->vscratch = take(&off, sizeof(float) * FASC_DETECTOR_MAX_EVENT_CHANNELS * (size_t)d->vwin_max);
     /* zero-phase passes over an event (verify.c) or a template (templates.c) */
-    size_t zp_len = (size_t)(d->max_n + d->zp_left_n + d->zp_right_n + 2);
-    if ((size_t)(2 * d->tw_n + 1 + d->zp_right_n) > zp_len)
-        zp_len = (size_t)(2 * d->tw_n + 1 + d->zp_right_n);
-    l->zpscratch = take(&off, sizeof(double) * zp_len);
-    l->lscratch = take(&off, sizeof(float) * (size_t)(d->loc_n + 2 * d->w_half_max + 64));
+    /* zero-phase passes over an event (verify.c: own, sum, neighbour) or a
+     * template (templates.c) */
+    l->zpscratch = take(&off, sizeof(double) * 3 * (size_t)d->zp_len);
+    /* local background (verify.c) or the wavelet noise span of a group */
+    size_t lwords = (size_t)(d->loc_n + 2 * d->w_half_max + 64);
+    if ((size_t)DET_LANES * (size_t)(2 * d->w_half_max + 49) > lwords)
+        lwords = (size_t)DET_LANES * (size_t)(2 * d->w_half_max + 49);
+    l->lscratch = take(&off, sizeof(float) * lwords);
     l->xscratch = take(&off, sizeof(float) * FASC_DETECTOR_MAX_EVENT_CHANNELS *
                                  (size_t)(d->vwin_max + 2 * d->w_half_max));
     l->templates = take(&off, sizeof(det_template) * (size_t)d->max_templates);
     l->tdata = take(&off, sizeof(float) * (size_t)d->max_templates * (size_t)(2 * d->tw_n + 1));
-    l->tscratch = take(&off, sizeof(float) * (size_t)(2 * d->tw_n + 1));
+    l->tscratch = take(&off, sizeof(float) * (size_t)(2 * (d->tw_n + d->tlag_n) + 1));
     l->total = off + DET_ALIGN - 1; /* caller memory may have any alignment */
 }
 
@@ -85,6 +91,9 @@ static void place(fasc_detector *det, unsigned char *base, const det_layout *l)
     det->inv = (float *)(void *)(base + l->inv);
     det->tlow = (float *)(void *)(base + l->tlow);
     det->e = (float *)(void *)(base + l->e);
+    det->xsring = (float *)(void *)(base + l->xsring);
+    det->wscale = (float *)(void *)(base + l->wscale);
+    det->wz = (float *)(void *)(base + l->wz);
     det->noise_ring = (uint16_t *)(void *)(base + l->noise_ring);
     det->noise_hist = (uint32_t *)(void *)(base + l->noise_hist);
     det->acf = (double *)(void *)(base + l->acf);
@@ -219,6 +228,7 @@ void fasc_detector_reset(fasc_detector *det)
         memcpy(ch->nb, keep.nb, sizeof ch->nb);
         ch->nnb = keep.nnb;
         ch->last_offset = ch->marked_to = -1;
+        ch->last_template = -1;
     }
     memset(det->hist, 0, sizeof(float) * lanes * (size_t)d->hrows);
     memset(det->zring, 0, sizeof(uint32_t) * lanes * (size_t)d->zrows);
@@ -226,6 +236,9 @@ void fasc_detector_reset(fasc_detector *det)
     memset(det->acc, 0, sizeof(uint32_t) * lanes * 2 * DET_SCALES);
     memset(det->inv, 0, sizeof(float) * lanes);
     memset(det->e, 0, sizeof(float) * lanes * DET_SCALES * (size_t)d->erows);
+    memset(det->xsring, 0, sizeof(float) * lanes * (size_t)d->wrows);
+    memset(det->wscale, 0, sizeof(float) * lanes * DET_WAVELETS);
+    memset(det->wz, 0, sizeof(float) * lanes * (size_t)d->erows);
     memset(det->noise_ring, 0, sizeof(uint16_t) * c * (size_t)d->noise_cap);
     memset(det->noise_hist, 0, sizeof(uint32_t) * c * DET_NOISE_BINS);
     memset(det->acf, 0, sizeof(double) * c * (size_t)(d->lags + 1));
@@ -241,6 +254,7 @@ void fasc_detector_reset(fasc_detector *det)
     det->pf_next_n = 0;
     det->ntemplates = 0;
     det->pf_from = INT64_MAX;
+    det->wq_restart = INT64_MAX;
     memcpy(det->pf_cur, d->pf, sizeof det->pf_cur);
     det->pf_cur_n = d->pf_n;
 }

@@ -86,19 +86,35 @@ void fasc_det_load_input(fasc_detector *det, const float *const *x,
                          size_t pos, fasc_index t0, int len)
 {
     const size_t hm = (size_t)det->d.hrows - 1;
-    for (int c = 0; c < det->d.channels; c++) {
-        const float *src = x[c] + pos;
-        float *dst = fasc_det_x(det, c, 0);
-        uint64_t *nonfinite = &det->ch[c].nonfinite;
+    const int channels = det->d.channels;
+    for (int g = 0; g * DET_LANES < channels; g++) {
+        const int c0 = g * DET_LANES;
+        const int lanes = channels - c0 < DET_LANES ? channels - c0 : DET_LANES;
         int ordinary = 1; /* the usual case, checked without branches */
-        for (int j = 0; j < len; j++)
-            ordinary &= fabsf(src[j]) <= det_input_limit;
-        if (ordinary)
+        for (int l = 0; l < lanes; l++)
             for (int j = 0; j < len; j++)
-                dst[(((size_t)t0 + (size_t)j) & hm) * DET_LANES] = src[j];
-        else
+                ordinary &= fabsf(x[c0 + l][pos + (size_t)j]) <= det_input_limit;
+        float *rows = fasc_det_x(det, c0, 0);
+        if (ordinary && lanes == DET_LANES) {
+            /* whole rows at once: eight input streams read side by side */
+            const float *src[DET_LANES];
+            for (int l = 0; l < DET_LANES; l++)
+                src[l] = x[c0 + l] + pos;
+            for (int j = 0; j < len; j++) {
+                float *dst = rows + (((size_t)t0 + (size_t)j) & hm) * DET_LANES;
+                for (int l = 0; l < DET_LANES; l++)
+                    dst[l] = src[l][j];
+            }
+            continue;
+        }
+        for (int l = 0; l < lanes; l++) {
+            const float *src = x[c0 + l] + pos;
+            float *dst = rows + l;
+            uint64_t *nonfinite = &det->ch[c0 + l].nonfinite;
             for (int j = 0; j < len; j++)
-                dst[(((size_t)t0 + (size_t)j) & hm) * DET_LANES] = sanitize(src[j], nonfinite);
+                dst[(((size_t)t0 + (size_t)j) & hm) * DET_LANES] =
+                    ordinary ? src[j] : sanitize(src[j], nonfinite);
+        }
     }
     if (det->d.common_median)
         common_median(det, t0, len);

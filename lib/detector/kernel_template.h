@@ -52,11 +52,29 @@ DET_TARGET static void DET_NAME(smooth_group)(fasc_detector *det, int g,
         es[s] = e + (size_t)s * (size_t)d->erows * DET_LANES;
     }
     det_vi any = {0, 0, 0, 0, 0, 0, 0, 0};
+    /* candidate wavelets: σ-scaled input ring, taps, noise scales */
+    const size_t wm = (size_t)d->wrows - 1, dm = (size_t)d->d_max;
+    float *xs = det->xsring + (size_t)g * (size_t)d->wrows * DET_LANES;
+    float *wz = det->wz + (size_t)g * (size_t)d->erows * DET_LANES;
+    const float *wsc = det->wscale + (size_t)g * DET_WAVELETS * DET_LANES;
+    const float w2 = d->wthr2;
+    const det_vf wthr = {w2, w2, w2, w2, w2, w2, w2, w2};
+    const int ncw = d->ncw;
+    const size_t ch_half = ncw > 0 ? (size_t)d->w_half[d->cw[0]] : 0;
+    const float *h1 = ncw > 0 ? det->wtaps + d->w_off[d->cw[0]] + ch_half : NULL;
+    const float *h2 = ncw > 0 ? det->wtaps + d->w_off[d->cw[1]] + ch_half : NULL;
+    det_vf sc1 = {0, 0, 0, 0, 0, 0, 0, 0}, sc2 = sc1;
+    if (ncw > 0) {
+        DET_LOAD(sc1, wsc);
+        DET_LOAD(sc2, wsc + DET_LANES);
+    }
     for (int j = 0; j < len; j++) {
         const size_t t = (size_t)(t0 + j);
         det_vf v;
         DET_LOAD(v, hist + (t & hm) * DET_LANES);
         v = v * inv;
+        if (ncw > 0)
+            DET_STORE(xs + (t & wm) * DET_LANES, v);
         v = v * v;
         const det_vi keep = v < zmax;
         v = (det_vf)(((det_vi)v & keep) | ((det_vi)zmax & ~keep));
@@ -77,6 +95,31 @@ DET_TARGET static void DET_NAME(smooth_group)(fasc_detector *det, int g,
             DET_STORE(es[s] + (t & em) * DET_LANES, ev);
             any |= ev >= low[s];
         }
+    }
+    /* candidate wavelets, centred on t - d_max like the energies, in a
+     * second pass so that the samples' sums overlap; order 1 is odd and
+     * order 2 even about the centre, so each pair of taps needs one
+     * difference and one sum */
+    for (int j = 0; ncw > 0 && j < len; j++) {
+        const size_t t = (size_t)(t0 + j), c0 = t - dm;
+        det_vf xc, o1 = {0, 0, 0, 0, 0, 0, 0, 0}, o2;
+        DET_LOAD(xc, xs + (c0 & wm) * DET_LANES);
+        o2 = h2[0] * xc;
+        for (size_t k = 1; k <= ch_half; k++) {
+            det_vf xa, xb;
+            DET_LOAD(xa, xs + ((c0 + k) & wm) * DET_LANES);
+            DET_LOAD(xb, xs + ((c0 - k) & wm) * DET_LANES);
+            o1 += h1[k] * (xa - xb);
+            o2 += h2[k] * (xa + xb);
+        }
+        o1 = o1 * sc1;
+        o2 = o2 * sc2;
+        o1 = o1 * o1;
+        o2 = o2 * o2;
+        const det_vi more = o1 > o2;
+        const det_vf best = (det_vf)(((det_vi)o1 & more) | ((det_vi)o2 & ~more));
+        DET_STORE(wz + (t & em) * DET_LANES, best);
+        any |= best >= wthr;
     }
     for (int s = 0; s < DET_SCALES; s++) {
         DET_STORE(acc + (size_t)s * DET_LANES, s1[s]);

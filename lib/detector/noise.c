@@ -43,27 +43,6 @@ void fasc_det_busy_mark(fasc_detector *det, int c, fasc_index from, fasc_index t
         words[(size_t)(u >> 6) & wm] |= (uint64_t)1 << (u & 63);
 }
 
-static void noise_push(fasc_detector *det, int c, int bin)
-{
-    det_channel *ch = &det->ch[c];
-    const uint32_t cap = (uint32_t)det->d.noise_cap;
-    uint16_t *ring = det->noise_ring + (size_t)c * cap;
-    uint32_t *hist = det->noise_hist + (size_t)c * DET_NOISE_BINS;
-    if (ch->noise_count == cap) {
-        int old = ring[ch->noise_head];
-        hist[old]--;
-        if ((uint32_t)old < ch->median_bin)
-            ch->below--;
-    } else {
-        ch->noise_count++;
-    }
-    ring[ch->noise_head] = (uint16_t)bin;
-    ch->noise_head = ch->noise_head + 1 == cap ? 0 : ch->noise_head + 1;
-    hist[bin]++;
-    if ((uint32_t)bin < ch->median_bin)
-        ch->below++;
-}
-
 /* Moves the median bin to the (count / 2)-th entry; the walk is short as
  * the median drifts slowly. */
 static void noise_median(fasc_detector *det, int c)
@@ -136,17 +115,39 @@ static void acf_update(fasc_detector *det, int g, fasc_index u0, unsigned clear)
             det->ch[g * DET_LANES + l].acf_updates++;
 }
 
+/* Pushes the chunk's noise samples (every noise_step-th, outside events)
+ * into the channel's ring and histogram. The ring position, count and
+ * below-median tally stay in registers (the histogram, also uint32_t,
+ * could alias them in memory), and the below-median tests are branch-free:
+ * on noise they are coin tosses a branch would mispredict half the time. */
 static void feed_noise(fasc_detector *det, int c, fasc_index u0, uint64_t word)
 {
+    det_channel *ch = &det->ch[c];
     const int step = det->d.noise_step;
+    const uint32_t cap = (uint32_t)det->d.noise_cap, median = ch->median_bin;
+    uint16_t *ring = det->noise_ring + (size_t)c * cap;
+    uint32_t *hist = det->noise_hist + (size_t)c * DET_NOISE_BINS;
+    uint32_t count = ch->noise_count, head = ch->noise_head, below = ch->below;
     fasc_index first = (u0 + step - 1) / step * step;
     for (fasc_index u = first; u < u0 + DET_CHUNK; u += step) {
         if ((word >> (u - u0)) & 1u)
             continue;
         float x = *fasc_det_x(det, c, u);
-        if (x != 0.0f)
-            noise_push(det, c, noise_bin(x));
+        if (x == 0.0f)
+            continue;
+        const uint32_t bin = (uint32_t)noise_bin(x), full = count == cap;
+        const uint32_t old = ring[head];
+        hist[old] -= full;
+        below -= full & (old < median);
+        count += 1u - full;
+        ring[head] = (uint16_t)bin;
+        head = head + 1 == cap ? 0 : head + 1;
+        hist[bin]++;
+        below += bin < median;
     }
+    ch->noise_count = count;
+    ch->noise_head = head;
+    ch->below = below;
 }
 
 static double wilson_hilferty(double nu, double k)
@@ -249,11 +250,18 @@ void fasc_det_chunk_end(fasc_detector *det)
         }
     }
     const fasc_index u0 = t - d->feed_delay - DET_CHUNK;
-    unsigned acf_clear[FASC_MAX_CHANNELS / DET_LANES] = {0};
     bool capable = false;
-    for (int c = 0; c < d->channels; c++) {
-        det_channel *ch = &det->ch[c];
-        if (u0 >= 0) {
+    if (u0 >= det->wq_restart) {
+        for (int c = 0; c < d->channels; c++)
+            fasc_det_wavelet_restart(det, c);
+        det->wq_restart = INT64_MAX;
+    }
+    for (int g = 0; g < d->groups; g++) {
+        const int c_end = (g + 1) * DET_LANES < d->channels ? (g + 1) * DET_LANES : d->channels;
+        unsigned acf_clear = 0, wq_clear = 0;
+        for (int c = g * DET_LANES; u0 >= 0 && c < c_end; c++) {
+            det_channel *ch = &det->ch[c];
+            const unsigned bit = 1u << (c % DET_LANES);
             uint64_t *words = det->busy + (size_t)c * (size_t)d->busy_words;
             uint64_t word = words[(size_t)(u0 >> 6) & wm];
             /* Events are kept out while they are sparse. When they cover
@@ -263,27 +271,33 @@ void fasc_det_chunk_end(fasc_detector *det)
             ch->busy_share += d->busy_alpha *
                               ((double)__builtin_popcountll(word) / DET_CHUNK - ch->busy_share);
             feed_noise(det, c, u0, ch->busy_share > det_busy_limit ? 0 : word);
-            if (((c / DET_LANES + chunk) & 3) == 0 && u0 - d->lags >= 0 &&
+            if (((g + chunk) & 3) == 0 && u0 - d->lags >= 0 &&
                 window_clear(det, c, u0 - d->lags, u0 + DET_CHUNK - 1))
-                acf_clear[c / DET_LANES] |= 1u << (c % DET_LANES);
-            if (d->confirm > 0.0 && (ch->wupdates < 128 || ((c / DET_LANES + chunk) & 3) == 1) &&
+                acf_clear |= bit;
+            if (d->confirm > 0.0 && (ch->wupdates < 128 || ((g + chunk) & 3) == 1) &&
                 u0 + DET_CHUNK - 49 - 2 * d->w_half_max >= 0 &&
                 window_clear(det, c, u0 + DET_CHUNK - 49 - 2 * d->w_half_max, u0 + DET_CHUNK - 1))
-                fasc_det_wavelet_noise(det, c, u0);
+                wq_clear |= bit;
             fasc_index old = (u0 >> 6) - (d->keep_n + 63) / 64 - 1;
             if (old >= 0)
                 words[(size_t)old & wm] = 0;
         }
-        if (c % DET_LANES == DET_LANES - 1 || c == d->channels - 1) {
-            int g = c / DET_LANES;
-            if (acf_clear[g])
-                acf_update(det, g, u0, acf_clear[g]);
+        if (acf_clear)
+            acf_update(det, g, u0, acf_clear);
+        /* before σ moves: the wavelet factors are measured with the σ the
+         * chunk was scaled by */
+        if (wq_clear)
+            fasc_det_wavelet_noise(det, g, u0, wq_clear);
+        if (d->ncw > 0)
+            fasc_det_wavelet_scales(det, g);
+        for (int c = g * DET_LANES; c < c_end; c++) {
+            det_channel *ch = &det->ch[c];
+            noise_median(det, c);
+            bool warm = ch->noise_count >= (uint32_t)d->warm_n;
+            det->inv[c] = warm && ch->sigma > 0.0f ? 1.0f / ch->sigma : 0.0f;
+            if (!ch->ready && warm && ch->acf_updates > 0)
+                capable = true;
         }
-        noise_median(det, c);
-        bool warm = ch->noise_count >= (uint32_t)d->warm_n;
-        det->inv[c] = warm && ch->sigma > 0.0f ? 1.0f / ch->sigma : 0.0f;
-        if (!ch->ready && warm && ch->acf_updates > 0)
-            capable = true;
     }
     if (capable || chunk % d->thr_chunks == 0)
         fasc_det_thresholds(det);

@@ -49,6 +49,12 @@ static int level(const fasc_detector *det, int c, fasc_index t, float *score)
                 }
             }
         }
+    /* the short wavelets (z², already scaled to the noise) */
+    const float wz = *fasc_det_wz(det, c, t);
+    if (det->d.ncw > 0 && wz >= det->d.wthr2) {
+        lv = DET_ABOVE;
+        best = fmaxf(best, sqrtf(wz));
+    }
     *score = best;
     return lv;
 }

@@ -17,21 +17,45 @@ static const int det_template_ready = 3;
 static const int det_template_memory = 32;
 /* Amplitude of a member relative to the template. */
 static const float det_template_gain_lo = 0.7f, det_template_gain_hi = 1.4f;
-/* Residual allowance, in standard deviations of a χ² with half as many
- * degrees of freedom as samples (the band-limited noise's samples are not
- * independent). */
+/* Residual allowance, in standard deviations of the residual energy a
+ * matching member leaves (noise only). */
 static const float det_template_residual_sd = 4.0f;
+
+/* Σ_k ρ(k)² over all lags of the channel's noise autocorrelation: the sum
+ * of n squared samples of band-limited noise has variance 2 n Σ ρ² instead
+ * of 2 n. */
+static float noise_rho2(const fasc_detector *det, int c)
+{
+    const int lags = det->d.lags;
+    const double *r = det->acf + (size_t)c * (size_t)(lags + 1);
+    if (!(r[0] > 0.0))
+        return 1.0f;
+    double sum = 1.0;
+    for (int k = 1; k <= lags; k++)
+        sum += 2.0 * (r[k] / r[0]) * (r[k] / r[0]);
+    return (float)sum;
+}
+
+/* The event's zero-phase main-channel signal at u, in σ. */
+static float zp_at(const fasc_detector *det, fasc_index u, float inv)
+{
+    return (float)det->zpscratch[u - det->zp_lo] * inv;
+}
+
+static bool zp_holds(const fasc_detector *det, fasc_index a, fasc_index b)
+{
+    return a >= det->zp_lo && b < det->zp_lo + det->zp_n;
+}
 
 /* Main-channel window of the event, W before and after `centre`, in σ. */
 static bool window(const fasc_detector *det, int c, fasc_index centre, float *out)
 {
     const int w = det->d.tw_n;
-    const fasc_index oldest = det->now - det->d.hrows + 1;
     const float inv = det->inv[c];
-    if (centre - w < oldest || centre - w < 0 || centre + w > det->now - 1 || inv == 0.0f)
+    if (!zp_holds(det, centre - w, centre + w) || inv == 0.0f)
         return false;
     for (int i = -w; i <= w; i++)
-        out[i + w] = *fasc_det_x(det, c, centre + i) * inv;
+        out[i + w] = zp_at(det, centre + i, inv);
     return true;
 }
 
@@ -41,12 +65,25 @@ typedef struct det_fit {
 } det_fit;
 
 /* Best-fitting template of channel c for the window around `centre`,
- * searching lags of ±tlag samples; index -1 if none passes. */
+ * searching lags of ±tlag samples; index -1 if none passes. x receives the
+ * whole span searched, once. */
 static det_fit best_template(fasc_detector *det, int c, fasc_index centre, float *x)
 {
     const det_design *d = &det->d;
-    const int len = 2 * d->tw_n + 1;
+    const int len = 2 * d->tw_n + 1, reach = d->tw_n + d->tlag_n;
     det_fit best = {-1, 0, 0.0f, INFINITY};
+    const float inv = det->inv[c];
+    /* lags whose window lies in the zero-phase signal */
+    int lo = -d->tlag_n, hi = d->tlag_n;
+    while (lo <= hi && !zp_holds(det, centre + lo - d->tw_n, centre + lo - d->tw_n))
+        lo++;
+    while (hi >= lo && !zp_holds(det, centre + hi + d->tw_n, centre + hi + d->tw_n))
+        hi--;
+    if (lo > hi || inv == 0.0f)
+        return best;
+    for (int i = lo - d->tw_n; i <= hi + d->tw_n; i++)
+        x[i + reach] = zp_at(det, centre + i, inv);
+    const float rho2 = noise_rho2(det, c);
     for (int k = 0; k < det->ntemplates; k++) {
         det_template *t = &det->templates[k];
         if (t->channel != c)
@@ -59,19 +96,19 @@ static det_fit best_template(fasc_detector *det, int c, fasc_index centre, float
             continue;
         const float n = (float)t->count;
         const float expect = (float)len * (1.0f + 1.0f / n);
-        const float limit = expect + det_template_residual_sd * sqrtf((float)len) * (1.0f + 1.0f / n);
-        for (int lag = -d->tlag_n; lag <= d->tlag_n; lag++) {
-            if (!window(det, c, centre + lag, x))
-                continue;
+        const float limit = expect + det_template_residual_sd * sqrtf(2.0f * (float)len * rho2) *
+                                         (1.0f + 1.0f / n);
+        for (int lag = lo; lag <= hi; lag++) {
+            const float *xw = x + reach + lag - d->tw_n;
             float xt = 0.0f;
             for (int i = 0; i < len; i++)
-                xt += x[i] * tp[i];
+                xt += xw[i] * tp[i];
             const float gain = xt / tt;
             if (gain < det_template_gain_lo || gain > det_template_gain_hi)
                 continue;
             float r = 0.0f;
             for (int i = 0; i < len; i++) {
-                const float e = x[i] - tp[i];
+                const float e = xw[i] - gain * tp[i];
                 r += e * e;
             }
             if (r < limit && r < best.residual)
@@ -81,41 +118,25 @@ static det_fit best_template(fasc_detector *det, int c, fasc_index centre, float
     return best;
 }
 
-/* Offset from the template's centre to its largest |value| after a
- * backward pass through the pre-filter (the template holds causally
- * filtered samples). */
-static int template_peak(fasc_detector *det, int k, fasc_index onset)
+/* Offset from the template's centre to its largest |value| (templates
+ * hold zero-phase samples). */
+static int template_peak(const fasc_detector *det, int k)
 {
-    const det_design *d = &det->d;
-    const bool next = onset >= det->pf_from;
-    const fasc_biquad *pf = next ? det->pf_next : det->pf_cur;
-    const int pf_n = next ? det->pf_next_n : det->pf_cur_n;
-    const int len = 2 * d->tw_n + 1, pad = d->zp_right_n;
+    const int len = 2 * det->d.tw_n + 1;
     const float *tp = det->tdata + (size_t)k * (size_t)len;
-    double *y = det->zpscratch;
-    for (int i = 0; i < len + pad; i++)
-        y[i] = i < len ? tp[i] : 0.0;
-    for (int s = 0; s < pf_n; s++) {
-        const fasc_biquad q = pf[s];
-        double z1 = 0.0, z2 = 0.0;
-        for (int i = len + pad - 1; i >= 0; i--) {
-            const double in = y[i], out = q.b0 * in + z1;
-            z1 = q.b1 * in - q.a1 * out + z2;
-            z2 = q.b2 * in - q.a2 * out;
-            y[i] = out;
-        }
-    }
     int at = 0;
     for (int i = 1; i < len; i++)
-        if (fabs(y[i]) > fabs(y[at]))
+        if (fabsf(tp[i]) > fabsf(tp[at]))
             at = i;
-    return at - d->tw_n;
+    return at - det->d.tw_n;
 }
 
-void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *template_index, int *lag)
+void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *template_index, int *lag,
+                            float *gain)
 {
     *template_index = -1;
     *lag = 0;
+    *gain = 0.0f;
     if (det->d.tw_n <= 0)
         return;
     const det_fit fit = best_template(det, ev->main_channel, ev->peak, det->tscratch);
@@ -123,6 +144,7 @@ void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *templat
         return;
     *template_index = fit.index;
     *lag = fit.lag;
+    *gain = fit.gain;
     const det_template *t = &det->templates[fit.index];
     if (t->count < det_template_ready)
         return;
@@ -133,7 +155,66 @@ void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *templat
         return;
     ev->peak = centre + t->peak_offset;
     ev->channel_peak[0] = ev->peak;
-    ev->polarity = *fasc_det_x(det, ev->main_channel, ev->peak) < 0.0f ? -1 : 1;
+    ev->polarity = zp_holds(det, ev->peak, ev->peak) && det->zpscratch[ev->peak - det->zp_lo] < 0.0 ? -1 : 1;
+}
+
+/* Largest peak-to-peak of a tail relative to its whole template. */
+static const float det_tail_ratio = 0.8f;
+
+bool fasc_det_template_ready(const fasc_detector *det, int k)
+{
+    return det->templates[k].count >= det_template_ready;
+}
+
+/* A long polyphasic potential can be cut in two by the doublet split when
+ * the noise hides the brief low between its phases; its late phases then
+ * come as a second candidate 10-20 ms after the first. When the template
+ * that timed the previous event on this channel reaches over the new one
+ * and, scaled by that event's gain, leaves only noise-sized residuals
+ * there (best_template's test), the new candidate is that discharge's
+ * tail. A repeat discharge adds a whole potential the template does not
+ * hold and fails the test. */
+bool fasc_det_template_tail(const fasc_detector *det, const fasc_detection *ev)
+{
+    const det_design *d = &det->d;
+    const det_channel *ch = &det->ch[ev->main_channel];
+    const int k = ch->last_template;
+    if (d->tw_n <= 0 || k < 0 || k >= det->ntemplates ||
+        det->templates[k].channel != ev->main_channel)
+        return false;
+    const fasc_index c0 = ch->last_centre;
+    if (ev->peak <= c0 || ev->peak - c0 > d->tw_n || !(ev->peak_to_peak_uv < ch->last_p2p))
+        return false;
+    fasc_index a = ev->onset < c0 - d->tw_n ? c0 - d->tw_n : ev->onset;
+    fasc_index b = ev->offset > c0 + d->tw_n ? c0 + d->tw_n : ev->offset;
+    const float inv = det->inv[ev->main_channel];
+    if (b < a || !zp_holds(det, a, b) || inv == 0.0f)
+        return false;
+    const float *tp = det->tdata + (size_t)k * (size_t)(2 * d->tw_n + 1);
+    /* A second potential as large as the first is a doublet, however
+     * regularly the unit fires it: only a clearly smaller part of the
+     * template can be a tail. */
+    float lo_all = 0.0f, hi_all = 0.0f, lo_tail = INFINITY, hi_tail = -INFINITY;
+    for (int i = 0; i <= 2 * d->tw_n; i++) {
+        lo_all = fminf(lo_all, tp[i]);
+        hi_all = fmaxf(hi_all, tp[i]);
+    }
+    for (fasc_index u = a; u <= b; u++) {
+        lo_tail = fminf(lo_tail, tp[u - c0 + d->tw_n]);
+        hi_tail = fmaxf(hi_tail, tp[u - c0 + d->tw_n]);
+    }
+    if (!(hi_tail - lo_tail < det_tail_ratio * (hi_all - lo_all)))
+        return false;
+    const float g = ch->last_gain;
+    float r = 0.0f;
+    for (fasc_index u = a; u <= b; u++) {
+        const float e = zp_at(det, u, inv) - g * tp[u - c0 + d->tw_n];
+        r += e * e;
+    }
+    const float n = (float)(b - a + 1), m = (float)det->templates[k].count;
+    const float limit = (n + det_template_residual_sd * sqrtf(2.0f * n * noise_rho2(det, ev->main_channel))) *
+                        (1.0f + 1.0f / m);
+    return r < limit;
 }
 
 void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k, int lag,
@@ -153,7 +234,7 @@ void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k
             tp[i] += (det->tscratch[i] - tp[i]) / (float)n;
         t->count++;
         t->last_used = ev->onset;
-        t->peak_offset = template_peak(det, k, ev->onset);
+        t->peak_offset = template_peak(det, k);
         return;
     }
     /* A new template, replacing the least recently used when full. */
@@ -173,5 +254,5 @@ void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k
     t->count = 1;
     t->last_used = ev->onset;
     memcpy(det->tdata + (size_t)slot * (size_t)len, det->tscratch, sizeof(float) * (size_t)len);
-    t->peak_offset = template_peak(det, slot, ev->onset);
+    t->peak_offset = template_peak(det, slot);
 }

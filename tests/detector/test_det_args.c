@@ -203,6 +203,11 @@ static void second_stage_arguments(void **state)
     cfg.shadow_s = 0.5;
     assert_int_equal(fasc_detector_create(&cfg, &det), FASC_ERR_INVALID_ARGUMENT);
     cfg = dtu_config(2);
+    cfg.wavelet_threshold = 21.0;
+    assert_int_equal(fasc_detector_create(&cfg, &det), FASC_ERR_INVALID_ARGUMENT);
+    cfg.wavelet_threshold = NAN;
+    assert_int_equal(fasc_detector_create(&cfg, &det), FASC_ERR_INVALID_ARGUMENT);
+    cfg = dtu_config(2);
     cfg.prefilter_sections = FASC_DETECTOR_MAX_PREFILTER + 1;
     assert_int_equal(fasc_detector_create(&cfg, &det), FASC_ERR_INVALID_ARGUMENT);
     cfg = dtu_config(2);

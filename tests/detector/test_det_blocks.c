@@ -91,6 +91,14 @@ static void kernels_agree(void **state)
     dtu_feed(b, &eb, x, N, 5u, 200, 1);
     size_t floats = (size_t)a->d.groups * DET_SCALES * (size_t)a->d.erows * DET_LANES;
     assert_memory_equal(a->e, b->e, sizeof(float) * floats);
+    /* the candidate wavelets too (calibrated after the first second) */
+    assert_int_equal(a->d.ncw, 2);
+    size_t wfloats = (size_t)a->d.groups * (size_t)a->d.erows * DET_LANES;
+    float top = 0.0f;
+    for (size_t i = 0; i < wfloats; i++)
+        top = a->wz[i] > top ? a->wz[i] : top;
+    assert_true(top > 0.0f);
+    assert_memory_equal(a->wz, b->wz, sizeof(float) * wfloats);
     assert_same(&ea, &eb);
     dtu_free(&ea);
     dtu_free(&eb);
