@@ -56,8 +56,8 @@
  *    pop when it involves fewer than half of the channels, movement
  *    otherwise; a cut one (FASC_DETECTION_LONG) is movement.
  *  - `voluntary`: candidates inside voluntary epochs.
- *  - `noise`: candidates whose shape no motor-unit potential has (shorter
- *    than 2 ms, or more than 8 phases).
+ *  - `noise`: candidates whose shape no motor-unit potential has (above
+ *    the noise band for less than 1 ms, or more than 8 phases).
  *  - `fasciculation`: everything else, i.e. isolated discharges at rest.
  * The tests run in the order listed. Confidence in [0, 1]: for a
  * fasciculation the logistic of the detector's score (z 6 gives 0.5, z 9

@@ -5,10 +5,13 @@
 
 #include "cls_internal.h"
 
-/* Shapes no motor-unit potential has: shorter than 2 ms, or more than 8
- * phases (polyphasic MUAPs have up to ~8; Stålberg et al., Muscle Nerve
- * 19:1, 1996). */
-static const double noise_min_ms = 2.0;
+/* Shapes no motor-unit potential has: above the noise band for less than
+ * 1 ms (a glitch: a MUAP's shortest phase lasts about 1 ms; a weak
+ * potential may clear the 2 σ band for less than its full duration, so
+ * the limit is one phase, not one potential), or more than 8 phases
+ * (polyphasic MUAPs have up to ~8; Stålberg et al., Muscle Nerve 19:1,
+ * 1996). */
+static const double noise_min_ms = 1.0;
 static const int noise_max_phases = 8;
 /* Electrode pop: other channels below this fraction of the main one. */
 static const float pop_dominance = 0.25f;

@@ -1,0 +1,620 @@
+/* The composed detector's streaming contract on fasc-synth recordings with
+ * every interference on (8 channels, 60 s): identical events and snippets
+ * whatever the block split (random lengths 0..5000, many of 0 and 1) and
+ * with the interleaved entry; reset and caller memory at an odd address
+ * reproduce create; NaN / Inf bursts give no fasciculation inside them;
+ * digital silence gives none; every event is handed out within
+ * fasc_latency() input samples of its offset (heartbeats aside); 1, 3 and
+ * 16 channels at 500, 2048 and 10000 Hz give well-formed events, in order
+ * of peak, fasciculations with a unit; a decimated input is split-proof
+ * too. Events with equal peaks are compared in a fixed order and
+ * noise_sd_uv is left out of the comparisons (see the known_* tests).
+ *
+ * Tests named known_* check behaviour the library does not have yet; they
+ * are skipped unless FASC_TEST_KNOWN_ISSUES=1 is set. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fasc/fasc.h"
+#include "fasc/synth.h"
+
+static void skip_unless_known_issues_wanted(void)
+{
+    const char *on = getenv("FASC_TEST_KNOWN_ISSUES");
+    if (!on || strcmp(on, "1") != 0)
+        skip();
+}
+
+/* splitmix64 */
+static uint64_t next_u64(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* ---- input ---- */
+
+typedef struct recording {
+    int channels;
+    double fs;
+    size_t n;
+    float *x; /* planar x[c * n + t] */
+} recording;
+
+static recording synth(int channels, double fs, double seconds, uint64_t seed)
+{
+    fasc_synth_config s;
+    fasc_synth_config_default(&s);
+    s.channels = channels;
+    s.sample_rate = fs;
+    s.seed = seed;
+    s.snr_db = 20.0;
+    s.units = 6;
+    s.fasc_per_min = 60.0;
+    s.mains_hz = 50.0;
+    s.ecg = s.voluntary = s.movement = s.pops = s.wander = true;
+    recording r = {channels, fs, (size_t)(seconds * fs), NULL};
+    r.x = malloc(sizeof(float) * r.n * (size_t)channels);
+    assert_non_null(r.x);
+    fasc_synth *sy = NULL;
+    assert_int_equal(fasc_synth_create(&s, &sy), FASC_OK);
+    float *ptr[FASC_MAX_CHANNELS];
+    for (size_t done = 0; done < r.n;) {
+        const size_t len = r.n - done < 4096 ? r.n - done : 4096;
+        for (int c = 0; c < channels; c++)
+            ptr[c] = r.x + (size_t)c * r.n + done;
+        assert_int_equal(fasc_synth_generate(sy, ptr, len, NULL, NULL), FASC_OK);
+        done += len;
+    }
+    fasc_synth_destroy(&sy);
+    return r;
+}
+
+static float *interleave(const recording *r)
+{
+    float *xi = malloc(sizeof(float) * r->n * (size_t)r->channels);
+    assert_non_null(xi);
+    for (size_t t = 0; t < r->n; t++)
+        for (int c = 0; c < r->channels; c++)
+            xi[t * (size_t)r->channels + (size_t)c] = r->x[(size_t)c * r->n + t];
+    return xi;
+}
+
+static fasc_config config_for(const recording *r)
+{
+    fasc_config cfg;
+    fasc_config_default(&cfg);
+    cfg.sample_rate = r->fs;
+    cfg.channels = r->channels;
+    return cfg;
+}
+
+/* ---- output ---- */
+
+typedef struct out {
+    fasc_event *ev;
+    float *snip;       /* snip_len per event */
+    fasc_index *avail; /* input samples fed when it was popped */
+    size_t n, cap, snip_len;
+} out;
+
+static void out_free(out *o)
+{
+    free(o->ev);
+    free(o->snip);
+    free(o->avail);
+    memset(o, 0, sizeof *o);
+}
+
+static void drain(fasc *f, out *o, fasc_index fed)
+{
+    o->snip_len = fasc_snippet_length(f);
+    for (;;) {
+        if (o->n == o->cap) {
+            o->cap = o->cap ? 2 * o->cap : 256;
+            o->ev = realloc(o->ev, sizeof *o->ev * o->cap);
+            o->snip = realloc(o->snip, sizeof(float) * o->snip_len * o->cap);
+            o->avail = realloc(o->avail, sizeof *o->avail * o->cap);
+            assert_non_null(o->ev);
+            assert_non_null(o->snip);
+            assert_non_null(o->avail);
+        }
+        float *snip = o->snip + o->n * o->snip_len;
+        memset(snip, 0, sizeof(float) * o->snip_len);
+        const int r = fasc_next(f, &o->ev[o->n], snip, o->snip_len);
+        assert_true(r == 0 || r == 1);
+        if (r == 0)
+            return;
+        o->avail[o->n++] = fed;
+    }
+}
+
+/* One call (seed 0) or random blocks: a tenth of length 0, a tenth of
+ * length 1, the rest 1..max_block. Planar, or interleaved from xi. */
+static void feed(fasc *f, const recording *r, const float *xi, uint64_t seed, size_t max_block,
+                 out *o)
+{
+    const float *ptr[FASC_MAX_CHANNELS];
+    uint64_t s = seed;
+    for (size_t done = 0; done < r->n;) {
+        size_t len = r->n;
+        if (seed) {
+            const uint64_t kind = next_u64(&s) % 10;
+            len = kind == 0 ? 0 : kind == 1 ? 1 : 1 + (size_t)(next_u64(&s) % max_block);
+        }
+        if (len > r->n - done)
+            len = r->n - done;
+        if (xi) {
+            assert_int_equal(
+                fasc_process_interleaved(f, xi + done * (size_t)r->channels, len), FASC_OK);
+        } else {
+            for (int c = 0; c < r->channels; c++)
+                ptr[c] = r->x + (size_t)c * r->n + done;
+            assert_int_equal(fasc_process(f, ptr, len), FASC_OK);
+        }
+        done += len;
+        drain(f, o, (fasc_index)done);
+    }
+    assert_int_equal(fasc_flush(f), FASC_OK);
+    drain(f, o, (fasc_index)r->n);
+}
+
+static out run(const recording *r, const float *xi, uint64_t seed, size_t max_block)
+{
+    fasc_config cfg = config_for(r);
+    fasc *f = NULL;
+    assert_int_equal(fasc_create(&cfg, &f), FASC_OK);
+    out o;
+    memset(&o, 0, sizeof o);
+    feed(f, r, xi, seed, max_block, &o);
+    fasc_destroy(&f);
+    assert_null(f);
+    return o;
+}
+
+#define SAME(a, b) (memcmp(&(a), &(b), sizeof(a)) == 0)
+
+/* The first field (bit patterns for floats) in which two events differ,
+ * or NULL: field by field, so padding never matters. */
+static const char *differing_field(const fasc_event *a, const fasc_event *b, bool noise_sd)
+{
+    if (noise_sd && !SAME(a->noise_sd_uv, b->noise_sd_uv))
+        return "noise_sd_uv";
+#define FIELD(x)                   \
+    if (!SAME(a->x, b->x))         \
+        return #x;
+    FIELD(onset) FIELD(peak) FIELD(offset) FIELD(channel) FIELD(cls) FIELD(epoch) FIELD(unit)
+    FIELD(repeat) FIELD(peak_to_peak_uv) FIELD(confidence) FIELD(flags)
+    FIELD(channel_count) FIELD(channels) FIELD(features.peak_to_peak_uv)
+    FIELD(features.duration_ms) FIELD(features.phases) FIELD(features.turns)
+    FIELD(features.area_uv_ms) FIELD(features.rise_time_ms) FIELD(features.spectral_centroid_hz)
+    FIELD(features.channel_count) FIELD(features.peak_spread_ms)
+    FIELD(features.interval_prev_s) FIELD(features.train_cv)
+#undef FIELD
+    return NULL;
+}
+
+/* Events with the same peak, in a fixed order (see known_ties_in_order). */
+static int tie_order(const fasc_event *p, const fasc_event *q)
+{
+    if (p->epoch != q->epoch)
+        return p->epoch ? 1 : -1;
+    if (p->cls != q->cls)
+        return (int)p->cls - (int)q->cls;
+    if (p->channel != q->channel)
+        return p->channel - q->channel;
+    if (p->onset != q->onset)
+        return p->onset < q->onset ? -1 : 1;
+    return p->offset < q->offset ? -1 : p->offset > q->offset;
+}
+
+/* The order of o's events, runs of equal peaks sorted by tie_order unless
+ * exact (as handed out). */
+static size_t *order_of(const out *o, bool exact)
+{
+    size_t *ix = malloc(sizeof *ix * (o->n ? o->n : 1));
+    assert_non_null(ix);
+    for (size_t i = 0; i < o->n; i++)
+        ix[i] = i;
+    for (size_t i = 1; i < o->n && !exact; i++) /* insertion sort inside runs */
+        for (size_t j = i; j > 0; j--) {
+            const fasc_event *p = &o->ev[ix[j - 1]], *q = &o->ev[ix[j]];
+            if (p->peak != q->peak || tie_order(p, q) <= 0)
+                break;
+            const size_t t = ix[j - 1];
+            ix[j - 1] = ix[j];
+            ix[j] = t;
+        }
+    return ix;
+}
+
+/* noise_sd: compare noise_sd_uv too (see known_noise_sd_independent_of_split);
+ * exact: events with equal peaks in the same order too (known_ties_in_order) */
+static void assert_same_x(const out *a, const out *b, const char *what, bool noise_sd,
+                          bool exact)
+{
+    const size_t n = a->n < b->n ? a->n : b->n;
+    size_t *ia = order_of(a, exact), *ib = order_of(b, exact);
+    for (size_t k = 0; k < n; k++) {
+        const size_t i = ia[k], i2 = ib[k];
+        const fasc_event *p = &a->ev[i], *q = &b->ev[i2];
+        const char *field = differing_field(p, q, noise_sd);
+        if (field)
+            fail_msg("%s: event %zu differs in %s: %s%s ch %d peak %ld unit %d noise %.9g vs"
+                     " %s%s ch %d peak %ld unit %d noise %.9g", what, i, field,
+                     p->epoch ? "epoch " : "", fasc_class_name(p->cls), p->channel,
+                     (long)p->peak, p->unit, (double)p->noise_sd_uv, q->epoch ? "epoch " : "",
+                     fasc_class_name(q->cls), q->channel, (long)q->peak, q->unit,
+                     (double)q->noise_sd_uv);
+        if (memcmp(a->snip + i * a->snip_len, b->snip + i2 * b->snip_len,
+                   sizeof(float) * a->snip_len) != 0)
+            fail_msg("%s: event %zu (peak %ld): snippets differ", what, i, (long)p->peak);
+    }
+    free(ia);
+    free(ib);
+    if (a->n != b->n)
+        fail_msg("%s: %zu events vs %zu", what, a->n, b->n);
+}
+
+static void assert_same(const out *a, const out *b, const char *what)
+{
+    assert_same_x(a, b, what, false, false);
+}
+
+static size_t count_class(const out *o, fasc_class cls, bool epochs)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < o->n; i++)
+        n += o->ev[i].cls == cls && o->ev[i].epoch == epochs;
+    return n;
+}
+
+static bool finite_features(const fasc_features *f)
+{
+    return isfinite(f->peak_to_peak_uv) && isfinite(f->duration_ms) &&
+           isfinite(f->area_uv_ms) && isfinite(f->rise_time_ms) &&
+           isfinite(f->spectral_centroid_hz) && isfinite(f->peak_spread_ms) &&
+           isfinite(f->interval_prev_s) && isfinite(f->train_cv);
+}
+
+/* Every event well formed; discharges in order of peak. */
+static void assert_well_formed(const out *o, int channels, size_t n, const char *what)
+{
+    fasc_index last_peak = -1;
+    for (size_t i = 0; i < o->n; i++) {
+        const fasc_event *e = &o->ev[i];
+        const bool ok = e->onset >= 0 && e->onset <= e->peak && e->peak <= e->offset &&
+                        (size_t)e->onset < n && e->channel >= -1 && e->channel < channels &&
+                        (e->channel >= 0 || e->epoch) && (int)e->cls >= 0 &&
+                        (int)e->cls < FASC_CLASS_COUNT && isfinite(e->peak_to_peak_uv) &&
+                        e->confidence >= 0.0f && e->confidence <= 1.0f &&
+                        isfinite(e->noise_sd_uv) && e->noise_sd_uv >= 0.0f &&
+                        e->channel_count >= 0 &&
+                        e->channel_count <= FASC_DETECTOR_MAX_EVENT_CHANNELS &&
+                        finite_features(&e->features);
+        if (!ok)
+            fail_msg("%s: event %zu malformed: %s%s ch %d onset %ld peak %ld offset %ld conf %g"
+                     " p2p %g", what, i, e->epoch ? "epoch " : "", fasc_class_name(e->cls),
+                     e->channel, (long)e->onset, (long)e->peak, (long)e->offset,
+                     (double)e->confidence, (double)e->peak_to_peak_uv);
+        for (int j = 0; j < e->channel_count; j++)
+            if (e->channels[j] < 0 || e->channels[j] >= channels)
+                fail_msg("%s: event %zu involves channel %d", what, i, e->channels[j]);
+        if (!e->epoch && e->cls == FASC_CLASS_FASCICULATION && e->unit < 1)
+            fail_msg("%s: fasciculation %zu (peak %ld) has unit %d", what, i, (long)e->peak,
+                     e->unit);
+        if (!e->epoch) {
+            if (e->peak < last_peak)
+                fail_msg("%s: event %zu (peak %ld) after one at %ld", what, i, (long)e->peak,
+                         (long)last_peak);
+            last_peak = e->peak;
+        }
+    }
+}
+
+/* ---- tests ---- */
+
+static void block_splits_and_interleaved_identical(void **state)
+{
+    (void)state;
+    recording r = synth(8, 2048.0, 60.0, 31u);
+    float *xi = interleave(&r);
+    out whole = run(&r, NULL, 0, 0);
+    out split = run(&r, NULL, 101u, 5000);
+    out small = run(&r, NULL, 102u, 40);
+    out inter = run(&r, xi, 103u, 5000);
+    printf("%zu events, %zu fasciculations, %zu beats\n", whole.n,
+           count_class(&whole, FASC_CLASS_FASCICULATION, false),
+           count_class(&whole, FASC_CLASS_ECG, true));
+    assert_true(count_class(&whole, FASC_CLASS_FASCICULATION, false) > 20);
+    assert_true(count_class(&whole, FASC_CLASS_ECG, true) > 30);
+    assert_well_formed(&whole, r.channels, r.n, "one call");
+    assert_same(&whole, &split, "blocks 0..5000");
+    assert_same(&whole, &small, "blocks 0..40");
+    assert_same(&whole, &inter, "interleaved blocks 0..5000");
+    out_free(&whole);
+    out_free(&split);
+    out_free(&small);
+    out_free(&inter);
+    free(xi);
+    free(r.x);
+}
+
+static void reset_and_caller_memory_reproduce(void **state)
+{
+    (void)state;
+    recording r = synth(8, 2048.0, 30.0, 32u);
+    out made = run(&r, NULL, 0, 0);
+    fasc_config cfg = config_for(&r);
+    const size_t size = fasc_memory_size(&cfg);
+    assert_true(size > 0);
+    unsigned char *raw = malloc(size + 8);
+    assert_non_null(raw);
+    memset(raw, 0xEE, size + 8);
+    unsigned char *mem = raw + ((uintptr_t)raw % 2 ? 0 : 1); /* odd address */
+    fasc *f = NULL;
+    assert_int_equal(fasc_init(mem, size - 1, &cfg, &f), FASC_ERR_BUFFER_TOO_SMALL);
+    assert_int_equal(fasc_init(mem, size, &cfg, &f), FASC_OK);
+    out placed, again;
+    memset(&placed, 0, sizeof placed);
+    memset(&again, 0, sizeof again);
+    feed(f, &r, NULL, 7u, 3000, &placed);
+    assert_same(&made, &placed, "caller memory");
+    /* flushed: no more input until reset */
+    const float *ptr[8];
+    for (int c = 0; c < 8; c++)
+        ptr[c] = r.x + (size_t)c * r.n;
+    assert_int_equal(fasc_process(f, ptr, 16), FASC_ERR_STATE);
+    assert_int_equal(fasc_process_interleaved(f, r.x, 2), FASC_ERR_STATE);
+    fasc_reset(f);
+    feed(f, &r, NULL, 8u, 3000, &again);
+    assert_same(&made, &again, "after reset");
+    for (size_t i = (size_t)(mem - raw) + size; i < size + 8; i++)
+        assert_int_equal(raw[i], 0xEE);
+    /* caller memory is not freed by destroy; nothing to do but release it */
+    free(raw);
+    out_free(&made);
+    out_free(&placed);
+    out_free(&again);
+    free(r.x);
+}
+
+/* NaN on every lead for 0.5 s from nan_s, ±Inf on leads 2 and 3 for
+ * 0.3 s from inf_s, lone NaN samples. */
+static const size_t nan_len = 1024, inf_len = 614;
+
+static out run_nonfinite(recording *r, double seconds, double nan_s, double inf_s)
+{
+    *r = synth(8, 2048.0, seconds, 33u);
+    const size_t nan_from = (size_t)(nan_s * 2048), inf_from = (size_t)(inf_s * 2048);
+    for (int c = 0; c < 8; c++)
+        for (size_t t = nan_from; t < nan_from + nan_len; t++)
+            r->x[(size_t)c * r->n + t] = NAN;
+    for (int c = 2; c <= 3; c++)
+        for (size_t t = inf_from; t < inf_from + inf_len; t++)
+            r->x[(size_t)c * r->n + t] = (t % 2) ? INFINITY : -INFINITY;
+    for (size_t t = 5 * 2048; t + 5 * 2048 < r->n; t += 4099) /* lone samples */
+        r->x[(size_t)(t % 8) * r->n + t] = NAN;
+    out o = run(r, NULL, 41u, 2000);
+    assert_well_formed(&o, r->channels, r->n, "with NaN / Inf");
+    return o;
+}
+
+static void nonfinite_bursts(void **state)
+{
+    (void)state;
+    recording r;
+    const size_t nan_from = 15 * 2048, nan_to = nan_from + nan_len;
+    out o = run_nonfinite(&r, 40.0, 15.0, 28.0);
+    size_t fps = 0;
+    for (size_t i = 0; i < o.n; i++) {
+        const fasc_event *e = &o.ev[i];
+        if (e->epoch || e->cls != FASC_CLASS_FASCICULATION)
+            continue;
+        fps++;
+        const size_t p = (size_t)e->peak;
+        if (p >= nan_from && p < nan_to)
+            fail_msg("fasciculation on channel %d at %zu inside the NaN burst", e->channel, p);
+    }
+    assert_true(fps > 10); /* the rest of the recording is still scored */
+    out_free(&o);
+    free(r.x);
+}
+
+static void silence_gives_no_fasciculation(void **state)
+{
+    (void)state;
+    recording r = {8, 2048.0, 30 * 2048, NULL};
+    r.x = calloc(r.n * 8, sizeof(float));
+    assert_non_null(r.x);
+    out o = run(&r, NULL, 42u, 3000);
+    assert_well_formed(&o, r.channels, r.n, "silence");
+    const size_t fps = count_class(&o, FASC_CLASS_FASCICULATION, false);
+    if (fps)
+        fail_msg("%zu fasciculations in 30 s of zeros", fps);
+    out_free(&o);
+    free(r.x);
+}
+
+/* lag of every event (beats included or not) against fasc_latency() */
+static void check_latency(bool beats_too)
+{
+    recording r = synth(8, 2048.0, 40.0, 34u);
+    fasc_config cfg = config_for(&r);
+    fasc *f = NULL;
+    assert_int_equal(fasc_create(&cfg, &f), FASC_OK);
+    const fasc_index latency = fasc_latency(f);
+    out o;
+    memset(&o, 0, sizeof o);
+    feed(f, &r, NULL, 43u, 8, &o); /* blocks of 0..8 samples */
+    fasc_index worst = INT64_MIN;
+    size_t checked = 0;
+    for (size_t i = 0; i < o.n; i++) {
+        const fasc_event *e = &o.ev[i];
+        if (!beats_too && e->epoch && e->cls == FASC_CLASS_ECG)
+            continue;
+        /* events finished by flush are handed out when the input ends */
+        if ((size_t)o.avail[i] == r.n && (size_t)e->offset + (size_t)latency >= r.n)
+            continue;
+        const fasc_index lag = o.avail[i] - 1 - e->offset;
+        worst = lag > worst ? lag : worst;
+        checked++;
+        if (lag > latency)
+            fail_msg("event %zu (%s%s ch %d, onset %ld, peak %ld, offset %ld) handed out after"
+                     " input %ld: lag %ld > latency %ld", i, e->epoch ? "epoch " : "",
+                     fasc_class_name(e->cls), e->channel, (long)e->onset, (long)e->peak,
+                     (long)e->offset, (long)o.avail[i] - 1, (long)lag, (long)latency);
+    }
+    printf("%zu events, worst lag %ld of %ld input samples\n", checked, (long)worst,
+           (long)latency);
+    assert_true(checked > 30);
+    fasc_destroy(&f);
+    out_free(&o);
+    free(r.x);
+}
+
+static void latency_bound(void **state)
+{
+    (void)state;
+    check_latency(false); /* beats: known_beat_latency */
+}
+
+static void channels_and_rates(void **state)
+{
+    (void)state;
+    static const int channels[] = {1, 3, 16};
+    static const double rates[] = {500.0, 2048.0, 10000.0};
+    for (size_t i = 0; i < 3; i++)
+        for (size_t j = 0; j < 3; j++) {
+            recording r = synth(channels[i], rates[j], 12.0, 50u + i * 3 + j);
+            out o = run(&r, NULL, 60u + i * 3 + j, 3000);
+            char what[64];
+            snprintf(what, sizeof what, "%d channels at %.0f Hz", channels[i], rates[j]);
+            assert_well_formed(&o, r.channels, r.n, what);
+            printf("%s: %zu events, %zu fasciculations\n", what, o.n,
+                   count_class(&o, FASC_CLASS_FASCICULATION, false));
+            assert_true(o.n > 0);
+            out_free(&o);
+            free(r.x);
+        }
+}
+
+/* Decimated input (10 kHz: working rate 5 kHz): the same events whatever
+ * the block split, though blocks then start at any decimation phase. */
+static void decimated_block_split(void **state)
+{
+    (void)state;
+    recording r = synth(8, 10000.0, 12.0, 35u);
+    out whole = run(&r, NULL, 0, 0);
+    out split = run(&r, NULL, 104u, 5000);
+    assert_same(&whole, &split, "10 kHz, blocks 0..5000");
+    out_free(&whole);
+    out_free(&split);
+    free(r.x);
+}
+
+/* ---- known issues ---- */
+
+/* The first beats of a rhythm are confirmed when the fourth candidate
+ * arrives, up to three intervals later: seed 34, the beat with offset
+ * 10095 is handed out after input 15618 (lag 5523 > fasc_latency() 2451). */
+static void known_beat_latency(void **state)
+{
+    (void)state;
+    skip_unless_known_issues_wanted();
+    check_latency(true);
+}
+
+/* fasc_event.noise_sd_uv is read from the detector when the event is
+ * popped, not the σ the event was detected with: it changes with the
+ * block split and with when fasc_next is called. */
+static void known_noise_sd_independent_of_split(void **state)
+{
+    (void)state;
+    skip_unless_known_issues_wanted();
+    recording r = synth(8, 2048.0, 60.0, 31u);
+    out whole = run(&r, NULL, 0, 0);
+    out split = run(&r, NULL, 101u, 5000);
+    assert_same_x(&whole, &split, "blocks 0..5000, noise_sd_uv", true, false);
+    out_free(&whole);
+    out_free(&split);
+    free(r.x);
+}
+
+/* ±Inf (replaced by 0) on two leads for 0.3 s (60 s of seed 33, at 40 s):
+ * the filter bank's step response 22 ms into the dropout (input 81965) is
+ * a fasciculation on channel 2, and no artefact epoch marks the dropout
+ * (on a 3 s dropout the flat epoch starts only ~0.6 s in). The same with
+ * exact zeros instead of ±Inf. */
+static void known_dropout_on_two_leads(void **state)
+{
+    (void)state;
+    skip_unless_known_issues_wanted();
+    recording r;
+    const size_t inf_from = 40 * 2048, inf_to = inf_from + inf_len;
+    out o = run_nonfinite(&r, 60.0, 20.0, 40.0);
+    for (size_t i = 0; i < o.n; i++) {
+        const fasc_event *e = &o.ev[i];
+        const size_t p = (size_t)e->peak;
+        if (!e->epoch && e->cls == FASC_CLASS_FASCICULATION &&
+            (e->channel == 2 || e->channel == 3) && p >= inf_from && p < inf_to)
+            fail_msg("fasciculation on channel %d at %zu inside the Inf burst", e->channel, p);
+    }
+    out_free(&o);
+    free(r.x);
+}
+
+/* An ECG beat and a candidate with the same peak come out in the order
+ * they reached the classifier's queue, which depends on the block split
+ * (seed 31: a beat and a voluntary candidate of channel 4 at input 60468,
+ * swapped between one call and blocks of 0..40). */
+static void known_ties_in_order(void **state)
+{
+    (void)state;
+    skip_unless_known_issues_wanted();
+    recording r = synth(8, 2048.0, 60.0, 31u);
+    out a = run(&r, NULL, 0, 0), b = run(&r, NULL, 102u, 40);
+    assert_same_x(&a, &b, "blocks 0..40, in order", false, true);
+    out_free(&a);
+    out_free(&b);
+    free(r.x);
+}
+
+/* Two groups, registered as two meson tests so each stays short under the
+ * sanitizers: "streaming" and "inputs" (no argument: both). */
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest streaming[] = {
+        cmocka_unit_test(block_splits_and_interleaved_identical),
+        cmocka_unit_test(reset_and_caller_memory_reproduce),
+        cmocka_unit_test(latency_bound),
+        cmocka_unit_test(known_beat_latency),
+        cmocka_unit_test(known_noise_sd_independent_of_split),
+        cmocka_unit_test(known_ties_in_order),
+    };
+    const struct CMUnitTest inputs[] = {
+        cmocka_unit_test(nonfinite_bursts),
+        cmocka_unit_test(silence_gives_no_fasciculation),
+        cmocka_unit_test(channels_and_rates),
+        cmocka_unit_test(decimated_block_split),
+        cmocka_unit_test(known_dropout_on_two_leads),
+    };
+    const char *group = argc > 1 ? argv[1] : "";
+    int failed = 0;
+    if (strcmp(group, "inputs") != 0)
+        failed += cmocka_run_group_tests_name("streaming", streaming, NULL, NULL);
+    if (strcmp(group, "streaming") != 0)
+        failed += cmocka_run_group_tests_name("inputs", inputs, NULL, NULL);
+    return failed;
+}
