@@ -323,8 +323,6 @@ FASC_API int fasc_detector_next(fasc_detector *det, fasc_detection *ev,
 /** Events waiting in the queue (0 for NULL). */
 FASC_API size_t fasc_detector_queued(const fasc_detector *det);
 
-/** Events lost because the queue (or the table of pending groups) was
- *  full, since init or reset (0 for NULL). */
 /**
  * Replaces the pre-filter used for peak timing (see
  * fasc_detector_config.prefilter) for events whose onset is at input index
@@ -342,11 +340,17 @@ FASC_API int fasc_detector_set_prefilter(fasc_detector *det, const fasc_biquad *
  *  confirm_threshold, or after-effects of a larger event); 0 for NULL. */
 FASC_API uint64_t fasc_detector_rejected(const fasc_detector *det);
 
+/** Events lost because the queue (or the table of pending groups) was
+ *  full, since init or reset (0 for NULL). */
 FASC_API uint64_t fasc_detector_dropped(const fasc_detector *det);
 
 /** Largest delay, in input samples, between an event's offset and the
  *  sample whose processing queues it (0 for NULL). */
 FASC_API fasc_index fasc_detector_latency(const fasc_detector *det);
+
+/** The latency a detector built with `cfg` will have, without building it
+ *  (for sizing buffers before init); -1 for NULL or an invalid config. */
+FASC_API fasc_index fasc_detector_config_latency(const fasc_detector_config *cfg);
 
 /** Samples per snippet row: pre + post + 1 (0 for NULL). */
 FASC_API size_t fasc_detector_snippet_length(const fasc_detector *det);

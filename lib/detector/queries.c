@@ -16,6 +16,14 @@ fasc_index fasc_detector_latency(const fasc_detector *det)
     return det ? det->d.d_max + det->d.tail : 0;
 }
 
+fasc_index fasc_detector_config_latency(const fasc_detector_config *cfg)
+{
+    det_design d;
+    if (fasc_det_design(cfg, &d) != FASC_OK)
+        return -1;
+    return d.d_max + d.tail;
+}
+
 size_t fasc_detector_snippet_length(const fasc_detector *det)
 {
     return det ? (size_t)det->d.snip_len : 0;

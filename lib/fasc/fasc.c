@@ -20,10 +20,19 @@ struct fasc {
     int channels, decim;
     size_t work_cap;       /* working-rate samples per step */
     float **band;          /* channels pointers into band_data */
-    float **raw;           /* channels pointers into raw_data (decimated input) */
     const float **in;      /* channels pointers (planar view of a step) */
-    float *band_data, *raw_data, *deint; /* deint: channels x FASC_STEP */
-    float *det_snips;      /* the detector's snippet capacity */
+    const float **cls_band, **cls_raw; /* channels pointers into the rings */
+    float *band_data, *deint; /* deint: channels x FASC_STEP */
+    /* The classifier runs `lag` working samples behind the detector, so
+     * that every candidate is pushed exactly when the classifier has seen
+     * the signal up to its offset, whatever the block sizes (the
+     * detector's latency guarantees the candidate exists by then). */
+    float *band_ring, *raw_ring; /* channels x ring_n */
+    size_t ring_n;         /* power of two */
+    fasc_index lag, t_det, t_cls, t_raw;
+    fasc_detection held;   /* the detector's next candidate, waiting */
+    bool have_held;
+    float *held_snips;     /* its snippets */
     float *cls_snip;       /* one main-channel row */
     size_t det_snip_cap, snip_len;
     bool mains_applied, flushed;
@@ -91,7 +100,8 @@ static size_t round_up(size_t n)
 }
 
 typedef struct fasc_sizes {
-    size_t fb, det, cls, work_cap, snip_len, det_snip_cap, total;
+    size_t fb, det, cls, work_cap, snip_len, det_snip_cap, ring_n, total;
+    fasc_index lag;
 } fasc_sizes;
 
 static int sizes(const fasc_config *cfg, fasc_sizes *s)
@@ -109,14 +119,23 @@ static int sizes(const fasc_config *cfg, fasc_sizes *s)
     s->cls = fasc_classifier_memory_size(&cls);
     if (!s->fb || !s->det || !s->cls)
         return FASC_ERR_INVALID_ARGUMENT;
+    s->lag = fasc_detector_config_latency(&det);
+    if (s->lag < 0)
+        return FASC_ERR_INVALID_ARGUMENT;
     const size_t c = (size_t)cfg->channels;
     s->work_cap = FASC_STEP;
+    s->ring_n = 1;
+    /* from the classifier to the newest sample: the lag, one step, and for
+     * the raw input of a decimating bank the bank's delay (under a step) */
+    while (s->ring_n < (size_t)s->lag + 2 * s->work_cap + 2)
+        s->ring_n *= 2;
     s->snip_len = (size_t)(lround(det.snippet_pre_s * work) + lround(det.snippet_post_s * work) + 1);
     s->det_snip_cap = FASC_DETECTOR_MAX_EVENT_CHANNELS * s->snip_len;
     s->total = round_up(sizeof(struct fasc)) + round_up(s->fb) + round_up(s->det) +
-               round_up(s->cls) + round_up(3 * c * sizeof(float *)) +
-               round_up(2 * c * s->work_cap * sizeof(float)) +
+               round_up(s->cls) + round_up(4 * c * sizeof(float *)) +
+               round_up(c * s->work_cap * sizeof(float)) +
                round_up(c * FASC_STEP * sizeof(float)) +
+               round_up(2 * c * s->ring_n * sizeof(float)) +
                round_up((s->det_snip_cap + s->snip_len) * sizeof(float)) + FASC_ALIGN - 1;
     return FASC_OK;
 }
@@ -125,6 +144,17 @@ size_t fasc_memory_size(const fasc_config *cfg)
 {
     fasc_sizes s;
     return sizes(cfg, &s) == FASC_OK ? s.total : 0;
+}
+
+/* Streaming state of the object itself (the stages reset their own). */
+static void clear_time(fasc *f)
+{
+    f->mains_applied = fasc_filterbank_mains(f->fb) != FASC_MAINS_AUTO;
+    f->flushed = false;
+    f->fed = 0;
+    f->t_det = f->t_cls = f->t_raw = 0;
+    f->have_held = false;
+    memset(f->band_ring, 0, 2 * (size_t)f->channels * f->ring_n * sizeof(float));
 }
 
 static void *carve(unsigned char **at, size_t bytes)
@@ -170,22 +200,22 @@ int fasc_init(void *memory, size_t size, const fasc_config *cfg, fasc **out)
     f->work_cap = s.work_cap;
     f->snip_len = s.snip_len;
     f->det_snip_cap = s.det_snip_cap;
-    float **ptrs = carve(&at, 3 * c * sizeof(float *));
+    float **ptrs = carve(&at, 4 * c * sizeof(float *));
     f->band = ptrs;
-    f->raw = ptrs + c;
-    f->in = (const float **)(void *)(ptrs + 2 * c);
-    f->band_data = carve(&at, 2 * c * s.work_cap * sizeof(float));
-    f->raw_data = f->band_data + c * s.work_cap;
+    f->in = (const float **)(void *)(ptrs + c);
+    f->cls_band = (const float **)(void *)(ptrs + 2 * c);
+    f->cls_raw = (const float **)(void *)(ptrs + 3 * c);
+    f->band_data = carve(&at, c * s.work_cap * sizeof(float));
     f->deint = carve(&at, c * FASC_STEP * sizeof(float));
-    f->det_snips = carve(&at, (s.det_snip_cap + s.snip_len) * sizeof(float));
-    f->cls_snip = f->det_snips + s.det_snip_cap;
-    for (size_t k = 0; k < c; k++) {
+    f->ring_n = s.ring_n;
+    f->band_ring = carve(&at, 2 * c * s.ring_n * sizeof(float));
+    f->raw_ring = f->band_ring + c * s.ring_n;
+    f->held_snips = carve(&at, (s.det_snip_cap + s.snip_len) * sizeof(float));
+    f->cls_snip = f->held_snips + s.det_snip_cap;
+    for (size_t k = 0; k < c; k++)
         f->band[k] = f->band_data + k * s.work_cap;
-        f->raw[k] = f->raw_data + k * s.work_cap;
-    }
-    f->mains_applied = fasc_filterbank_mains(f->fb) != FASC_MAINS_AUTO;
-    f->flushed = false;
-    f->fed = 0;
+    f->lag = s.lag;
+    clear_time(f);
     *out = f;
     return FASC_OK;
 }
@@ -231,17 +261,45 @@ void fasc_reset(fasc *f)
     size_t n = 0;
     fasc_filterbank_prefilter(f->fb, sos, FASC_DETECTOR_MAX_PREFILTER, &n);
     fasc_detector_set_prefilter(f->det, sos, (int)n, 0);
-    f->mains_applied = fasc_filterbank_mains(f->fb) != FASC_MAINS_AUTO;
-    f->flushed = false;
-    f->fed = 0;
+    clear_time(f);
 }
 
-/* Detector events into the classifier. */
-static void drain_detector(fasc *f)
+/* The classifier over the rings up to working index `upto`, in pieces
+ * that do not wrap. */
+static void classify_to(fasc *f, fasc_index upto)
 {
-    fasc_detection ev;
-    while (fasc_detector_next(f->det, &ev, f->det_snips, f->det_snip_cap) == 1)
-        fasc_classifier_push(f->cls, &ev, f->det_snips);
+    const size_t mask = f->ring_n - 1;
+    while (f->t_cls < upto) {
+        const size_t at = (size_t)f->t_cls & mask;
+        size_t len = (size_t)(upto - f->t_cls);
+        if (len > f->ring_n - at)
+            len = f->ring_n - at;
+        for (int k = 0; k < f->channels; k++) {
+            f->cls_band[k] = f->band_ring + (size_t)k * f->ring_n + at;
+            f->cls_raw[k] = f->raw_ring + (size_t)k * f->ring_n + at;
+        }
+        fasc_classifier_process(f->cls, f->cls_band, f->cls_raw, len);
+        f->t_cls += (fasc_index)len;
+    }
+}
+
+/* Advances the classifier to `target`, handing over each candidate when
+ * the classifier has seen the signal up to its offset. */
+static void advance(fasc *f, fasc_index target)
+{
+    if (target > f->t_raw)
+        target = f->t_raw; /* the raw input of a decimating bank trails */
+    for (;;) {
+        if (!f->have_held)
+            f->have_held = fasc_detector_next(f->det, &f->held, f->held_snips,
+                                              f->det_snip_cap) == 1;
+        if (!f->have_held || f->held.offset >= target)
+            break;
+        classify_to(f, f->held.offset + 1);
+        fasc_classifier_push(f->cls, &f->held, f->held_snips);
+        f->have_held = false;
+    }
+    classify_to(f, target);
 }
 
 /* One step of at most FASC_STEP input samples. */
@@ -257,22 +315,42 @@ static void step(fasc *f, const float *const *x, size_t n)
                                     fasc_filterbank_mains_decision_index(f->fb));
         f->mains_applied = true;
     }
+    const size_t mask = f->ring_n - 1;
+    /* the unfiltered input at the working rate, for saturation and
+     * low-frequency checks: input sample k D for working index k */
+    const size_t d = (size_t)f->decim;
+    if (d == 1) {
+        const size_t at = (size_t)f->fed & mask;
+        const size_t first = at + n <= f->ring_n ? n : f->ring_n - at;
+        for (int k = 0; k < f->channels; k++) {
+            float *ring = f->raw_ring + (size_t)k * f->ring_n;
+            memcpy(ring + at, x[k], first * sizeof(float));
+            memcpy(ring, x[k] + first, (n - first) * sizeof(float));
+        }
+        f->t_raw = f->fed + (fasc_index)n;
+    }
+    for (size_t j = 0; d > 1 && j < n; j++) {
+        const size_t i = (size_t)f->fed + j;
+        if (i % d != 0)
+            continue;
+        const size_t slot = (i / d) & mask;
+        for (int k = 0; k < f->channels; k++)
+            f->raw_ring[(size_t)k * f->ring_n + slot] = x[k][j];
+        f->t_raw = (fasc_index)(i / d) + 1;
+    }
+    f->fed += (fasc_index)n;
     if (got == 0)
         return;
-    /* the unfiltered input at the working rate, for saturation and
-     * low-frequency checks: every D-th input sample of the step */
-    const float *const *raw = x;
-    if (f->decim > 1) {
-        for (int k = 0; k < f->channels; k++)
-            for (size_t j = 0; j < got; j++) {
-                size_t at = j * (size_t)f->decim;
-                f->raw[k][j] = x[k][at < n ? at : n - 1];
-            }
-        raw = (const float *const *)f->raw;
+    const size_t at = (size_t)f->t_det & mask;
+    const size_t first = at + got <= f->ring_n ? got : f->ring_n - at;
+    for (int k = 0; k < f->channels; k++) {
+        float *ring = f->band_ring + (size_t)k * f->ring_n;
+        memcpy(ring + at, f->band[k], first * sizeof(float));
+        memcpy(ring, f->band[k] + first, (got - first) * sizeof(float));
     }
     fasc_detector_process(f->det, (const float *const *)f->band, got);
-    fasc_classifier_process(f->cls, (const float *const *)f->band, raw, got);
-    drain_detector(f);
+    f->t_det += (fasc_index)got;
+    advance(f, f->t_det - f->lag);
 }
 
 int fasc_process(fasc *f, const float *const *x, size_t n)
@@ -291,7 +369,6 @@ int fasc_process(fasc *f, const float *const *x, size_t n)
         step(f, f->in, len);
         done += len;
     }
-    f->fed += (fasc_index)n;
     return FASC_OK;
 }
 
@@ -313,7 +390,6 @@ int fasc_process_interleaved(fasc *f, const float *x, size_t n)
         step(f, f->in, len);
         done += len;
     }
-    f->fed += (fasc_index)n;
     return FASC_OK;
 }
 
@@ -324,7 +400,13 @@ int fasc_flush(fasc *f)
     if (f->flushed)
         return FASC_OK;
     fasc_detector_flush(f->det);
-    drain_detector(f);
+    advance(f, f->t_det);
+    /* candidates reaching past the end (their snippets clipped) */
+    while (f->have_held || fasc_detector_next(f->det, &f->held, f->held_snips,
+                                              f->det_snip_cap) == 1) {
+        fasc_classifier_push(f->cls, &f->held, f->held_snips);
+        f->have_held = false;
+    }
     fasc_classifier_flush(f->cls);
     f->flushed = true;
     return FASC_OK;
@@ -377,8 +459,9 @@ fasc_index fasc_latency(const fasc *f)
 {
     if (!f)
         return 0;
+    /* the classifier trails the detector by its latency */
     return fasc_filterbank_latency(f->fb) +
-           (fasc_detector_latency(f->det) + fasc_classifier_latency(f->cls)) * f->decim;
+           (2 * fasc_detector_latency(f->det) + fasc_classifier_latency(f->cls)) * f->decim;
 }
 
 double fasc_working_rate(const fasc *f)
