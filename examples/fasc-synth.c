@@ -9,6 +9,7 @@
 #include "fasc/io.h"
 #include "fasc/synth.h"
 #include "svg_trace.h"
+#include "text_file.h"
 
 #define BLOCK 4096
 #define SVG_CHANNELS 4
@@ -264,16 +265,6 @@ static void print_summary(const options *o, const fasc_synth *s, const run_state
            (unsigned long long)st->class_count[FASC_CLASS_ELECTRODE_POP], c->wander ? "on" : "off");
 }
 
-static FILE *open_temp(const char *path, char **temp)
-{
-    const size_t n = strlen(path) + 8;
-    *temp = malloc(n);
-    if (!*temp)
-        return NULL;
-    snprintf(*temp, n, "%s.part", path);
-    return fopen(*temp, "w");
-}
-
 int main(int argc, char **argv)
 {
     options o;
@@ -292,15 +283,14 @@ int main(int argc, char **argv)
     }
     run_state st;
     memset(&st, 0, sizeof st);
-    char *truth_temp = NULL;
-    st.truth = open_temp(o.truth, &truth_temp);
+    text_file truth_file;
     st.truth_path = o.truth;
-    if (!st.truth) {
+    if (text_file_open(&truth_file, o.truth) != 0) {
         fprintf(stderr, "fasc-synth: %s: cannot create: %s\n", o.truth, strerror(errno));
         fasc_writer_abort(&writer);
-        free(truth_temp);
         return 2;
     }
+    st.truth = truth_file.f;
     fasc_synth *synth = NULL;
     float *block[FASC_MAX_CHANNELS] = {0};
     float *svg_buf[SVG_CHANNELS] = {0};
@@ -363,14 +353,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "fasc-synth: %s\n", err);
         failed = 1;
     }
-    if (fclose(st.truth) != 0 && !failed) {
+    if (failed) {
+        text_file_abort(&truth_file);
+    } else if (text_file_commit(&truth_file) != 0) {
         fprintf(stderr, "fasc-synth: %s: write failed: %s\n", o.truth, strerror(errno));
-        failed = 1;
-    }
-    if (failed || rename(truth_temp, o.truth) != 0) {
-        if (!failed)
-            fprintf(stderr, "fasc-synth: %s: cannot move into place: %s\n", o.truth, strerror(errno));
-        remove(truth_temp);
         failed = 1;
     }
     if (!failed && o.svg) {
@@ -395,6 +381,5 @@ int main(int argc, char **argv)
     for (int c = 0; c < SVG_CHANNELS; c++)
         free(svg_buf[c]);
     free(st.marks);
-    free(truth_temp);
     return failed ? 1 : 0;
 }
