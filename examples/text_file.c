@@ -34,37 +34,50 @@ int text_file_open(text_file *tf, const char *path)
     return 0;
 }
 
-int text_file_commit(text_file *tf)
+int text_file_finish(text_file *tf)
 {
     if (!tf->f) {
         errno = EINVAL;
         return -1;
     }
+    errno = 0;
     const int bad = fflush(tf->f) != 0 || ferror(tf->f);
     int e = errno;
     const int close_failed = fclose(tf->f) != 0;
-    if (!bad && close_failed)
+    if (!e)
         e = errno;
     tf->f = NULL;
-    int rc = 0;
-    if (bad || close_failed) {
-        rc = -1;
-    } else if (rename(tf->temp, tf->path) != 0) {
-        e = errno;
-        rc = -1;
-    }
-    if (rc != 0)
-        remove(tf->temp);
-    release(tf);
     errno = e ? e : EIO;
-    return rc;
+    return bad || close_failed ? -1 : 0;
+}
+
+int text_file_publish(text_file *tf)
+{
+    if (tf->f || !tf->temp || rename(tf->temp, tf->path) != 0) {
+        if (!tf->temp || tf->f)
+            errno = EINVAL;
+        return -1;
+    }
+    release(tf);
+    return 0;
+}
+
+int text_file_commit(text_file *tf)
+{
+    if (text_file_finish(tf) != 0 || text_file_publish(tf) != 0) {
+        const int e = errno;
+        text_file_abort(tf);
+        errno = e;
+        return -1;
+    }
+    return 0;
 }
 
 void text_file_abort(text_file *tf)
 {
-    if (tf->f) {
+    if (tf->f)
         fclose(tf->f);
+    if (tf->temp)
         remove(tf->temp);
-    }
     release(tf);
 }

@@ -18,6 +18,13 @@ int text_file_open(text_file *tf, const char *path);
  * temporary file is removed). Frees tf either way. */
 int text_file_commit(text_file *tf);
 
+/* Two steps of commit, for several files that should appear together:
+ * finish flushes and closes (the file stays at PATH.part), publish renames
+ * it into place and frees tf. Each returns 0, or -1 with errno set (then
+ * call text_file_abort). */
+int text_file_finish(text_file *tf);
+int text_file_publish(text_file *tf);
+
 /* Closes and removes the temporary file, frees tf; safe on an empty tf. */
 void text_file_abort(text_file *tf);
 
