@@ -32,7 +32,10 @@ static int record_duration_units(double recording_s, size_t n)
 {
     double d = n > 0 && recording_s > 0.0 ? recording_s / (double)n : 1.0;
     d = d < 0.001 ? 0.001 : d > 60.0 ? 60.0 : d;
-    return (int)lround(d * RECORD_UNITS_PER_S);
+    /* Whole milliseconds: EDFlib's reader rejects a file whose duration
+     * field (8 characters) does not match the time-keeping annotations
+     * exactly, which finer values may not (1.48148 s does not). */
+    return (int)lround(d * 1000.0) * (int)(RECORD_UNITS_PER_S / 1000.0);
 }
 
 static int write_all(int handle, const fasc_edf_annotation *a, size_t n)

@@ -84,6 +84,20 @@ static void every_event_survives(void **state)
     assert_int_equal(access(part, F_OK), -1);
 }
 
+static void odd_record_durations(void **state)
+{
+    (void)state;
+    fasc_edf_annotation a[81];
+    for (int i = 0; i < 81; i++)
+        a[i] = (fasc_edf_annotation){i * 1.3, 0.01, "fasciculation ch1"};
+    char err[256];
+    /* 120 s / 81 events = 1.481481... s per record */
+    assert_int_equal(fasc_edf_annotations_write(path, a, 81, 120.0, err, sizeof err), FASC_OK);
+    struct edf_annotation_struct *got;
+    assert_int_equal(read_back(&got), 81);
+    free(got);
+}
+
 static void no_events_still_a_valid_file(void **state)
 {
     (void)state;
@@ -130,6 +144,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(every_event_survives, setup, teardown),
+        cmocka_unit_test_setup_teardown(odd_record_durations, setup, teardown),
         cmocka_unit_test_setup_teardown(no_events_still_a_valid_file, setup, teardown),
         cmocka_unit_test_setup_teardown(long_text_cut_at_a_character, setup, teardown),
         cmocka_unit_test_setup_teardown(failures_leave_nothing, setup, teardown),
