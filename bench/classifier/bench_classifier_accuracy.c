@@ -1,0 +1,150 @@
+/* Accuracy of the composed detector (filter bank -> detector -> classifier)
+ * on fasc-synth recordings with every interference on (--all-artefacts:
+ * 50 Hz mains, ECG, voluntary epochs, movement, pops, wander), 8 channels
+ * on a line, 10 minutes, 20 dB: fasciculation sensitivity and precision
+ * (peaks within 5 ms, same or neighbouring channel, one-to-one, as
+ * fasc-eval), ECG beat sensitivity, FPs counted inside voluntary epochs per
+ * minute, distinct units against the truth, the class confusion matrix;
+ * then false fasciculations per minute on recordings without any.
+ * Usage: bench_classifier_accuracy [minutes] [seeds] [snr_db] */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../../tests/classifier/fasc_pipeline.h"
+
+static void synth_config(fasc_synth_config *s, int seed, double snr, int units)
+{
+    fasc_synth_config_default(s);
+    s->channels = 8;
+    s->seed = (uint64_t)seed;
+    s->snr_db = snr;
+    s->units = units;
+    s->mains_hz = 50.0;
+    s->ecg = s->voluntary = s->movement = s->pops = s->wander = true;
+}
+
+static void add_confusion(const fp_result *res, size_t conf[FASC_CLASS_COUNT + 1][FASC_CLASS_COUNT + 1])
+{
+    fasc_event_table t = {res->truth.r, res->truth.n, NULL};
+    fasc_event_table d = {res->found.r, res->found.n, NULL};
+    fasc_eval_config ec;
+    fasc_eval_config_default(&ec);
+    ec.tolerance_s = 0.005;
+    fasc_eval_result er;
+    if (fasc_eval_compare(&t, &d, &ec, &er) != FASC_OK)
+        return;
+    for (int i = 0; i <= FASC_CLASS_COUNT; i++)
+        for (int j = 0; j <= FASC_CLASS_COUNT; j++)
+            conf[i][j] += er.confusion[i][j];
+}
+
+/* FASC_BENCH_DUMP=PREFIX writes PREFIX-SEED.truth.tsv and .found.tsv */
+static void dump(const fp_result *res, int seed)
+{
+    const char *prefix = getenv("FASC_BENCH_DUMP");
+    if (!prefix)
+        return;
+    const fp_rows *sets[2] = {&res->truth, &res->found};
+    const char *names[2] = {"truth", "found"};
+    for (int k = 0; k < 2; k++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s-%d.%s.tsv", prefix, seed, names[k]);
+        FILE *f = fopen(path, "w");
+        if (!f)
+            continue;
+        fasc_events_tsv_write_header(f);
+        for (size_t i = 0; i < sets[k]->n; i++)
+            fasc_events_tsv_write_row(f, &sets[k]->r[i]);
+        fclose(f);
+    }
+}
+
+static const char *name(int c)
+{
+    return c < FASC_CLASS_COUNT ? fasc_class_name((fasc_class)c) : "none";
+}
+
+int main(int argc, char **argv)
+{
+    const double minutes = argc > 1 ? atof(argv[1]) : 10.0;
+    const int seeds = argc > 2 ? atoi(argv[2]) : 3;
+    const double snr = argc > 3 ? atof(argv[3]) : 20.0;
+    static size_t conf[FASC_CLASS_COUNT + 1][FASC_CLASS_COUNT + 1];
+    printf("composed detector on fasc-synth --all-artefacts: 8 channels, %.0f min, %.0f dB\n",
+           minutes, snr);
+    printf("%-6s %5s %6s %6s %8s %10s %9s %8s %8s %9s %6s\n", "seed", "units", "FPs", "found",
+           "sens", "sens(rest)", "precision", "ECG sens", "FP/vmin", "units", "found");
+    fp_score sum = {0};
+    for (int k = 1; k <= seeds; k++) {
+        fasc_synth_config s;
+        synth_config(&s, k, snr, k % 2 ? 6 : 10);
+        fp_result res;
+        fp_score sc;
+        if (fp_run(&s, minutes * 60.0, &res) || fp_evaluate(&res, 0.005, &sc)) {
+            fprintf(stderr, "bench_classifier_accuracy: seed %d failed\n", k);
+            return 1;
+        }
+        add_confusion(&res, conf);
+        dump(&res, k);
+        printf("%-6d %5d %6zu %6zu %8.3f %10.3f %9.3f %8.3f %8.2f %9d %6d\n", k, s.units,
+               sc.fp_true, sc.fp_found, (double)sc.fp_matched / (double)sc.fp_true,
+               (double)sc.fp_matched_scorable / (double)sc.fp_true_scorable,
+               sc.fp_found ? (double)sc.fp_matched / (double)sc.fp_found : 0.0,
+               sc.ecg_true ? (double)sc.ecg_matched / (double)sc.ecg_true : 0.0,
+               sc.voluntary_min > 0 ? sc.fp_in_voluntary / sc.voluntary_min : 0.0,
+               res.true_units, res.found_units);
+        sum.fp_true += sc.fp_true;
+        sum.fp_found += sc.fp_found;
+        sum.fp_matched += sc.fp_matched;
+        sum.fp_true_scorable += sc.fp_true_scorable;
+        sum.fp_matched_scorable += sc.fp_matched_scorable;
+        sum.ecg_true += sc.ecg_true;
+        sum.ecg_matched += sc.ecg_matched;
+        sum.fp_in_voluntary += sc.fp_in_voluntary;
+        sum.voluntary_min += sc.voluntary_min;
+        fp_free(&res);
+    }
+    printf("%-6s %5s %6zu %6zu %8.3f %10.3f %9.3f %8.3f %8.2f\n", "all", "", sum.fp_true,
+           sum.fp_found, (double)sum.fp_matched / (double)sum.fp_true,
+           (double)sum.fp_matched_scorable / (double)sum.fp_true_scorable,
+           sum.fp_found ? (double)sum.fp_matched / (double)sum.fp_found : 0.0,
+           sum.ecg_true ? (double)sum.ecg_matched / (double)sum.ecg_true : 0.0,
+           sum.voluntary_min > 0 ? sum.fp_in_voluntary / sum.voluntary_min : 0.0);
+    printf("targets: sens >= 0.90, precision >= 0.90, ECG sens >= 0.95, FP/vmin <= 1,"
+           " units within +-1\n");
+    printf("sens(rest): true FPs outside voluntary epochs, the scorable ones\n\n");
+    printf("confusion of class-blind matching (rows: truth, columns: detected; epochs match by overlap)\n%-14s",
+           "");
+    for (int j = 0; j <= FASC_CLASS_COUNT; j++)
+        printf(" %13s", name(j));
+    printf("\n");
+    for (int i = 0; i <= FASC_CLASS_COUNT; i++) {
+        printf("%-14s", name(i));
+        for (int j = 0; j <= FASC_CLASS_COUNT; j++)
+            printf(" %13zu", conf[i][j]);
+        printf("\n");
+    }
+    printf("\nfalse fasciculations on recordings without any (voluntary, ECG, artefacts only)\n");
+    double fp = 0, mins = 0;
+    for (int k = 1; k <= seeds; k++) {
+        fasc_synth_config s;
+        synth_config(&s, 100 + k, snr, 0);
+        fp_result res;
+        if (fp_run(&s, minutes * 60.0, &res)) {
+            fprintf(stderr, "bench_classifier_accuracy: seed %d failed\n", 100 + k);
+            return 1;
+        }
+        dump(&res, 100 + k);
+        size_t n = 0;
+        for (size_t j = 0; j < res.found.n; j++)
+            n += res.found.r[j].cls == FASC_CLASS_FASCICULATION;
+        printf("seed %d: %zu false fasciculations, %.2f per minute\n", 100 + k, n,
+               n / (res.seconds / 60.0));
+        fp += (double)n;
+        mins += res.seconds / 60.0;
+        fp_free(&res);
+    }
+    printf("all: %.2f per minute (target <= 0.5)\n", fp / mins);
+    return 0;
+}

@@ -1,0 +1,380 @@
+/* Configuration, memory layout, lifecycle and queries of fasc_classifier. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cls_internal.h"
+
+void fasc_classifier_config_default(fasc_classifier_config *cfg)
+{
+    if (!cfg)
+        return;
+    memset(cfg, 0, sizeof *cfg);
+    cfg->sample_rate = 2048.0;
+    cfg->channels = 1;
+    cfg->geometry = FASC_GEOMETRY_LINE;
+    cfg->block_s = 0.125;
+    cfg->baseline_s = 60.0;
+    cfg->voluntary_ratio = 2.0;
+    cfg->voluntary_min_s = 0.5;
+    cfg->voluntary_min_events_per_s = 8.0;
+    cfg->epoch_margin_s = 0.25;
+    cfg->ecg = true;
+    cfg->ecg_window_s = 0.06;
+    cfg->unit_pre_s = 0.010;
+    cfg->unit_post_s = 0.015;
+    cfg->unit_match = 2.5;
+    cfg->snippet_pre_s = 0.020;
+    cfg->snippet_post_s = 0.030;
+    cfg->queue_capacity = 1024;
+}
+
+static bool in_range(double v, double lo, double hi)
+{
+    return isfinite(v) && v >= lo && v <= hi;
+}
+
+static int check(const fasc_classifier_config *c)
+{
+    if (!c || !in_range(c->sample_rate, FASC_MIN_SAMPLE_RATE, FASC_MAX_SAMPLE_RATE) ||
+        c->channels < 1 || c->channels > FASC_MAX_CHANNELS || !in_range(c->block_s, 0.05, 1.0) ||
+        !in_range(c->baseline_s, 10.0, 600.0) || !in_range(c->voluntary_ratio, 1.2, 20.0) ||
+        !in_range(c->voluntary_min_s, 0.1, 10.0) ||
+        !in_range(c->voluntary_min_events_per_s, 0.0, 1000.0) ||
+        !in_range(c->epoch_margin_s, 0.0, 2.0) || !in_range(c->ecg_window_s, 0.0, 0.2) ||
+        !in_range(c->unit_pre_s, 0.002, 0.05) || !in_range(c->unit_post_s, 0.002, 0.05) ||
+        !in_range(c->unit_match, 1.0, 20.0) || !in_range(c->snippet_pre_s, 0.0, 0.5) ||
+        !in_range(c->snippet_post_s, 0.0, 0.5) || c->queue_capacity < 16 ||
+        c->queue_capacity > 65536)
+        return FASC_ERR_INVALID_ARGUMENT;
+    if (c->geometry == FASC_GEOMETRY_GRID &&
+        (c->grid_rows < 1 || c->grid_cols < 1 || (long)c->grid_rows * c->grid_cols != c->channels))
+        return FASC_ERR_INVALID_ARGUMENT;
+    if (c->geometry != FASC_GEOMETRY_NONE && c->geometry != FASC_GEOMETRY_LINE &&
+        c->geometry != FASC_GEOMETRY_GRID)
+        return FASC_ERR_INVALID_ARGUMENT;
+    return FASC_OK;
+}
+
+static int samples(double seconds, double rate)
+{
+    return (int)lround(seconds * rate);
+}
+
+static int pow2_at_least(long n)
+{
+    int p = 1;
+    while (p < n)
+        p *= 2;
+    return p;
+}
+
+int fasc_cls_design(const fasc_classifier_config *cfg, cls_design *d)
+{
+    int status = check(cfg);
+    if (status != FASC_OK)
+        return status;
+    memset(d, 0, sizeof *d);
+    const double fs = cfg->sample_rate;
+    d->rate = fs;
+    d->channels = cfg->channels;
+    d->geometry = cfg->geometry;
+    d->rows = cfg->geometry == FASC_GEOMETRY_GRID ? cfg->grid_rows : 1;
+    d->cols = cfg->geometry == FASC_GEOMETRY_GRID ? cfg->grid_cols : cfg->channels;
+    d->block_n = samples(cfg->block_s, fs);
+    d->sub_n = d->block_n / CLS_SUB > 0 ? d->block_n / CLS_SUB : 1;
+    d->block_n = d->sub_n * CLS_SUB; /* whole sub-blocks */
+    const double block_s = d->block_n / fs;
+    d->baseline_blocks = (int)lround(cfg->baseline_s / block_s);
+    d->vol_blocks = (int)ceil(cfg->voluntary_min_s / block_s - 1e-9);
+    d->margin_blocks = (int)ceil(cfg->epoch_margin_s / block_s - 1e-9);
+    /* Final once the voluntary test has seen vol_blocks after it, the
+     * margins are known, and candidates (which trail the signal by the
+     * detector's latency) have arrived: two blocks for those. */
+    d->delay_blocks = d->vol_blocks + d->margin_blocks + 2;
+    d->ring_blocks = pow2_at_least(2 * (d->delay_blocks + d->margin_blocks + 4));
+    d->ratio = cfg->voluntary_ratio;
+    d->min_events = cfg->voluntary_min_events_per_s;
+    d->ecg = cfg->ecg;
+    d->ecg_win_n = samples(cfg->ecg_window_s, fs);
+    d->ecg_smooth_n = samples(0.020, fs) | 1;
+    /* a beat is confirmed at most ~0.25 s after its R wave; its template
+     * window and breadth test reach ecg_win_n further back */
+    d->beat_ring_n = pow2_at_least(samples(0.30, fs) + 2 * d->ecg_win_n + 4);
+    d->upre_n = samples(cfg->unit_pre_s, fs);
+    d->upost_n = samples(cfg->unit_post_s, fs);
+    d->ulen = d->upre_n + d->upost_n + 1;
+    d->ulag_n = samples(0.001, fs);
+    d->unit_match = cfg->unit_match;
+    d->snip_pre_n = samples(cfg->snippet_pre_s, fs);
+    d->snip_len = d->snip_pre_n + samples(cfg->snippet_post_s, fs) + 1;
+    d->queue_cap = cfg->queue_capacity;
+    return FASC_OK;
+}
+
+/* Two-pass layout: with base == NULL only the size is computed. */
+static size_t take(unsigned char *base, size_t *off, size_t bytes, void **ptr)
+{
+    size_t at = *off;
+    *off += (bytes + CLS_ALIGN - 1) / CLS_ALIGN * CLS_ALIGN;
+    if (base)
+        *ptr = base + at;
+    return at;
+}
+
+static size_t layout(const cls_design *d, unsigned char *base, fasc_classifier *cls)
+{
+    const size_t c = (size_t)d->channels, q = (size_t)d->queue_cap;
+    size_t off = 0;
+    void *p = NULL;
+#define TAKE(field, bytes)                \
+    do {                                  \
+        take(base, &off, (bytes), &p);    \
+        if (base)                         \
+            cls->field = p;               \
+    } while (0)
+    take(base, &off, sizeof(struct fasc_classifier), &p);
+    TAKE(ch, sizeof(cls_channel) * c);
+    TAKE(blocks, sizeof(cls_block) * c * (size_t)d->ring_blocks);
+    TAKE(overall, (size_t)d->ring_blocks);
+    TAKE(beat_ring, sizeof(float) * c * (size_t)d->beat_ring_n);
+    TAKE(mean_ring, sizeof(float) * (size_t)d->ecg_smooth_n);
+    TAKE(ecg_tmpl, sizeof(float) * c * (size_t)(2 * d->ecg_win_n + 1));
+    TAKE(pend, sizeof(cls_pending) * q);
+    TAKE(pend_snip, sizeof(float) * q * (size_t)d->snip_len);
+    TAKE(out, sizeof(fasc_classified) * q);
+    TAKE(out_snip, sizeof(float) * q * (size_t)d->snip_len);
+    TAKE(ep_ch_start, sizeof(int64_t) * c);
+    TAKE(ep_ch_kind, c);
+    TAKE(units, sizeof(cls_unit) * FASC_CLASSIFIER_MAX_UNITS);
+    TAKE(unit_data, sizeof(float) * FASC_CLASSIFIER_MAX_UNITS * (size_t)d->ulen);
+    TAKE(scratch, sizeof(float) * (size_t)(d->ulen + 2 * d->ulag_n + 2));
+    /* histograms: counts and rings of each channel, and the beat energy's */
+    for (size_t k = 0; k < c; k++) {
+        cls_channel *ch = base ? &cls->ch[k] : NULL;
+        take(base, &off, sizeof(uint32_t) * CLS_HIST_BINS, &p);
+        if (ch)
+            ch->h_rms.count = p;
+        take(base, &off, sizeof(uint16_t) * (size_t)d->baseline_blocks, &p);
+        if (ch)
+            ch->h_rms.ring = p;
+        take(base, &off, sizeof(uint32_t) * CLS_HIST_BINS, &p);
+        if (ch)
+            ch->h_lf.count = p;
+        take(base, &off, sizeof(uint16_t) * (size_t)d->baseline_blocks, &p);
+        if (ch)
+            ch->h_lf.ring = p;
+    }
+    take(base, &off, sizeof(uint32_t) * CLS_HIST_BINS, &p);
+    if (base)
+        cls->h_mean.count = p;
+    take(base, &off, sizeof(uint16_t) * (size_t)d->baseline_blocks, &p);
+    if (base)
+        cls->h_mean.ring = p;
+#undef TAKE
+    return off;
+}
+
+size_t fasc_classifier_memory_size(const fasc_classifier_config *cfg)
+{
+    cls_design d;
+    if (fasc_cls_design(cfg, &d) != FASC_OK)
+        return 0;
+    return layout(&d, NULL, NULL) + CLS_ALIGN - 1;
+}
+
+int fasc_classifier_init(void *memory, size_t size, const fasc_classifier_config *cfg,
+                         fasc_classifier **out)
+{
+    cls_design d;
+    if (!memory || !out || fasc_cls_design(cfg, &d) != FASC_OK)
+        return FASC_ERR_INVALID_ARGUMENT;
+    const size_t need = layout(&d, NULL, NULL);
+    if (size < need + CLS_ALIGN - 1)
+        return FASC_ERR_BUFFER_TOO_SMALL;
+    unsigned char *base = (unsigned char *)memory;
+    base += (CLS_ALIGN - (uintptr_t)base % CLS_ALIGN) % CLS_ALIGN;
+    memset(base, 0, need);
+    fasc_classifier *cls = (fasc_classifier *)(void *)base;
+    cls->d = d;
+    layout(&d, base, cls);
+    for (int k = 0; k < d.channels; k++) {
+        cls->ch[k].h_rms.cap = d.baseline_blocks;
+        cls->ch[k].h_lf.cap = d.baseline_blocks;
+    }
+    cls->h_mean.cap = d.baseline_blocks;
+    for (int u = 0; u < FASC_CLASSIFIER_MAX_UNITS; u++)
+        cls->units[u].tmpl = cls->unit_data + (size_t)u * (size_t)d.ulen;
+    fasc_classifier_reset(cls);
+    *out = cls;
+    return FASC_OK;
+}
+
+int fasc_classifier_create(const fasc_classifier_config *cfg, fasc_classifier **cls)
+{
+    if (!cls)
+        return FASC_ERR_INVALID_ARGUMENT;
+    *cls = NULL;
+    size_t size = fasc_classifier_memory_size(cfg);
+    if (size == 0)
+        return FASC_ERR_INVALID_ARGUMENT;
+    void *memory = malloc(size);
+    if (!memory)
+        return FASC_ERR_NO_MEMORY;
+    int status = fasc_classifier_init(memory, size, cfg, cls);
+    if (status != FASC_OK) {
+        free(memory);
+        return status;
+    }
+    (*cls)->allocation = memory;
+    return FASC_OK;
+}
+
+void fasc_classifier_destroy(fasc_classifier **cls)
+{
+    if (!cls || !*cls)
+        return;
+    free((*cls)->allocation);
+    *cls = NULL;
+}
+
+void fasc_classifier_reset(fasc_classifier *cls)
+{
+    if (!cls)
+        return;
+    const cls_design *d = &cls->d;
+    for (int k = 0; k < d->channels; k++) {
+        cls_channel *ch = &cls->ch[k];
+        cls_hist hr = ch->h_rms, hl = ch->h_lf;
+        memset(ch, 0, sizeof *ch);
+        ch->h_rms = hr;
+        ch->h_lf = hl;
+        fasc_cls_hist_reset(&ch->h_rms);
+        fasc_cls_hist_reset(&ch->h_lf);
+        ch->art_until = -1;
+        cls->ep_ch_start[k] = -1;
+        cls->ep_ch_kind[k] = 0;
+    }
+    fasc_cls_hist_reset(&cls->h_mean);
+    memset(cls->blocks, 0, sizeof(cls_block) * (size_t)d->channels * (size_t)d->ring_blocks);
+    memset(cls->overall, 0, (size_t)d->ring_blocks);
+    memset(cls->beat_ring, 0, sizeof(float) * (size_t)d->channels * (size_t)d->beat_ring_n);
+    memset(cls->mean_ring, 0, sizeof(float) * (size_t)d->ecg_smooth_n);
+    memset(cls->ecg_tmpl, 0, sizeof(float) * (size_t)d->channels * (size_t)(2 * d->ecg_win_n + 1));
+    cls->t = 0;
+    cls->block = 0;
+    cls->final_block = 0;
+    cls->flushed = false;
+    cls->mean_head = 0;
+    cls->mean_sum = 0.0;
+    cls->mean_block_sum = 0.0;
+    cls->peak_val = 0.0f;
+    cls->peak_at = cls->above_since = 0;
+    cls->in_peak = false;
+    cls->beat_pending = -1;
+    cls->spk = 0.0;
+    cls->n_beats = cls->n_cand = 0;
+    cls->rr = 0.0;
+    cls->ecg_tmpl_n = 0;
+    cls->heartbeats = 0;
+    cls->pend_head = cls->pend_len = 0;
+    cls->out_head = cls->out_len = 0;
+    cls->dropped = 0;
+    cls->ep_vol_start = cls->ep_art_start = -1;
+    cls->move_until = -1;
+    cls->n_units = 0;
+    memset(&cls->tot, 0, sizeof cls->tot);
+}
+
+bool fasc_cls_neighbours(const fasc_classifier *cls, int a, int b)
+{
+    if (a == b)
+        return true;
+    const cls_design *d = &cls->d;
+    if (d->geometry == FASC_GEOMETRY_NONE)
+        return false;
+    const int ra = a / d->cols, ca = a % d->cols, rb = b / d->cols, cb = b % d->cols;
+    return abs(ra - rb) + abs(ca - cb) == 1;
+}
+
+int64_t fasc_cls_block_of(const fasc_classifier *cls, fasc_index t)
+{
+    return t >= 0 ? (int64_t)(t / cls->d.block_n) : -1;
+}
+
+cls_block *fasc_cls_block(fasc_classifier *cls, int64_t b, int channel)
+{
+    const size_t slot = (size_t)(b & (cls->d.ring_blocks - 1));
+    return &cls->blocks[slot * (size_t)cls->d.channels + (size_t)channel];
+}
+
+uint8_t *fasc_cls_overall(fasc_classifier *cls, int64_t b)
+{
+    return &cls->overall[(size_t)(b & (cls->d.ring_blocks - 1))];
+}
+
+/* ---- queries ---- */
+
+fasc_index fasc_classifier_latency(const fasc_classifier *cls)
+{
+    return cls ? (fasc_index)(cls->d.delay_blocks + 1) * cls->d.block_n : 0;
+}
+
+int fasc_classifier_totals(const fasc_classifier *cls, int channel, fasc_channel_totals *out)
+{
+    if (!cls || !out || channel < -1 || channel >= cls->d.channels)
+        return FASC_ERR_INVALID_ARGUMENT;
+    if (channel < 0) {
+        *out = cls->tot;
+        double sum = 0.0;
+        for (int k = 0; k < cls->d.channels; k++)
+            sum += cls->ch[k].rest;
+        out->rest_rms_uv = sum / cls->d.channels;
+    } else {
+        *out = cls->ch[channel].tot;
+        out->rest_rms_uv = cls->ch[channel].rest;
+    }
+    return FASC_OK;
+}
+
+int fasc_classifier_unit_count(const fasc_classifier *cls)
+{
+    return cls ? cls->n_units : 0;
+}
+
+int fasc_classifier_unit(const fasc_classifier *cls, int id, fasc_unit_info *out)
+{
+    if (!cls || !out || id < 1 || id > cls->n_units)
+        return FASC_ERR_INVALID_ARGUMENT;
+    const cls_unit *u = &cls->units[id - 1];
+    out->id = u->id;
+    out->main_channel = u->main_channel;
+    out->discharges = u->discharges;
+    out->repeats = u->repeats;
+    out->peak_to_peak_uv = u->p2p;
+    out->merged_into = u->merged_into;
+    return FASC_OK;
+}
+
+long fasc_classifier_unit_template(const fasc_classifier *cls, int id, float *out,
+                                   size_t capacity)
+{
+    if (!cls || id < 1 || id > cls->n_units || (!out && capacity > 0))
+        return FASC_ERR_INVALID_ARGUMENT;
+    if (capacity < (size_t)cls->d.ulen)
+        return FASC_ERR_BUFFER_TOO_SMALL;
+    memcpy(out, cls->units[id - 1].tmpl, sizeof(float) * (size_t)cls->d.ulen);
+    return cls->d.ulen;
+}
+
+uint64_t fasc_classifier_heartbeats(const fasc_classifier *cls, double *rate_bpm)
+{
+    if (rate_bpm)
+        *rate_bpm = cls && cls->rr > 0.0 ? 60.0 * cls->d.rate / cls->rr : 0.0;
+    return cls ? cls->heartbeats : 0;
+}
+
+uint64_t fasc_classifier_dropped(const fasc_classifier *cls)
+{
+    return cls ? cls->dropped : 0;
+}

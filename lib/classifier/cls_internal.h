@@ -1,0 +1,195 @@
+/* Internal state of fasc_classifier. One block of memory holds it all
+ * (classifier.c lays it out); nothing is allocated after init. */
+#ifndef FASC_CLS_INTERNAL_H
+#define FASC_CLS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fasc/classifier.h"
+
+#define CLS_ALIGN 64
+/* Sliding-window percentile histograms: 1/16 octave bins from 1e-3 µV. */
+#define CLS_HIST_BINS 640
+#define CLS_HIST_PER_OCTAVE 16
+#define CLS_HIST_FLOOR 1.0e-3
+/* Sub-blocks per block for the low-frequency (movement, pop) track. */
+#define CLS_SUB 8
+/* Heartbeats remembered for candidate checks and the rhythm estimate. */
+#define CLS_BEATS 16
+/* Discharge times kept per unit for interval statistics. */
+#define CLS_UNIT_TIMES 8
+
+/* Block flags, per channel (cls_block.flags) and overall. */
+enum {
+    CLS_ACTIVE = 1,   /* band RMS above voluntary_ratio x rest */
+    CLS_VOL = 2,      /* voluntary contraction */
+    CLS_SAT = 4,      /* saturated input */
+    CLS_FLAT = 8,     /* flat or disconnected */
+    CLS_MOVE = 16,    /* low-frequency excursion (movement) */
+    CLS_POP = 32,     /* electrode pop on this channel */
+    CLS_ART = CLS_SAT | CLS_FLAT | CLS_MOVE | CLS_POP
+};
+
+/* A sliding-window percentile over the last `cap` values. */
+typedef struct cls_hist {
+    uint32_t *count; /* CLS_HIST_BINS */
+    uint16_t *ring;  /* cap bin indices */
+    int cap, len, head;
+} cls_hist;
+
+typedef struct cls_design {
+    double rate;
+    int channels, rows, cols;
+    fasc_geometry geometry;
+    int block_n;         /* samples per block */
+    int sub_n;           /* samples per LF sub-block (block_n / CLS_SUB, >= 1) */
+    int baseline_blocks; /* histogram memory */
+    int vol_blocks;      /* shortest voluntary run */
+    int margin_blocks;
+    int delay_blocks;    /* a block is final this many blocks after it ends */
+    int ring_blocks;     /* power of two */
+    double ratio, min_events;
+    bool ecg;
+    int ecg_win_n, ecg_smooth_n, beat_ring_n; /* beat_ring_n: power of two */
+    int upre_n, upost_n, ulen, ulag_n;
+    double unit_match;
+    int snip_pre_n, snip_len;
+    int queue_cap;
+} cls_design;
+
+/* Per channel, per block. */
+typedef struct cls_block {
+    float rms;
+    float lf_jump;   /* largest low-frequency change inside the block */
+    uint16_t events; /* candidates with this main channel */
+    uint8_t flags;
+} cls_block;
+
+typedef struct cls_channel {
+    double sumsq;       /* of the current block */
+    double sub_sum;     /* raw (or band) sum of the current sub-block */
+    float lf_prev[CLS_SUB]; /* last sub-block means (ring) */
+    int lf_head, lf_fill;
+    float lf_jump;      /* of the current block */
+    float last_raw;
+    int same_run;       /* identical consecutive raw samples */
+    float raw_max;      /* largest |raw| so far (the rail, if clipping) */
+    bool sat;           /* saturation seen in the current block */
+    fasc_index art_until; /* a pop's span: later blocks start marked */
+    int run;            /* consecutive active blocks */
+    bool vol;           /* inside a voluntary run */
+    float rest;         /* rest level (RMS) */
+    float lf_typ;       /* typical block lf_jump */
+    float ecg_lf;       /* lf_jump of blocks holding a beat (running mean) */
+    cls_hist h_rms, h_lf;
+    fasc_channel_totals tot;
+} cls_channel;
+
+typedef struct cls_unit {
+    int id, main_channel, merged_into, n_avg;
+    uint64_t discharges, repeats;
+    fasc_index times[CLS_UNIT_TIMES]; /* latest first */
+    int n_times;
+    float p2p;
+    float *tmpl; /* ulen samples */
+} cls_unit;
+
+typedef struct cls_pending {
+    fasc_classified ev;
+    fasc_index snip_start; /* input index of the snippet's first sample */
+    float noise_sd;
+} cls_pending;
+
+struct fasc_classifier {
+    cls_design d;
+    void *allocation;
+    cls_channel *ch;
+    cls_block *blocks;      /* ring_blocks x channels */
+    uint8_t *overall;       /* ring_blocks overall flags */
+    /* time */
+    fasc_index t;           /* samples processed */
+    int64_t block;          /* index of the block being filled */
+    int64_t final_block;    /* blocks < final_block are final */
+    bool flushed;
+    /* heartbeat detector */
+    float *beat_ring;       /* beat_ring_n x channels band history */
+    float *mean_ring;       /* ecg_smooth_n values of the mean's square */
+    int mean_head;
+    double mean_sum;
+    cls_hist h_mean;        /* block means of the smoothed energy */
+    double mean_block_sum;
+    float peak_val;
+    fasc_index peak_at, above_since;
+    bool in_peak;
+    fasc_index beat_pending; /* QRS peak waiting for its window (-1: none) */
+    float beat_pending_val;
+    double spk;             /* typical beat energy */
+    fasc_index beats[CLS_BEATS]; /* confirmed beats, latest first */
+    int n_beats;
+    fasc_index cand[CLS_BEATS];  /* candidate beats, latest first */
+    int n_cand;
+    double rr;              /* beat interval estimate, samples (0: none) */
+    float *ecg_tmpl;        /* channels x (2 ecg_win_n + 1) */
+    int ecg_tmpl_n;
+    uint64_t heartbeats;
+    /* candidates and output */
+    cls_pending *pend;
+    float *pend_snip;
+    int pend_head, pend_len;
+    fasc_classified *out;
+    float *out_snip;
+    int out_head, out_len;
+    uint64_t dropped;
+    /* epochs being built (overall voluntary / artefact, per-channel artefact) */
+    int64_t ep_vol_start, ep_art_start;
+    fasc_index move_until;  /* a movement's span: later blocks start marked */
+    int64_t *ep_ch_start;   /* channels */
+    uint8_t *ep_ch_kind;    /* channels: CLS_POP or other artefact */
+    /* units */
+    cls_unit *units;
+    float *unit_data;
+    float *scratch;         /* ulen + 2 ulag_n (+ 2) */
+    int n_units;
+    fasc_channel_totals tot;
+};
+
+/* classifier.c */
+int fasc_cls_design(const fasc_classifier_config *cfg, cls_design *d);
+bool fasc_cls_neighbours(const fasc_classifier *cls, int a, int b);
+int64_t fasc_cls_block_of(const fasc_classifier *cls, fasc_index t);
+cls_block *fasc_cls_block(fasc_classifier *cls, int64_t b, int channel);
+uint8_t *fasc_cls_overall(fasc_classifier *cls, int64_t b);
+
+/* hist.c */
+void fasc_cls_hist_reset(cls_hist *h);
+void fasc_cls_hist_add(cls_hist *h, double value);
+double fasc_cls_hist_quantile(const cls_hist *h, double q);
+
+/* segment.c */
+void fasc_cls_segment_sample(fasc_classifier *cls, const float *const *band,
+                             const float *const *raw, size_t i);
+void fasc_cls_block_end(fasc_classifier *cls);
+void fasc_cls_finalize_block(fasc_classifier *cls, int64_t b);
+void fasc_cls_sub_block_end(fasc_classifier *cls);
+uint8_t fasc_cls_state(fasc_classifier *cls, int64_t b, int channel);
+void fasc_cls_epochs_close(fasc_classifier *cls);
+
+/* heartbeat.c */
+void fasc_cls_beat_sample(fasc_classifier *cls, const float *const *band, size_t i);
+void fasc_cls_beat_block_end(fasc_classifier *cls);
+fasc_index fasc_cls_beat_near(const fasc_classifier *cls, fasc_index t, fasc_index window);
+bool fasc_cls_is_ecg_shape(const fasc_classifier *cls, const fasc_classified *ev,
+                           const float *snip, fasc_index snip_start, fasc_index beat,
+                           double noise_sd);
+
+/* units.c */
+void fasc_cls_assign_unit(fasc_classifier *cls, fasc_classified *ev, const float *snip,
+                          float noise_sd);
+
+/* decide.c */
+void fasc_cls_decide_until(fasc_classifier *cls, int64_t final_block);
+int fasc_cls_emit(fasc_classifier *cls, const fasc_classified *ev, const float *snip);
+void fasc_cls_queue_beat(fasc_classifier *cls, const fasc_classified *ev);
+
+#endif

@@ -1,0 +1,343 @@
+/* Heartbeat (QRS) detection on the mean of all channels, beat templates
+ * per channel, and the ECG test for candidates. */
+#include <math.h>
+#include <string.h>
+
+#include "cls_internal.h"
+
+/* A beat's smoothed energy must exceed this many times the rest floor of
+ * that energy, and this fraction of the typical beat (Pan & Tompkins, IEEE
+ * TBME 32:230, 1985 set their threshold a quarter of the way from the noise
+ * to the signal peak level). */
+static const double floor_ratio = 6.0;
+static const double signal_fraction = 0.3;
+/* A QRS complex lasts under 120 ms; a longer excursion is not one. */
+static const double qrs_max_s = 0.15;
+/* Heart rates of 30-200 bpm. */
+static const double rr_min_s = 0.3, rr_max_s = 2.0;
+/* Intervals that agree within this fraction form a rhythm. */
+static const double rr_tolerance = 0.2;
+/* A candidate is part of a beat when the beat template leaves at most
+ * this much around its peak (noise variance per sample: 1 plus about four
+ * standard deviations of a band-limited noise estimate over ~25 samples),
+ * with a scale within a factor 2 of the average beat. */
+static const double ecg_residual = 3.0;
+/* half-width of the residual window: a potential's main phases */
+static const double focus_s = 0.006;
+static const double min_scale = 0.5;
+
+static float ring_at(const fasc_classifier *cls, int k, fasc_index t)
+{
+    const size_t slot = (size_t)(t & (cls->d.beat_ring_n - 1));
+    return cls->beat_ring[(size_t)k * (size_t)cls->d.beat_ring_n + slot];
+}
+
+static bool in_ring(const fasc_classifier *cls, fasc_index from, fasc_index to)
+{
+    return from >= 0 && from > cls->t - cls->d.beat_ring_n && to <= cls->t;
+}
+
+/* Most channels must show the complex: an FP touches one to four
+ * electrodes, the heart's field all of them. */
+static bool broad(const fasc_classifier *cls, fasc_index r)
+{
+    const cls_design *d = &cls->d;
+    const int w = d->ecg_win_n / 2 > 1 ? d->ecg_win_n / 2 : 1;
+    if (!in_ring(cls, r - w, r + w))
+        return false;
+    int seen = 0;
+    for (int k = 0; k < d->channels; k++) {
+        const float level = 3.0f * cls->ch[k].rest;
+        float top = 0.0f;
+        for (fasc_index t = r - w; t <= r + w; t++) {
+            const float a = fabsf(ring_at(cls, k, t));
+            top = a > top ? a : top;
+        }
+        seen += level > 0.0f && top > level;
+    }
+    const int need = d->channels >= 3 ? (int)ceil(0.6 * d->channels) : d->channels;
+    return seen >= need;
+}
+
+static void update_templates(fasc_classifier *cls, fasc_index r)
+{
+    const cls_design *d = &cls->d;
+    const int w = d->ecg_win_n, len = 2 * w + 1;
+    if (!in_ring(cls, r - w, r + w))
+        return;
+    const float a = cls->ecg_tmpl_n < 16 ? 1.0f / (float)(cls->ecg_tmpl_n + 1) : 1.0f / 16.0f;
+    for (int k = 0; k < d->channels; k++) {
+        float *tm = cls->ecg_tmpl + (size_t)k * (size_t)len;
+        for (int j = 0; j < len; j++)
+            tm[j] += a * (ring_at(cls, k, r - w + j) - tm[j]);
+    }
+    cls->ecg_tmpl_n++;
+}
+
+/* Once templates exist, a beat is placed where it best matches them (all
+ * channels, within half a template window: the energy peak of a high-passed
+ * QRS may fall on either of its lobes), so that the templates average
+ * aligned beats and candidates are compared at the right time. */
+static fasc_index align(const fasc_classifier *cls, fasc_index r)
+{
+    const cls_design *d = &cls->d;
+    const int w = d->ecg_win_n, len = 2 * w + 1, s = d->ecg_win_n / 2;
+    if (cls->ecg_tmpl_n < 1 || !in_ring(cls, r - s - w, r + s + w))
+        return r;
+    fasc_index best = r;
+    double top = -INFINITY;
+    for (int l = -s; l <= s; l++) {
+        double acc = 0.0;
+        for (int k = 0; k < d->channels; k++) {
+            const float *tm = cls->ecg_tmpl + (size_t)k * (size_t)len;
+            for (int j = 0; j < len; j++)
+                acc += (double)tm[j] * ring_at(cls, k, r + l - w + j);
+        }
+        if (acc > top) {
+            top = acc;
+            best = r + l;
+        }
+    }
+    return best;
+}
+
+static void confirm(fasc_classifier *cls, fasc_index r)
+{
+    r = align(cls, r);
+    memmove(cls->beats + 1, cls->beats, sizeof(fasc_index) * (CLS_BEATS - 1));
+    cls->beats[0] = r;
+    if (cls->n_beats < CLS_BEATS)
+        cls->n_beats++;
+    cls->heartbeats++;
+    update_templates(cls, r);
+    fasc_classified ev;
+    memset(&ev, 0, sizeof ev);
+    /* the P wave starts about 0.25 s before R, the T wave ends about 0.4 s
+     * after it at resting rates */
+    ev.onset = r - (fasc_index)lround(0.25 * cls->d.rate);
+    ev.offset = r + (fasc_index)lround(0.40 * cls->d.rate);
+    if (ev.onset < 0)
+        ev.onset = 0;
+    ev.peak = r;
+    ev.channel = -1;
+    ev.cls = FASC_CLASS_ECG;
+    ev.epoch = true;
+    ev.confidence = 1.0f;
+    ev.channel_count = 0;
+    fasc_cls_queue_beat(cls, &ev);
+}
+
+/* The energy peak is broad (its window is 20 ms); the R wave is the
+ * largest |mean| within half a window of it. */
+static fasc_index refine(const fasc_classifier *cls, fasc_index r)
+{
+    const cls_design *d = &cls->d;
+    const int w = d->ecg_smooth_n / 2;
+    if (!in_ring(cls, r - w, r + w))
+        return r;
+    fasc_index best = r;
+    double top = -1.0;
+    for (fasc_index t = r - w; t <= r + w; t++) {
+        double m = 0.0;
+        for (int k = 0; k < d->channels; k++)
+            m += ring_at(cls, k, t);
+        if (fabs(m) > top) {
+            top = fabs(m);
+            best = t;
+        }
+    }
+    return best;
+}
+
+/* A QRS-like peak at r: keep it if it continues the rhythm, or if the last
+ * four candidates form one. */
+static void candidate(fasc_classifier *cls, fasc_index r)
+{
+    const double fs = cls->d.rate;
+    r = refine(cls, r);
+    if (!broad(cls, r))
+        return;
+    memmove(cls->cand + 1, cls->cand, sizeof(fasc_index) * (CLS_BEATS - 1));
+    cls->cand[0] = r;
+    if (cls->n_cand < CLS_BEATS)
+        cls->n_cand++;
+    if (cls->rr > 0.0 && cls->n_beats > 0) {
+        const double gap = (double)(r - cls->beats[0]);
+        const double k = floor(gap / cls->rr + 0.5);
+        if (k >= 1.0 && k <= 3.0 && fabs(gap - k * cls->rr) <= rr_tolerance * cls->rr) {
+            if (k == 1.0)
+                cls->rr += 0.125 * (gap - cls->rr);
+            confirm(cls, r);
+            return;
+        }
+        /* after a gap (beats hidden by a contraction or artefact), two
+         * candidates one interval apart resume the rhythm */
+        if (cls->n_cand >= 2 && cls->cand[1] > cls->beats[0]) {
+            const double iv = (double)(r - cls->cand[1]);
+            if (fabs(iv - cls->rr) <= rr_tolerance * cls->rr) {
+                confirm(cls, cls->cand[1]);
+                confirm(cls, r);
+                return;
+            }
+        }
+        if (gap > 8.0 * cls->rr) /* rhythm lost: start over */
+            cls->rr = 0.0;
+        else
+            return;
+    }
+    if (cls->n_cand < 4)
+        return;
+    double lo = 1e300, hi = 0.0, iv[3];
+    for (int j = 0; j < 3; j++) {
+        iv[j] = (double)(cls->cand[j] - cls->cand[j + 1]);
+        lo = iv[j] < lo ? iv[j] : lo;
+        hi = iv[j] > hi ? iv[j] : hi;
+    }
+    if (lo < rr_min_s * fs || hi > rr_max_s * fs || hi > (1.0 + rr_tolerance) * lo)
+        return;
+    /* median of the three intervals */
+    double m = iv[0] + iv[1] + iv[2] - lo - hi;
+    cls->rr = m;
+    for (int j = 3; j >= 0; j--)
+        if (cls->n_beats == 0 || cls->cand[j] > cls->beats[0])
+            confirm(cls, cls->cand[j]);
+}
+
+void fasc_cls_beat_sample(fasc_classifier *cls, const float *const *band, size_t i)
+{
+    const cls_design *d = &cls->d;
+    const size_t slot = (size_t)(cls->t & (d->beat_ring_n - 1));
+    double m = 0.0;
+    for (int k = 0; k < d->channels; k++) {
+        const float v = band[k][i];
+        cls->beat_ring[(size_t)k * (size_t)d->beat_ring_n + slot] = v;
+        m += v;
+    }
+    if (!d->ecg)
+        return;
+    m /= d->channels;
+    const float sq = (float)(m * m);
+    cls->mean_sum += (double)sq - cls->mean_ring[cls->mean_head];
+    cls->mean_ring[cls->mean_head] = sq;
+    cls->mean_head = cls->mean_head + 1 == d->ecg_smooth_n ? 0 : cls->mean_head + 1;
+    const double e = cls->mean_sum > 0.0 ? cls->mean_sum / d->ecg_smooth_n : 0.0;
+    cls->mean_block_sum += e;
+    const double floor = fasc_cls_hist_quantile(&cls->h_mean, 0.2);
+    if (cls->h_mean.len < 8 || floor <= 0.0)
+        return;
+    double thr = floor_ratio * floor;
+    if (signal_fraction * cls->spk > thr)
+        thr = signal_fraction * cls->spk;
+    const fasc_index centre = cls->t - (d->ecg_smooth_n - 1) / 2;
+    if (e > thr) {
+        if (!cls->in_peak) {
+            cls->in_peak = true;
+            cls->above_since = cls->t;
+            cls->peak_val = 0.0f;
+        }
+        if (e > cls->peak_val) {
+            cls->peak_val = (float)e;
+            cls->peak_at = centre;
+        }
+    } else if (cls->in_peak) {
+        cls->in_peak = false;
+        if ((double)(cls->t - cls->above_since) <= qrs_max_s * d->rate && cls->beat_pending < 0) {
+            cls->beat_pending = cls->peak_at;
+            cls->beat_pending_val = cls->peak_val;
+        }
+    }
+    /* judged once the template window after it has been seen */
+    if (cls->beat_pending >= 0 && cls->t >= cls->beat_pending + d->ecg_win_n + d->ecg_win_n / 2 + d->ecg_smooth_n / 2 + 1) {
+        const uint64_t before = cls->heartbeats;
+        candidate(cls, cls->beat_pending);
+        if (cls->heartbeats > before)
+            cls->spk = cls->spk > 0.0 ? 0.875 * cls->spk + 0.125 * cls->beat_pending_val
+                                      : cls->beat_pending_val;
+        cls->beat_pending = -1;
+    }
+}
+
+void fasc_cls_beat_block_end(fasc_classifier *cls)
+{
+    if (!cls->d.ecg)
+        return;
+    /* recompute the running sum exactly, so rounding never accumulates */
+    double s = 0.0;
+    for (int j = 0; j < cls->d.ecg_smooth_n; j++)
+        s += cls->mean_ring[j];
+    cls->mean_sum = s;
+    fasc_cls_hist_add(&cls->h_mean, cls->mean_block_sum / cls->d.block_n);
+    cls->mean_block_sum = 0.0;
+}
+
+fasc_index fasc_cls_beat_near(const fasc_classifier *cls, fasc_index t, fasc_index window)
+{
+    for (int j = 0; j < cls->n_beats; j++) {
+        const fasc_index gap = t - cls->beats[j];
+        if (gap >= -window && gap <= window)
+            return cls->beats[j];
+        if (gap > window)
+            break;
+    }
+    return -1;
+}
+
+/* What is left of the snippet after the beat template placed at `beat` and
+ * scaled to it (least squares over their overlap) is removed, per sample
+ * of the `focus` window around the candidate's peak and in units of the
+ * noise variance (INFINITY when the overlap is short or the scale
+ * implausible). The window is where a discharge riding on the beat would
+ * leave its energy. */
+static double residual(const fasc_classifier *cls, const float *tm, const float *snip,
+                       fasc_index start, fasc_index beat, fasc_index peak, double sd)
+{
+    const cls_design *d = &cls->d;
+    const int w = d->ecg_win_n, len = 2 * w + 1;
+    const fasc_index focus = (fasc_index)lround(focus_s * d->rate);
+    double sxy = 0.0, syy = 0.0;
+    int n = 0;
+    for (int j = 0; j < len; j++) {
+        const fasc_index at = beat - w + j - start;
+        if (at < 0 || at >= d->snip_len)
+            continue;
+        sxy += (double)snip[at] * tm[j];
+        syy += (double)tm[j] * tm[j];
+        n++;
+    }
+    if (n < d->snip_len / 2 || n < 8 || syy <= 0.0)
+        return INFINITY;
+    const double a = sxy / syy;
+    if (a < min_scale || a > 1.0 / min_scale)
+        return INFINITY;
+    double rss = 0.0;
+    int m = 0;
+    for (fasc_index u = peak - focus; u <= peak + focus; u++) {
+        const fasc_index at = u - start, j = u - (beat - w);
+        if (at < 0 || at >= d->snip_len || j < 0 || j >= len)
+            continue;
+        const double e = snip[at] - a * tm[j];
+        rss += e * e;
+        m++;
+    }
+    return m >= focus ? rss / (m * sd * sd) : INFINITY;
+}
+
+/* The candidate's main-channel waveform is a heartbeat when that channel's
+ * beat template, placed within ±2 ms of the beat and scaled, leaves no more
+ * than noise; without a template yet, its spread decides. */
+bool fasc_cls_is_ecg_shape(const fasc_classifier *cls, const fasc_classified *ev,
+                           const float *snip, fasc_index snip_start, fasc_index beat, double sd)
+{
+    const cls_design *d = &cls->d;
+    if (cls->ecg_tmpl_n < 3 || !snip || ev->channel < 0 || !(sd > 0.0))
+        return ev->channel_count >= (d->channels >= 3 ? (d->channels + 1) / 2 : d->channels);
+    const int len = 2 * d->ecg_win_n + 1;
+    const float *tm = cls->ecg_tmpl + (size_t)ev->channel * (size_t)len;
+    const int lag = (int)lround(0.002 * d->rate);
+    double best = INFINITY;
+    for (int l = -lag; l <= lag; l++) {
+        const double r = residual(cls, tm, snip, snip_start, beat + l, ev->peak, sd);
+        best = r < best ? r : best;
+    }
+    return best <= ecg_residual;
+}

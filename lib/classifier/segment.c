@@ -1,0 +1,332 @@
+/* Activity segmentation: per-block band RMS against the rest level,
+ * voluntary runs, low-frequency excursions (movement, pops), saturation,
+ * flat channels; widening, totals and epoch events. */
+#include <math.h>
+#include <string.h>
+
+#include "cls_internal.h"
+
+/* The rest level is the 20th percentile of block RMS: below the median so
+ * that ECG blocks and discharges do not lift it, above the minimum so that
+ * a few quiet blocks do not pull it down. */
+static const double rest_quantile = 0.20;
+/* A block is flat below 1 % of the rest level (a disconnected lead keeps
+ * at most amplifier noise, 40 dB under sEMG rest noise). */
+static const double flat_ratio = 0.01;
+/* A low-frequency change larger than this many times the typical one is a
+ * movement artefact or a pop (the median block change is set by the 1/f
+ * background; movement swings are 0.3-2 mV, Clancy et al. 2002). */
+static const double lf_ratio = 8.0;
+/* Near a heartbeat the threshold is also this many times the beat's own
+ * low-frequency change, so P-QRS-T waves are not movement. */
+static const double lf_ecg_ratio = 2.5;
+/* Saturation: this many identical samples at the largest |value| seen. */
+static const int sat_run = 3;
+/* Blocks needed before a rest level is trusted. */
+static const int warm_blocks = 8;
+
+void fasc_cls_segment_sample(fasc_classifier *cls, const float *const *band,
+                             const float *const *raw, size_t i)
+{
+    for (int k = 0; k < cls->d.channels; k++) {
+        cls_channel *ch = &cls->ch[k];
+        const float v = band[k][i];
+        ch->sumsq += (double)v * v;
+        const float r = raw ? raw[k][i] : v;
+        ch->sub_sum += r;
+        if (raw) {
+            const float a = fabsf(r);
+            ch->same_run = r == ch->last_raw && r != 0.0f ? ch->same_run + 1 : 0;
+            ch->last_raw = r;
+            if (a > ch->raw_max)
+                ch->raw_max = a;
+            if (ch->same_run + 1 >= sat_run && a >= ch->raw_max && a > 20.0f * ch->rest &&
+                ch->rest > 0.0f)
+                ch->sat = true;
+        }
+    }
+}
+
+/* End of a low-frequency sub-block: the change of the sub-block mean over
+ * the last CLS_SUB sub-blocks (one block). */
+static void sub_block_end(fasc_classifier *cls)
+{
+    const double inv = 1.0 / cls->d.sub_n;
+    for (int k = 0; k < cls->d.channels; k++) {
+        cls_channel *ch = &cls->ch[k];
+        const float m = (float)(ch->sub_sum * inv);
+        ch->sub_sum = 0.0;
+        if (ch->lf_fill == CLS_SUB) {
+            const float jump = fabsf(m - ch->lf_prev[ch->lf_head]);
+            if (jump > ch->lf_jump)
+                ch->lf_jump = jump;
+        } else {
+            ch->lf_fill++;
+        }
+        ch->lf_prev[ch->lf_head] = m;
+        ch->lf_head = (ch->lf_head + 1) % CLS_SUB;
+    }
+}
+
+static void mark_back(fasc_classifier *cls, int k, int64_t from, int64_t to, uint8_t flag)
+{
+    if (from < cls->final_block)
+        from = cls->final_block;
+    for (int64_t b = from; b <= to; b++)
+        fasc_cls_block(cls, b, k)->flags |= flag;
+}
+
+/* Voluntary test of block e (two blocks back, so its candidates are in). */
+static void voluntary_test(fasc_classifier *cls, int k, int64_t e)
+{
+    const cls_design *d = &cls->d;
+    cls_channel *ch = &cls->ch[k];
+    if (!(fasc_cls_block(cls, e, k)->flags & CLS_ACTIVE)) {
+        ch->run = 0;
+        ch->vol = false;
+        return;
+    }
+    ch->run++;
+    if (ch->vol) {
+        fasc_cls_block(cls, e, k)->flags |= CLS_VOL;
+        return;
+    }
+    if (ch->run < d->vol_blocks)
+        return;
+    unsigned events = 0;
+    for (int64_t b = e - d->vol_blocks + 1; b <= e; b++)
+        events += fasc_cls_block(cls, b, k)->events;
+    const double seconds = d->vol_blocks * d->block_n / d->rate;
+    if (events >= d->min_events * seconds) {
+        ch->vol = true;
+        mark_back(cls, k, e - ch->run + 1, e, CLS_VOL);
+    }
+}
+
+/* Movement / pop test of block e (three blocks back, so nearby beats are
+ * confirmed). */
+static void lowfreq_test(fasc_classifier *cls, int64_t e)
+{
+    const cls_design *d = &cls->d;
+    const fasc_index mid = (fasc_index)(e * d->block_n + d->block_n / 2);
+    const fasc_index near = (fasc_index)(0.35 * d->rate) + d->block_n / 2;
+    const bool beat = fasc_cls_beat_near(cls, mid, near) >= 0;
+    int moving = 0;
+    for (int k = 0; k < d->channels; k++) {
+        cls_channel *ch = &cls->ch[k];
+        cls_block *blk = fasc_cls_block(cls, e, k);
+        if (ch->h_lf.len < warm_blocks)
+            continue;
+        double thr = lf_ratio * ch->lf_typ;
+        if (beat) {
+            if (ch->ecg_lf > 0.0f && lf_ecg_ratio * ch->ecg_lf > thr)
+                thr = lf_ecg_ratio * ch->ecg_lf;
+            ch->ecg_lf = ch->ecg_lf > 0.0f ? 0.875f * ch->ecg_lf + 0.125f * blk->lf_jump
+                                           : blk->lf_jump;
+        }
+        if (blk->lf_jump > thr) {
+            blk->flags |= CLS_MOVE;
+            moving++;
+        }
+    }
+    /* one or two channels alone: a step on a lead (pop), not movement */
+    const int spread = d->channels >= 4 ? (d->channels + 1) / 2 : d->channels;
+    if (moving > 0 && moving < spread && d->channels > 2) {
+        for (int k = 0; k < d->channels; k++) {
+            cls_block *blk = fasc_cls_block(cls, e, k);
+            if (blk->flags & CLS_MOVE)
+                blk->flags = (uint8_t)((blk->flags & ~CLS_MOVE) | CLS_POP);
+        }
+    }
+}
+
+void fasc_cls_block_end(fasc_classifier *cls)
+{
+    const cls_design *d = &cls->d;
+    const int64_t b = cls->block;
+    for (int k = 0; k < d->channels; k++) {
+        cls_channel *ch = &cls->ch[k];
+        cls_block *blk = fasc_cls_block(cls, b, k);
+        const double rms = sqrt(ch->sumsq / d->block_n);
+        ch->sumsq = 0.0;
+        blk->rms = (float)rms;
+        blk->lf_jump = ch->lf_jump;
+        ch->lf_jump = 0.0f;
+        const bool warm = ch->h_rms.len >= warm_blocks;
+        if (warm && rms > d->ratio * ch->rest)
+            blk->flags |= CLS_ACTIVE;
+        if (rms == 0.0 || (warm && rms < flat_ratio * ch->rest))
+            blk->flags |= CLS_FLAT;
+        if (ch->sat)
+            blk->flags |= CLS_SAT;
+        ch->sat = false;
+        if (!(blk->flags & (CLS_FLAT | CLS_SAT))) {
+            fasc_cls_hist_add(&ch->h_rms, rms);
+            fasc_cls_hist_add(&ch->h_lf, blk->lf_jump);
+        }
+        ch->rest = (float)fasc_cls_hist_quantile(&ch->h_rms, rest_quantile);
+        ch->lf_typ = (float)fasc_cls_hist_quantile(&ch->h_lf, 0.5);
+        if (b >= 2)
+            voluntary_test(cls, k, b - 2);
+        /* the next block starts clean */
+        memset(fasc_cls_block(cls, b + 1, k), 0, sizeof(cls_block));
+    }
+    *fasc_cls_overall(cls, b + 1) = 0;
+    if (b >= 3)
+        lowfreq_test(cls, b - 3);
+    cls->block = b + 1;
+}
+
+/* Flags of block b for channel k, widened by the margin and combined with
+ * the channels' consensus (voluntary: half of them; movement: as many as
+ * lowfreq_test requires). */
+static uint8_t flags_at(fasc_classifier *cls, int64_t b, int k)
+{
+    const cls_design *d = &cls->d;
+    const int half = (d->channels + 1) / 2;
+    uint8_t out = 0;
+    for (int64_t j = b - d->margin_blocks; j <= b + d->margin_blocks; j++) {
+        if (j < 0 || j >= cls->block)
+            continue;
+        int vol = 0, move = 0;
+        for (int c = 0; c < d->channels; c++) {
+            const uint8_t f = fasc_cls_block(cls, j, c)->flags;
+            vol += (f & CLS_VOL) != 0;
+            move += (f & CLS_MOVE) != 0;
+            if (c == k)
+                out |= f & (CLS_VOL | CLS_ART);
+        }
+        if (vol >= half)
+            out |= CLS_VOL;
+        if (move > 0)
+            out |= CLS_MOVE;
+        out |= *fasc_cls_overall(cls, j);
+    }
+    return out;
+}
+
+/* Overall flags of block b (k == -1): voluntary where half the channels
+ * are, artefact where half the channels are (or a movement is marked). */
+static uint8_t overall_at(fasc_classifier *cls, int64_t b)
+{
+    const cls_design *d = &cls->d;
+    const int half = (d->channels + 1) / 2;
+    uint8_t out = 0;
+    for (int64_t j = b - d->margin_blocks; j <= b + d->margin_blocks; j++) {
+        if (j < 0 || j >= cls->block)
+            continue;
+        int vol = 0, art = 0, move = 0;
+        for (int c = 0; c < d->channels; c++) {
+            const uint8_t f = fasc_cls_block(cls, j, c)->flags;
+            vol += (f & CLS_VOL) != 0;
+            art += (f & CLS_ART) != 0;
+            move += (f & CLS_MOVE) != 0;
+        }
+        if (vol >= half)
+            out |= CLS_VOL;
+        if (art >= half || move > 0)
+            out |= CLS_MOVE;
+        out |= *fasc_cls_overall(cls, j);
+    }
+    return out;
+}
+
+uint8_t fasc_cls_state(fasc_classifier *cls, int64_t b, int k)
+{
+    return k < 0 ? overall_at(cls, b) : flags_at(cls, b, k);
+}
+
+static void emit_epoch(fasc_classifier *cls, int64_t from, int64_t to, int channel,
+                       fasc_class c)
+{
+    fasc_classified ev;
+    memset(&ev, 0, sizeof ev);
+    const int n = cls->d.block_n;
+    ev.onset = (fasc_index)from * n;
+    ev.offset = (fasc_index)to * n - 1;
+    ev.peak = (ev.onset + ev.offset) / 2;
+    ev.channel = channel;
+    ev.cls = c;
+    ev.epoch = true;
+    ev.confidence = 1.0f;
+    fasc_cls_emit(cls, &ev, NULL);
+}
+
+static fasc_class artefact_class(uint8_t f)
+{
+    if (f & CLS_MOVE)
+        return FASC_CLASS_MOVEMENT;
+    if (f & CLS_POP)
+        return FASC_CLASS_ELECTRODE_POP;
+    return FASC_CLASS_NOISE; /* flat or saturated lead */
+}
+
+/* Block b is final: totals and epochs. */
+void fasc_cls_finalize_block(fasc_classifier *cls, int64_t b)
+{
+    const cls_design *d = &cls->d;
+    const double seconds = d->block_n / d->rate;
+    const uint8_t all = overall_at(cls, b);
+    const bool all_art = (all & CLS_ART) != 0, all_vol = !all_art && (all & CLS_VOL);
+    if (all_art)
+        cls->tot.artefact_s += seconds;
+    else if (all_vol)
+        cls->tot.voluntary_s += seconds;
+    else
+        cls->tot.scorable_s += seconds;
+    for (int k = 0; k < d->channels; k++) {
+        const uint8_t f = flags_at(cls, b, k);
+        fasc_channel_totals *t = &cls->ch[k].tot;
+        const bool art = (f & CLS_ART) != 0;
+        if (art)
+            t->artefact_s += seconds;
+        else if (f & CLS_VOL)
+            t->voluntary_s += seconds;
+        else
+            t->scorable_s += seconds;
+        /* per-channel artefact epochs, when not the whole recording's */
+        const bool own = art && !all_art;
+        if (own && cls->ep_ch_start[k] < 0) {
+            cls->ep_ch_start[k] = b;
+            cls->ep_ch_kind[k] = f & CLS_ART;
+        } else if (own) {
+            cls->ep_ch_kind[k] |= f & CLS_ART;
+        } else if (cls->ep_ch_start[k] >= 0) {
+            emit_epoch(cls, cls->ep_ch_start[k], b, k, artefact_class(cls->ep_ch_kind[k]));
+            cls->ep_ch_start[k] = -1;
+        }
+    }
+    if (all_vol && cls->ep_vol_start < 0)
+        cls->ep_vol_start = b;
+    else if (!all_vol && cls->ep_vol_start >= 0) {
+        emit_epoch(cls, cls->ep_vol_start, b, -1, FASC_CLASS_VOLUNTARY);
+        cls->ep_vol_start = -1;
+    }
+    if (all_art && cls->ep_art_start < 0)
+        cls->ep_art_start = b;
+    else if (!all_art && cls->ep_art_start >= 0) {
+        emit_epoch(cls, cls->ep_art_start, b, -1, FASC_CLASS_MOVEMENT);
+        cls->ep_art_start = -1;
+    }
+}
+
+/* End of input: open epochs end at the last final block. */
+void fasc_cls_epochs_close(fasc_classifier *cls)
+{
+    const int64_t b = cls->final_block;
+    for (int k = 0; k < cls->d.channels; k++) {
+        if (cls->ep_ch_start[k] >= 0)
+            emit_epoch(cls, cls->ep_ch_start[k], b, k, artefact_class(cls->ep_ch_kind[k]));
+        cls->ep_ch_start[k] = -1;
+    }
+    if (cls->ep_vol_start >= 0)
+        emit_epoch(cls, cls->ep_vol_start, b, -1, FASC_CLASS_VOLUNTARY);
+    if (cls->ep_art_start >= 0)
+        emit_epoch(cls, cls->ep_art_start, b, -1, FASC_CLASS_MOVEMENT);
+    cls->ep_vol_start = cls->ep_art_start = -1;
+}
+
+void fasc_cls_sub_block_end(fasc_classifier *cls)
+{
+    sub_block_end(cls);
+}

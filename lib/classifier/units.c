@@ -1,0 +1,179 @@
+/* Online motor-unit clustering of fasciculations by their main-channel
+ * waveform, with a merge rule and repeat-discharge marking. */
+#include <math.h>
+#include <string.h>
+
+#include "cls_internal.h"
+
+/* Units' amplitudes must agree within this factor. */
+static const float amp_factor = 1.5f;
+/* Templates average at most this many discharges (then a running mean
+ * that follows slow changes of the waveform). */
+static const int max_average = 16;
+/* Repeat discharges: 10-110 ms after the unit's previous one (Desai &
+ * Swash 1997; the issue's clinical definition). */
+static const double repeat_min_s = 0.010, repeat_max_s = 0.110;
+
+/* The event's window, zero outside the snippet. */
+static void window(const fasc_classifier *cls, const float *snip, float *x)
+{
+    const cls_design *d = &cls->d;
+    const int lead = d->ulag_n;
+    for (int j = -lead; j < d->ulen + lead; j++) {
+        const int at = d->snip_pre_n - d->upre_n + j;
+        x[j + lead] = at >= 0 && at < d->snip_len ? snip[at] : 0.0f;
+    }
+}
+
+/* Smallest Σ(x - t)² over lags of ±ulag_n; *lag receives the best. */
+static double residual(const cls_design *d, const float *x, const float *t, int *lag)
+{
+    double best = INFINITY;
+    for (int l = -d->ulag_n; l <= d->ulag_n; l++) {
+        const float *xs = x + d->ulag_n + l;
+        double s = 0.0;
+        for (int j = 0; j < d->ulen; j++) {
+            const double e = (double)xs[j] - t[j];
+            s += e * e;
+        }
+        if (s < best) {
+            best = s;
+            *lag = l;
+        }
+    }
+    return best;
+}
+
+static float p2p_of(const float *t, int n)
+{
+    float lo = t[0], hi = t[0];
+    for (int j = 1; j < n; j++) {
+        lo = t[j] < lo ? t[j] : lo;
+        hi = t[j] > hi ? t[j] : hi;
+    }
+    return hi - lo;
+}
+
+/* Residual relative to what noise alone leaves: two estimates averaging
+ * n_a and n_b discharges differ by noise of variance σ² (1/n_a + 1/n_b). */
+static double normalised(const cls_design *d, double r, double sd, int na, int nb)
+{
+    return r / (d->ulen * sd * sd * (1.0 / na + 1.0 / nb));
+}
+
+static bool amplitudes_agree(float a, float b)
+{
+    return a <= amp_factor * b && b <= amp_factor * a;
+}
+
+static cls_unit *live(fasc_classifier *cls, cls_unit *u)
+{
+    while (u->merged_into)
+        u = &cls->units[u->merged_into - 1];
+    return u;
+}
+
+/* Younger units whose template now matches u's join it. */
+static void merge_into(fasc_classifier *cls, cls_unit *u, double sd)
+{
+    const cls_design *d = &cls->d;
+    for (int i = 0; i < cls->n_units; i++) {
+        cls_unit *v = &cls->units[i];
+        if (v == u || v->merged_into || !fasc_cls_neighbours(cls, u->main_channel, v->main_channel) ||
+            !amplitudes_agree(u->p2p, v->p2p))
+            continue;
+        /* compare v against u with u padded by zeros for the lags */
+        float *x = cls->scratch;
+        memset(x, 0, sizeof(float) * (size_t)(d->ulen + 2 * d->ulag_n));
+        memcpy(x + d->ulag_n, v->tmpl, sizeof(float) * (size_t)d->ulen);
+        int lag = 0;
+        const double r = residual(d, x, u->tmpl, &lag);
+        if (normalised(d, r, sd, u->n_avg, v->n_avg) > d->unit_match)
+            continue;
+        cls_unit *older = u->id < v->id ? u : v, *younger = u->id < v->id ? v : u;
+        younger->merged_into = older->id;
+        older->discharges += younger->discharges;
+        older->repeats += younger->repeats;
+        if (younger == u)
+            return;
+    }
+}
+
+void fasc_cls_assign_unit(fasc_classifier *cls, fasc_classified *ev, const float *snip,
+                          float noise_sd)
+{
+    const cls_design *d = &cls->d;
+    if (!snip || !(noise_sd > 0.0f))
+        return;
+    float *x = cls->scratch;
+    window(cls, snip, x);
+    const float p2p = ev->peak_to_peak_uv;
+    cls_unit *best = NULL;
+    double best_r = INFINITY;
+    int best_lag = 0;
+    for (int i = 0; i < cls->n_units; i++) {
+        cls_unit *u = &cls->units[i];
+        if (u->merged_into || !fasc_cls_neighbours(cls, u->main_channel, ev->channel) ||
+            !amplitudes_agree(p2p, u->p2p))
+            continue;
+        int lag = 0;
+        const double r = normalised(d, residual(d, x, u->tmpl, &lag), noise_sd, u->n_avg, 1);
+        if (r < best_r) {
+            best_r = r;
+            best = u;
+            best_lag = lag;
+        }
+    }
+    if (!best || best_r > d->unit_match) {
+        if (cls->n_units == FASC_CLASSIFIER_MAX_UNITS)
+            return; /* unit 0: not clustered */
+        best = &cls->units[cls->n_units++];
+        memset(best->times, 0, sizeof best->times);
+        best->id = cls->n_units;
+        best->main_channel = ev->channel;
+        best->merged_into = 0;
+        best->n_avg = 1;
+        best->discharges = best->repeats = 0;
+        best->n_times = 0;
+        memcpy(best->tmpl, x + d->ulag_n, sizeof(float) * (size_t)d->ulen);
+        best->p2p = p2p_of(best->tmpl, d->ulen);
+    } else {
+        const float a = 1.0f / (float)(best->n_avg < max_average ? best->n_avg + 1 : max_average);
+        const float *xs = x + d->ulag_n + best_lag;
+        for (int j = 0; j < d->ulen; j++)
+            best->tmpl[j] += a * (xs[j] - best->tmpl[j]);
+        if (best->n_avg < max_average)
+            best->n_avg++;
+        best->p2p = p2p_of(best->tmpl, d->ulen);
+    }
+    /* intervals, repeats */
+    const double fs = d->rate;
+    ev->unit = best->id;
+    if (best->n_times > 0) {
+        const double gap = (double)(ev->peak - best->times[0]) / fs;
+        ev->features.interval_prev_s = (float)gap;
+        ev->repeat = gap >= repeat_min_s && gap <= repeat_max_s;
+    }
+    memmove(best->times + 1, best->times, sizeof(fasc_index) * (CLS_UNIT_TIMES - 1));
+    best->times[0] = ev->peak;
+    if (best->n_times < CLS_UNIT_TIMES)
+        best->n_times++;
+    if (best->n_times >= 4) {
+        double s = 0.0, s2 = 0.0;
+        const int n = best->n_times - 1;
+        for (int j = 0; j < n; j++) {
+            const double iv = (double)(best->times[j] - best->times[j + 1]) / fs;
+            s += iv;
+            s2 += iv * iv;
+        }
+        const double mean = s / n, var = s2 / n - mean * mean;
+        ev->features.train_cv = mean > 0.0 && var > 0.0 ? (float)(sqrt(var) / mean) : 0.0f;
+    }
+    cls_unit *owner = live(cls, best);
+    owner->discharges += 1;
+    if (ev->repeat)
+        owner->repeats += 1;
+    if (best->n_avg > 1)
+        merge_into(cls, best, noise_sd);
+    ev->unit = live(cls, best)->id;
+}
