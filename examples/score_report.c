@@ -184,6 +184,25 @@ static void largest(void *user, const float *row, size_t length)
             *peak = fabs(row[i]);
 }
 
+/* The classifier's running template of the unit, in black over its
+ * discharges, aligned on the peak (its window is shorter than theirs). */
+static void draw_template(const page *p, int id, overlay *o)
+{
+    float t[4096];
+    const long n = fasc_classifier_unit_template(fasc_get_classifier(p->run->det), id, t, 4096);
+    if (n <= 0 || o->fs <= 0.0 || p->run->snippet_length == 0)
+        return;
+    const long shift = lround(p->run->opt->cfg.detector.snippet_pre_s * o->fs) -
+                       lround(p->run->opt->cfg.classifier.unit_pre_s * o->fs);
+    const double dx = (PANEL_W - 10) / (double)p->run->snippet_length;
+    fprintf(o->f, "<polyline fill=\"none\" stroke=\"#000\" stroke-width=\"1.6\" points=\"");
+    for (long j = 0; j < n; j++)
+        if (j + shift >= 0 && j + shift < (long)p->run->snippet_length)
+            fprintf(o->f, "%.1f,%.1f ", o->x0 + (double)(j + shift) * dx,
+                    o->y0 + PANEL_H / 2.0 - t[j] * o->scale);
+    fprintf(o->f, "\"/>\n");
+}
+
 static void unit_panel(const page *p, int slot, int id, const char *title)
 {
     const double x0 = LEFT + (slot % PANELS_PER_ROW) * (PANEL_W + 4);
@@ -198,6 +217,8 @@ static void unit_panel(const page *p, int slot, int id, const char *title)
     put_text(p->f, title);
     fprintf(p->f, "</text>\n");
     score_run_unit_snippets(p->run, id, draw_wave, &o);
+    if (id > 0)
+        draw_template(p, id, &o);
     fprintf(p->f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#666\">+/-%.0f uV, "
                   "%.0f ms</text>\n", x0 + 4, y0 + PANEL_H - 4, peak,
             o.fs > 0 ? 1000.0 * (double)p->run->snippet_length / o.fs : 0.0);
@@ -213,7 +234,7 @@ static int units_by_count(const void *a, const void *b)
 static double unit_panels(page *p, double top)
 {
     fprintf(p->f, "<text x=\"%d\" y=\"%.1f\" font-weight=\"bold\">Waveforms of each "
-                  "fasciculating unit (up to %d discharges overlaid, main channel)</text>\n",
+                  "fasciculating unit (main channel: up to %d discharges, template in black)</text>\n",
             LEFT, top - 8, SCORE_SNIPPETS_PER_UNIT);
     p->raster_top = top + 16;
     size_t n = fasc_summary_unit_count(p->run->summary);
