@@ -9,6 +9,7 @@
 
 #include "score_file.h"
 #include "score_options.h"
+#include "score_outputs.h"
 #include "text_file.h"
 
 typedef struct batch {
@@ -79,7 +80,8 @@ static void *worker(void *arg)
             return NULL;
         worker_ctx w = {b, i};
         const score_hooks hooks = {on_progress, on_note, &w};
-        score_file(b->opt->files[i], b->opt, &hooks, &b->results[i]);
+        if (!b->results[i].error[0]) /* else refused before the start */
+            score_file(b->opt->files[i], b->opt, &hooks, &b->results[i]);
         pthread_mutex_lock(&b->lock);
         b->done++;
         b->progress[i] = 1.0;
@@ -139,6 +141,28 @@ static int check_output_dir(const char *dir)
     return 0;
 }
 
+/* Two inputs whose outputs would have the same names (a/rec.wav and
+ * b/rec.edf with -o, or one file given twice): the later one is refused. */
+static void refuse_clashes(const score_options *o, score_result *results)
+{
+    char a[4096], b[4096];
+    for (int i = 1; i < o->file_count; i++) {
+        if (score_outputs_base(a, sizeof a, o->files[i], o->out_dir) != 0)
+            continue;
+        for (int j = 0; j < i; j++)
+            if (!results[j].error[0] &&
+                score_outputs_base(b, sizeof b, o->files[j], o->out_dir) == 0 && strcmp(a, b) == 0) {
+                const int n = snprintf(results[i].error, sizeof results[i].error,
+                                       "%s: its outputs %s.* would replace those of %s",
+                                       o->files[i], a, o->files[j]);
+                if (n < 0) /* an encoding error; a long message is merely cut */
+                    snprintf(results[i].error, sizeof results[i].error, "%s: output name clash",
+                             o->files[i]);
+                break;
+            }
+    }
+}
+
 static int run_batch(const score_options *o, score_result *results, double *progress)
 {
     batch b = {o, results, progress, 0, 0, isatty(STDERR_FILENO) == 1, PTHREAD_MUTEX_INITIALIZER};
@@ -175,6 +199,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "fasc-score: out of memory\n");
         rc = 1;
     } else {
+        refuse_clashes(&o, results);
         rc = run_batch(&o, results, progress) ? 1 : 0;
         if (o.table && write_table(&o, results) != 0) {
             fprintf(stderr, "fasc-score: %s: cannot write the table: %s\n", o.table, strerror(errno));

@@ -7,8 +7,7 @@
 
 #include "fasc/io.h"
 
-/* DIR/NAME: the input's folder (or -o DIR) and its name without extension. */
-static int base_name(char *base, size_t len, const char *input, const char *out_dir)
+int score_outputs_base(char *base, size_t len, const char *input, const char *out_dir)
 {
     const char *slash = strrchr(input, '/');
     const char *name = slash ? slash + 1 : input;
@@ -41,7 +40,7 @@ int score_outputs_open(score_outputs *out, const char *input, const score_option
     memset(out, 0, sizeof *out);
     out->edf = o->edf_annotations;
     out->report_wanted = o->report;
-    if (base_name(out->base, sizeof out->base, input, o->out_dir) != 0) {
+    if (score_outputs_base(out->base, sizeof out->base, input, o->out_dir) != 0) {
         snprintf(err, err_len, "%s: output path too long", input);
         return -1;
     }

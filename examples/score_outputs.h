@@ -16,6 +16,10 @@ typedef struct score_outputs {
     bool report_wanted;
 } score_outputs;
 
+/* DIR/NAME of an input's outputs: its folder (or out_dir) and its name
+ * without the extension. 0, or -1 if it does not fit in len. */
+int score_outputs_base(char *base, size_t len, const char *input, const char *out_dir);
+
 /* Opens NAME.events.tsv.part and writes its header. 0, or -1 with
  * "PATH: reason" in err. */
 int score_outputs_open(score_outputs *out, const char *input, const score_options *o, char *err,

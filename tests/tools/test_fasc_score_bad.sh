@@ -59,6 +59,12 @@ rc=$?
 [ "$(grep -c $'\tfailed: ' "$dir/all.tsv")" -eq 2 ] || fail "table: $(cat "$dir/all.tsv")"
 [ -s "$dir/stdout" ] && fail "fasc-score printed on stdout: $(head -2 "$dir/stdout")"
 
+# Two inputs with the same output names: the later one is refused, not
+# written over the first one's files by another thread.
+mkdir -p "$dir/twin"
+cp "$dir/good.wav" "$dir/twin/good.wav"
+expect 1 "would replace those of $dir/good.wav" "$score" -q -j 2 -o "$dir/o" "$dir/good.wav" "$dir/twin/good.wav"
+
 # A failed run leaves earlier outputs as they were.
 cp "$dir/good.wav" "$dir/keep.wav"
 expect 0 "" "$score" -q -o "$dir/o" "$dir/keep.wav"
