@@ -97,8 +97,10 @@ int fasc_summary_finish(fasc_summary *s, fasc_index frames)
         return FASC_ERR_STATE;
     const int nc = s->cfg.channels;
     s->duration_s = (double)frames / s->cfg.sample_rate;
-    qsort(s->fp, s->fp_n, sizeof *s->fp, by_peak);
-    qsort(s->spans, s->span_n, sizeof *s->spans, by_onset);
+    if (s->fp_n > 0) /* qsort wants a valid pointer even for no items */
+        qsort(s->fp, s->fp_n, sizeof *s->fp, by_peak);
+    if (s->span_n > 0)
+        qsort(s->spans, s->span_n, sizeof *s->spans, by_onset);
     fasc_summary_figures *all = &s->figures[nc];
     for (size_t i = 0; i < s->fp_n; i++) {
         fasc_summary_fp *p = &s->fp[i];
