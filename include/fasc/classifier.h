@@ -12,8 +12,9 @@
  *    checks;
  *  - the detector's candidate events with their snippets
  *    (fasc_classifier_push).
- * Output: classified events (fasc_classified) and epochs, in time order,
- * after a fixed delay (fasc_classifier_latency()).
+ * Output: classified events (fasc_classified) in order of peak time, after
+ * a fixed delay (fasc_classifier_latency()); epochs (voluntary, artefact)
+ * are queued when they end, so they follow the events inside them.
  *
  * ### Segmentation
  * Blocks of `block_s` seconds. Per channel the band RMS of each block is
@@ -21,50 +22,65 @@
  * RMS over the last `baseline_s` seconds (kept in a histogram of 1/16
  * octave bins, so memory is fixed). A channel is *active* in a block when
  * its RMS exceeds `voluntary_ratio` times the rest level, and *voluntary*
- * where at least `voluntary_min_s` of consecutive active blocks hold more
- * than `voluntary_min_events_per_s` candidate events (many firing units;
- * De Luca et al., J Neurophysiol 96:1646, 2006 report 8-35 Hz firing of
- * 10-30 units in a voluntary contraction). The recording is voluntary where
- * at least half of the channels are. *Artefact* blocks: a channel whose
- * input repeats its extreme value (saturation) or whose band RMS falls
- * under 1 % of the rest level (flat or disconnected), and the span of a
- * movement or pop event (see Classes). Voluntary and artefact epochs are
- * widened by `epoch_margin_s` on both sides.
+ * where at least `voluntary_min_s` of consecutive active blocks hold at
+ * least `voluntary_min_events_per_s` candidate events involving it (many
+ * firing units; De Luca et al., J Neurophysiol 96:1646, 2006 report 8-35 Hz
+ * firing of 10-30 units in a voluntary contraction), or where candidates
+ * come at twice that rate whatever the RMS (the first units of a ramp). The
+ * recording is voluntary where at least half of the channels are.
+ * *Artefact* blocks: a channel whose input repeats its largest value at
+ * least 3 times (saturation) or whose band RMS falls under 1 % of the rest
+ * level (flat or disconnected); a *movement* where the low-frequency input
+ * (means over 1/8 block) changes within a block by more than 8 times its
+ * typical change (2.5 times the beats' own change near a heartbeat) on at
+ * least half of the channels (on fewer, it is a *pop* of those leads); and
+ * a pop candidate's lead for 0.5 s after it. Voluntary and artefact epochs
+ * are widened by `epoch_margin_s` on both sides.
  *
  * ### Classes (fasc_class)
  *  - `ecg`: a QRS detector runs on the mean of all channels (energy of the
- *    10 ms moving average; adaptive threshold between signal and noise peak
- *    levels, as Pan & Tompkins, IEEE TBME 32:230, 1985; 200 ms refractory).
- *    Each beat is an event; a candidate whose peak lies within
- *    `ecg_window_s` of a beat and whose main-channel waveform correlates
- *    with that channel's running beat template (r >= 0.8) is ecg too.
- *  - `electrode_pop`: an artefact-flagged (over the ceiling) candidate whose
- *    main channel holds most of its energy (every other channel below a
- *    quarter of its peak-to-peak) and whose shape is a step: one dominant
- *    phase followed by a long one-signed tail.
- *  - `movement`: an artefact-flagged or cut (FASC_DETECTION_LONG) candidate
- *    spread over at least half of the channels, or with most of its energy
- *    below 40 Hz (spectral centroid); also every candidate inside an
- *    artefact epoch.
+ *    20 ms moving average; threshold at 6 times its rest level and 0.3 of
+ *    the typical beat, after Pan & Tompkins, IEEE TBME 32:230, 1985). A
+ *    peak is a beat when at least 60 % of the channels exceed 3 σ around
+ *    it and it keeps the rhythm (interval within 20 % of the running
+ *    estimate, or four candidates in a row forming one, 30-200 bpm). Each
+ *    beat is an event (an epoch from 0.25 s before to 0.4 s after R), and
+ *    per-channel beat templates (running means of beats aligned to them)
+ *    are kept. A candidate within `ecg_window_s` of a beat is ecg when its
+ *    channel's template, scaled by least squares (0.5-2), leaves at most 3
+ *    noise variances per sample within ±6 ms of the candidate's peak; a
+ *    discharge riding on a beat leaves its own energy there and stays.
+ *  - `movement`, `electrode_pop`, `noise` (flat or saturated lead): every
+ *    candidate inside an artefact epoch of its channel. Outside one, a
+ *    candidate over the detector's ceiling (FASC_DETECTION_ARTEFACT) is a
+ *    pop when it involves fewer than half of the channels, movement
+ *    otherwise; a cut one (FASC_DETECTION_LONG) is movement.
  *  - `voluntary`: candidates inside voluntary epochs.
  *  - `noise`: candidates whose shape no motor-unit potential has (shorter
  *    than 2 ms, or more than 8 phases).
  *  - `fasciculation`: everything else, i.e. isolated discharges at rest.
- * Each event gets a confidence in [0, 1] (documented per class in the
- * source: margins of the deciding statistic over its threshold).
+ * The tests run in the order listed. Confidence in [0, 1]: for a
+ * fasciculation the logistic of the detector's score (z 6 gives 0.5, z 9
+ * gives 0.9), moved 70 % of the way to 1 once its unit has fired three
+ * times; 0.9 for a candidate matched to a beat template; 0.8 inside an
+ * epoch; 0.6 for the single-candidate rules; 1 for beats and epochs.
  *
  * ### Motor units
  * Every fasciculation's main-channel waveform (from -`unit_pre_s` to
  * +`unit_post_s` around its peak) is compared with the templates of the
  * known units on the same or a neighbouring main channel, aligned within
- * ±1 ms. It joins the unit with the smallest normalised residual
- * Σ(x - t)² / (L σ²) if that is below `unit_match` and the amplitudes agree
- * within a factor 1.5, else it starts a new unit. Templates are running
- * means (weight 1/n, at most 1/16). When two units' templates come to match
- * each other, the younger one is merged into the older one (its later
- * discharges get the older number; counts are added). A discharge of a
- * unit 10-110 ms after its previous one is a *repeat* (doublet or
- * F-wave-like; Desai & Swash, J Neurol Neurosurg Psychiatry 63:98, 1997).
+ * ±1 ms. The mismatch is Σ(x - t)² divided by what noise alone leaves,
+ * L σ² (1 / n_unit + 1): it joins the unit with the smallest mismatch if
+ * that is below `unit_match` and the amplitudes agree within a factor 1.5,
+ * else it starts a new unit. Templates are running means (weight 1/n, at
+ * most 1/16). When two units' templates come to match each other (the same
+ * test with 1 / n_a + 1 / n_b), the younger one is merged into the older
+ * one (its later discharges get the older number; counts are added). A unit
+ * counts as a distinct fasciculating unit once it has `unit_min_discharges`
+ * discharges: one or two cannot be told from a misfit or a noise event. A
+ * discharge of a unit 10-110 ms after its previous one is a *repeat*
+ * (doublet or F-wave-like; Desai & Swash, J Neurol Neurosurg Psychiatry
+ * 63:98, 1997).
  *
  * ### Streaming
  * Any block sizes; the same events for any block split. No allocation
@@ -99,7 +115,7 @@ typedef struct fasc_features {
     int phases;                 /**< baseline crossings + 1 (crossings
                                      between excursions beyond the noise band) */
     int turns;                  /**< direction changes of at least 2 σ
-                                     (Willison-style turns) */
+                                     (Willison-style turns: peaks) */
     float area_uv_ms;           /**< ∫|x| dt over the duration */
     float rise_time_ms;         /**< from the extremum before the main peak
                                      (opposite sign) to the main peak */
@@ -147,8 +163,10 @@ typedef struct fasc_classifier_config {
     /** the detector's snippet window (must equal its snippet_pre_s and
      *  snippet_post_s; defaults 0.020, 0.030) */
     double snippet_pre_s, snippet_post_s;
-    double unit_match;         /**< normalised residual that joins a unit,
-                                    1..20 (default 2.5) */
+    double unit_match;         /**< largest mismatch (see Motor units) that
+                                    joins a unit, 1..20 (default 3) */
+    int unit_min_discharges;   /**< discharges that make a unit distinct,
+                                    1..100 (default 3) */
     int queue_capacity;        /**< pending + finished events, 16..65536
                                     (default 1024) */
 } fasc_classifier_config;
@@ -254,6 +272,10 @@ FASC_API int fasc_classifier_totals(const fasc_classifier *cls, int channel,
 
 /** Number of units created so far (ids 1..n; merged ones included). */
 FASC_API int fasc_classifier_unit_count(const fasc_classifier *cls);
+
+/** Distinct fasciculating units: not merged, with at least
+ *  unit_min_discharges discharges (0 for NULL). */
+FASC_API int fasc_classifier_distinct_units(const fasc_classifier *cls);
 
 /** Describes unit `id` (1-based). @return FASC_OK or INVALID_ARGUMENT. */
 FASC_API int fasc_classifier_unit(const fasc_classifier *cls, int id, fasc_unit_info *out);

@@ -23,7 +23,8 @@ void fasc_classifier_config_default(fasc_classifier_config *cfg)
     cfg->ecg_window_s = 0.06;
     cfg->unit_pre_s = 0.010;
     cfg->unit_post_s = 0.015;
-    cfg->unit_match = 2.5;
+    cfg->unit_match = 3.0;
+    cfg->unit_min_discharges = 3;
     cfg->snippet_pre_s = 0.020;
     cfg->snippet_post_s = 0.030;
     cfg->queue_capacity = 1024;
@@ -43,7 +44,8 @@ static int check(const fasc_classifier_config *c)
         !in_range(c->voluntary_min_events_per_s, 0.0, 1000.0) ||
         !in_range(c->epoch_margin_s, 0.0, 2.0) || !in_range(c->ecg_window_s, 0.0, 0.2) ||
         !in_range(c->unit_pre_s, 0.002, 0.05) || !in_range(c->unit_post_s, 0.002, 0.05) ||
-        !in_range(c->unit_match, 1.0, 20.0) || !in_range(c->snippet_pre_s, 0.0, 0.5) ||
+        !in_range(c->unit_match, 1.0, 20.0) || c->unit_min_discharges < 1 ||
+        c->unit_min_discharges > 100 || !in_range(c->snippet_pre_s, 0.0, 0.5) ||
         !in_range(c->snippet_post_s, 0.0, 0.5) || c->queue_capacity < 16 ||
         c->queue_capacity > 65536)
         return FASC_ERR_INVALID_ARGUMENT;
@@ -106,6 +108,7 @@ int fasc_cls_design(const fasc_classifier_config *cfg, cls_design *d)
     d->ulen = d->upre_n + d->upost_n + 1;
     d->ulag_n = samples(0.001, fs);
     d->unit_match = cfg->unit_match;
+    d->unit_min = cfg->unit_min_discharges;
     d->snip_pre_n = samples(cfg->snippet_pre_s, fs);
     d->snip_len = d->snip_pre_n + samples(cfg->snippet_post_s, fs) + 1;
     d->queue_cap = cfg->queue_capacity;
@@ -281,7 +284,6 @@ void fasc_classifier_reset(fasc_classifier *cls)
     cls->out_head = cls->out_len = 0;
     cls->dropped = 0;
     cls->ep_vol_start = cls->ep_art_start = -1;
-    cls->move_until = -1;
     cls->n_units = 0;
     memset(&cls->tot, 0, sizeof cls->tot);
 }
@@ -340,6 +342,14 @@ int fasc_classifier_totals(const fasc_classifier *cls, int channel, fasc_channel
 int fasc_classifier_unit_count(const fasc_classifier *cls)
 {
     return cls ? cls->n_units : 0;
+}
+
+int fasc_classifier_distinct_units(const fasc_classifier *cls)
+{
+    int n = 0;
+    for (int i = 0; cls && i < cls->n_units; i++)
+        n += !cls->units[i].merged_into && cls->units[i].discharges >= (uint64_t)cls->d.unit_min;
+    return n;
 }
 
 int fasc_classifier_unit(const fasc_classifier *cls, int id, fasc_unit_info *out)

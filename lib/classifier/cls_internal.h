@@ -54,6 +54,7 @@ typedef struct cls_design {
     int ecg_win_n, ecg_smooth_n, beat_ring_n; /* beat_ring_n: power of two */
     int upre_n, upost_n, ulen, ulag_n;
     double unit_match;
+    int unit_min;
     int snip_pre_n, snip_len;
     int queue_cap;
 } cls_design;
@@ -143,7 +144,6 @@ struct fasc_classifier {
     uint64_t dropped;
     /* epochs being built (overall voluntary / artefact, per-channel artefact) */
     int64_t ep_vol_start, ep_art_start;
-    fasc_index move_until;  /* a movement's span: later blocks start marked */
     int64_t *ep_ch_start;   /* channels */
     uint8_t *ep_ch_kind;    /* channels: CLS_POP or other artefact */
     /* units */

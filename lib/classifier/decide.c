@@ -84,36 +84,25 @@ static bool dominant(const fasc_detection *ev)
     return true;
 }
 
-/* Artefacts mark the blocks they cover as soon as they arrive, so that
- * neighbouring candidates decided later see them. */
-static void mark_artefact(fasc_classifier *cls, const fasc_detection *ev)
+/* A pop (an over-ceiling step on one lead) marks its channel's blocks as
+ * soon as it arrives, so that candidates in its decay, decided later, see
+ * it. Movement needs no such mark: the low-frequency test finds it. */
+static void mark_pop(fasc_classifier *cls, const fasc_detection *ev)
 {
     const cls_design *d = &cls->d;
-    if (!(ev->flags & (FASC_DETECTION_ARTEFACT | FASC_DETECTION_LONG)))
+    if (!(ev->flags & FASC_DETECTION_ARTEFACT) || !dominant(ev) || d->channels <= 2)
         return;
-    const int spread = d->channels >= 4 ? (d->channels + 1) / 2 : d->channels;
-    const bool pop = (ev->flags & FASC_DETECTION_ARTEFACT) && dominant(ev) && d->channels > 2;
-    const bool move = !pop && ev->channel_count >= spread;
-    if (!pop && !move)
-        return;
-    const fasc_index until = pop ? ev->offset + (fasc_index)lround(pop_tail_s * d->rate)
-                                 : ev->offset;
+    const fasc_index until = ev->offset + (fasc_index)lround(pop_tail_s * d->rate);
     int64_t from = fasc_cls_block_of(cls, ev->onset);
     if (from < cls->final_block)
         from = cls->final_block;
     int64_t to = fasc_cls_block_of(cls, until);
     if (to > cls->block)
         to = cls->block; /* later blocks are marked when they start */
-    for (int64_t b = from; b <= to; b++) {
-        if (pop)
-            fasc_cls_block(cls, b, ev->main_channel)->flags |= CLS_POP;
-        else
-            *fasc_cls_overall(cls, b) |= CLS_MOVE;
-    }
-    if (pop && until > cls->ch[ev->main_channel].art_until)
+    for (int64_t b = from; b <= to; b++)
+        fasc_cls_block(cls, b, ev->main_channel)->flags |= CLS_POP;
+    if (until > cls->ch[ev->main_channel].art_until)
         cls->ch[ev->main_channel].art_until = until;
-    if (move && until > cls->move_until)
-        cls->move_until = until;
 }
 
 int fasc_classifier_push(fasc_classifier *cls, const fasc_detection *det, const float *snippets)
@@ -163,7 +152,7 @@ int fasc_classifier_push(fasc_classifier *cls, const fasc_detection *det, const 
             if (blk->events < UINT16_MAX)
                 blk->events++;
         }
-    mark_artefact(cls, det);
+    mark_pop(cls, det);
     if (b < cls->final_block) /* arrived after its block was final */
         fasc_cls_decide_until(cls, cls->final_block);
     return FASC_OK;
@@ -254,8 +243,6 @@ static void block_start(fasc_classifier *cls)
     for (int k = 0; k < cls->d.channels; k++)
         if (cls->ch[k].art_until >= t0)
             fasc_cls_block(cls, cls->block, k)->flags |= CLS_POP;
-    if (cls->move_until >= t0)
-        *fasc_cls_overall(cls, cls->block) |= CLS_MOVE;
 }
 
 int fasc_classifier_process(fasc_classifier *cls, const float *const *band,

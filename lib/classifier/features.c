@@ -111,18 +111,22 @@ int fasc_features_waveform(const float *x, size_t n, size_t peak, double fs,
     size_t quiet = (size_t)ceil(quiet_s * fs);
     size_t a, b;
     extent(x, n, peak, level, quiet < 1 ? 1 : quiet, &a, &b);
-    float lo = x[a], hi = x[a];
-    double area = 0.0;
-    for (size_t i = a; i <= b; i++) {
+    /* p2p includes the samples just outside, where the potential leaves
+     * and rejoins the baseline (a monophasic wave's p2p is its height) */
+    const size_t pa = a > 0 ? a - 1 : a, pb = b + 1 < n ? b + 1 : b;
+    float lo = x[pa], hi = x[pa];
+    for (size_t i = pa; i <= pb; i++) {
         lo = x[i] < lo ? x[i] : lo;
         hi = x[i] > hi ? x[i] : hi;
-        area += fabs(x[i]);
     }
+    double area = 0.0;
+    for (size_t i = a; i <= b; i++)
+        area += fabs(x[i]);
     const double ms = 1000.0 / fs;
     f->peak_to_peak_uv = hi - lo;
     f->duration_ms = (float)((double)(b - a + 1) * ms);
     f->phases = count_phases(x, a, b, level);
-    f->turns = count_turns(x, a, b, level);
+    f->turns = count_turns(x, pa, pb, level);
     f->area_uv_ms = (float)(area * ms);
     /* rise: from the opposite-signed extremum before the peak */
     size_t from = a;

@@ -81,6 +81,17 @@ static void voluntary_test(fasc_classifier *cls, int k, int64_t e)
 {
     const cls_design *d = &cls->d;
     cls_channel *ch = &cls->ch[k];
+    unsigned events = 0;
+    for (int64_t b = e - d->vol_blocks + 1; b <= e; b++)
+        events += b >= 0 ? fasc_cls_block(cls, b, k)->events : 0;
+    const double seconds = d->vol_blocks * d->block_n / d->rate;
+    /* Twice the rate alone marks a contraction whose RMS has not risen
+     * yet (the first recruited units of a ramp); resting FPs (a few per
+     * minute) never come this close together. */
+    if (events >= 2.0 * d->min_events * seconds && d->min_events > 0.0)
+        for (int64_t b = e - d->vol_blocks + 1; b <= e; b++)
+            if (b >= cls->final_block && fasc_cls_block(cls, b, k)->events > 0)
+                fasc_cls_block(cls, b, k)->flags |= CLS_VOL;
     if (!(fasc_cls_block(cls, e, k)->flags & CLS_ACTIVE)) {
         ch->run = 0;
         ch->vol = false;
@@ -93,10 +104,6 @@ static void voluntary_test(fasc_classifier *cls, int k, int64_t e)
     }
     if (ch->run < d->vol_blocks)
         return;
-    unsigned events = 0;
-    for (int64_t b = e - d->vol_blocks + 1; b <= e; b++)
-        events += fasc_cls_block(cls, b, k)->events;
-    const double seconds = d->vol_blocks * d->block_n / d->rate;
     if (events >= d->min_events * seconds) {
         ch->vol = true;
         mark_back(cls, k, e - ch->run + 1, e, CLS_VOL);

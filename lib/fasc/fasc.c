@@ -42,6 +42,9 @@ void fasc_config_default(fasc_config *cfg)
     fasc_filterbank_config_default(&cfg->filterbank);
     cfg->filterbank.band_count = 0;
     fasc_detector_config_default(&cfg->detector);
+    /* with ECG, movement and reference pops on every lead, the common
+     * median keeps them from hiding discharges (see fasc.h) */
+    cfg->detector.common_median = true;
     fasc_classifier_config_default(&cfg->classifier);
 }
 
@@ -69,6 +72,8 @@ static int stage_configs(const fasc_config *cfg, fasc_filterbank_config *fb,
     det->geometry = cfg->geometry;
     det->grid_rows = cfg->grid_rows;
     det->grid_cols = cfg->grid_cols;
+    if (cfg->channels < 3)
+        det->common_median = false; /* the median of one or two leads is themselves */
     *cls = cfg->classifier;
     cls->sample_rate = *work_rate;
     cls->channels = cfg->channels;

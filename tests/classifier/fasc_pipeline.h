@@ -20,7 +20,7 @@ typedef struct fp_rows {
 typedef struct fp_result {
     fp_rows truth, found;
     int true_units;   /* distinct units in the truth */
-    int found_units;  /* live units with at least two discharges */
+    int found_units;  /* distinct units (fasc_classifier_distinct_units) */
     double seconds;
     double voluntary_s; /* true voluntary time */
 } fp_result;
@@ -116,15 +116,8 @@ static inline int fp_run(const fasc_synth_config *scfg, double seconds, fp_resul
     }
     if (rc == 0 && (fasc_flush(f) != FASC_OK || fp_drain(f, scfg->sample_rate, &res->found)))
         rc = -1;
-    if (rc == 0) {
-        const fasc_classifier *cls = fasc_get_classifier(f);
-        for (int u = 1; u <= fasc_classifier_unit_count(cls); u++) {
-            fasc_unit_info info;
-            if (fasc_classifier_unit(cls, u, &info) == FASC_OK && !info.merged_into &&
-                info.discharges >= 2)
-                res->found_units++;
-        }
-    }
+    if (rc == 0)
+        res->found_units = fasc_classifier_distinct_units(fasc_get_classifier(f));
     res->seconds = (double)total / scfg->sample_rate;
     rc = rc ? rc : -ctx.failed;
     fasc_destroy(&f);
