@@ -126,8 +126,9 @@ typedef struct fasc_edf_annotation {
  * annotations, through EDFlib, for viewers (EDFbrowser, MNE) to open beside
  * the recording. EDFlib gives every annotation its own data record in a
  * file without signals, so nothing is dropped whatever n is; the record
- * duration is recording_s / n (clamped to EDFlib's 1 ms..60 s), so that the
- * file spans about as long as the recording. With n == 0 the file holds one
+ * duration is recording_s / n, rounded to a multiple of 1/32 s (which the
+ * header field states exactly) within 1/32..60 s, so that the file spans
+ * about as long as the recording. With n == 0 the file holds one
  * annotation "no events" at 0 s (EDF+ needs at least one data record).
  * Written to PATH.part and renamed when complete; on error returns a
  * negative status and "PATH: reason" in err, and nothing is left at PATH.

@@ -28,14 +28,16 @@ static void clip_text(const char *text, char *out)
     out[n] = '\0';
 }
 
+/* Record duration in EDFlib's 10 µs units: recording_s / n rounded to a
+ * multiple of 1/32 s, which the 8-character header field states exactly.
+ * (EDFlib's reader rejects a file whose field, parsed as a float, misses
+ * the time-keeping annotations: 1.519 s reads as 1.518999 and fails.) */
 static int record_duration_units(double recording_s, size_t n)
 {
     double d = n > 0 && recording_s > 0.0 ? recording_s / (double)n : 1.0;
-    d = d < 0.001 ? 0.001 : d > 60.0 ? 60.0 : d;
-    /* Whole milliseconds: EDFlib's reader rejects a file whose duration
-     * field (8 characters) does not match the time-keeping annotations
-     * exactly, which finer values may not (1.48148 s does not). */
-    return (int)lround(d * 1000.0) * (int)(RECORD_UNITS_PER_S / 1000.0);
+    long k = lround(d * 32.0);
+    k = k < 1 ? 1 : k > 60 * 32 ? 60 * 32 : k;
+    return (int)(k * (long)(RECORD_UNITS_PER_S / 32.0));
 }
 
 static int write_all(int handle, const fasc_edf_annotation *a, size_t n)

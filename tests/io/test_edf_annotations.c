@@ -84,18 +84,25 @@ static void every_event_survives(void **state)
     assert_int_equal(access(part, F_OK), -1);
 }
 
-static void odd_record_durations(void **state)
+/* Whatever the record duration recording_s / n comes to, EDFlib reads the
+ * file back (it rejected 1.48148 s and 1.519 s records before). */
+static void every_record_duration_readable(void **state)
 {
     (void)state;
-    fasc_edf_annotation a[81];
-    for (int i = 0; i < 81; i++)
-        a[i] = (fasc_edf_annotation){i * 1.3, 0.01, "fasciculation ch1"};
+    static fasc_edf_annotation a[200];
+    for (int i = 0; i < 200; i++)
+        a[i] = (fasc_edf_annotation){i * 0.61, 0.01, "fasciculation ch1"};
+    const double lengths[] = {1.2, 120.0, 7.3, 3600.0};
     char err[256];
-    /* 120 s / 81 events = 1.481481... s per record */
-    assert_int_equal(fasc_edf_annotations_write(path, a, 81, 120.0, err, sizeof err), FASC_OK);
-    struct edf_annotation_struct *got;
-    assert_int_equal(read_back(&got), 81);
-    free(got);
+    for (size_t k = 0; k < sizeof lengths / sizeof lengths[0]; k++)
+        for (int n = 1; n <= 200; n += k == 1 ? 1 : 7) {
+            assert_int_equal(fasc_edf_annotations_write(path, a, (size_t)n, lengths[k], err, sizeof err),
+                             FASC_OK);
+            struct edf_annotation_struct *got;
+            if (read_back(&got) != n)
+                fail_msg("%d annotations over %g s did not survive", n, lengths[k]);
+            free(got);
+        }
 }
 
 static void no_events_still_a_valid_file(void **state)
@@ -144,7 +151,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(every_event_survives, setup, teardown),
-        cmocka_unit_test_setup_teardown(odd_record_durations, setup, teardown),
+        cmocka_unit_test_setup_teardown(every_record_duration_readable, setup, teardown),
         cmocka_unit_test_setup_teardown(no_events_still_a_valid_file, setup, teardown),
         cmocka_unit_test_setup_teardown(long_text_cut_at_a_character, setup, teardown),
         cmocka_unit_test_setup_teardown(failures_leave_nothing, setup, teardown),
