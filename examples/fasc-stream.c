@@ -12,6 +12,7 @@
 
 #include "fasc/fasc.h"
 #include "fasc/io.h"
+#include "cli_args.h"
 
 /* Bytes per read(): small, so that a live source is not kept waiting. */
 #define READ_BYTES 16384
@@ -28,10 +29,7 @@ typedef struct options {
 
 static int usage_error(const char *fmt, const char *arg)
 {
-    fprintf(stderr, "fasc-stream: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (see --help)\n");
-    return 2;
+    return cli_usage_error("fasc-stream", fmt, arg);
 }
 
 static void print_help(const options *o)
@@ -78,8 +76,8 @@ static int parse(int argc, char **argv, options *o)
         errno = 0;
         switch (c) {
         case 'r':
-            o->rate = strtod(optarg, &end);
-            if (errno || *end || end == optarg || !(o->rate >= FASC_MIN_SAMPLE_RATE && o->rate <= FASC_MAX_SAMPLE_RATE))
+            if (cli_parse_double(optarg, &o->rate) != 0 ||
+                !(o->rate >= FASC_MIN_SAMPLE_RATE && o->rate <= FASC_MAX_SAMPLE_RATE))
                 return usage_error("--rate must be 500-48000 Hz, not '%s'", optarg);
             break;
         case 'c': {
@@ -96,16 +94,12 @@ static int parse(int argc, char **argv, options *o)
             else return usage_error("unsupported --format '%s' (f32, s16 or s24)", optarg);
             break;
         case 'u':
-            o->uv_per_unit = strtod(optarg, &end);
-            if (errno || *end || end == optarg || !(o->uv_per_unit > 0.0) || !isfinite(o->uv_per_unit))
+            if (cli_parse_double(optarg, &o->uv_per_unit) != 0 || !(o->uv_per_unit > 0.0))
                 return usage_error("--uv-per-unit must be > 0, not '%s'", optarg);
             break;
         case 'm':
-            if (strcmp(optarg, "auto") == 0) o->mains = FASC_MAINS_AUTO;
-            else if (strcmp(optarg, "50") == 0) o->mains = FASC_MAINS_50HZ;
-            else if (strcmp(optarg, "60") == 0) o->mains = FASC_MAINS_60HZ;
-            else if (strcmp(optarg, "off") == 0) o->mains = FASC_MAINS_OFF;
-            else return usage_error("--mains must be auto, 50, 60 or off, not '%s'", optarg);
+            if (cli_parse_mains(optarg, &o->mains) != 0)
+                return usage_error("--mains must be auto, 50, 60 or off, not '%s'", optarg);
             break;
         case 'h': help = true; break;
         default: return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);

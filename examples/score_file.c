@@ -127,16 +127,24 @@ static int create_stages(score_run *r, score_result *res)
     return 0;
 }
 
+/* Room for one more item in *items (count n, capacity *cap): doubles it. */
+static int make_room(void **items, size_t n, size_t *cap, size_t item_size, size_t first)
+{
+    if (n < *cap)
+        return 0;
+    const size_t grown = *cap ? 2 * *cap : first;
+    void *p = realloc(*items, grown * item_size);
+    if (!p)
+        return -1;
+    *items = p;
+    *cap = grown;
+    return 0;
+}
+
 static int keep_mark(score_run *r, const fasc_event *ev)
 {
-    if (r->mark_n == r->mark_cap) {
-        const size_t cap = r->mark_cap ? 2 * r->mark_cap : 1024;
-        score_mark *m = realloc(r->marks, cap * sizeof *m);
-        if (!m)
-            return -1;
-        r->marks = m;
-        r->mark_cap = cap;
-    }
+    if (make_room((void **)&r->marks, r->mark_n, &r->mark_cap, sizeof *r->marks, 1024) != 0)
+        return -1;
     r->marks[r->mark_n++] = (score_mark){(double)ev->onset / r->rate,
                                          (double)(ev->offset - ev->onset + 1) / r->rate,
                                          ev->channel, ev->cls, ev->unit};
@@ -148,14 +156,8 @@ static score_snippets *snippets_of(score_run *r, int unit)
     for (size_t i = 0; i < r->snip_n; i++)
         if (r->snips[i].unit == unit)
             return &r->snips[i];
-    if (r->snip_n == r->snip_cap) {
-        const size_t cap = r->snip_cap ? 2 * r->snip_cap : 16;
-        score_snippets *s = realloc(r->snips, cap * sizeof *s);
-        if (!s)
-            return NULL;
-        r->snips = s;
-        r->snip_cap = cap;
-    }
+    if (make_room((void **)&r->snips, r->snip_n, &r->snip_cap, sizeof *r->snips, 16) != 0)
+        return NULL;
     score_snippets *s = &r->snips[r->snip_n];
     s->data = malloc(sizeof(float) * SCORE_SNIPPETS_PER_UNIT * (r->snippet_length + 1));
     if (!s->data)

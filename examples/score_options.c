@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_args.h"
+
 /* One tunable parameter of the composed detector's configuration. */
 typedef enum { P_DOUBLE, P_INT, P_BOOL } param_kind;
 typedef struct param {
@@ -57,10 +59,9 @@ enum {
 
 static int usage_error(const char *fmt, const char *a, const char *b)
 {
-    fprintf(stderr, "fasc-score: ");
-    fprintf(stderr, fmt, a, b);
-    fprintf(stderr, " (see --help)\n");
-    return 2;
+    char text[512];
+    snprintf(text, sizeof text, fmt, a, b);
+    return cli_usage_error("fasc-score", "%s", text);
 }
 
 static void *field(fasc_config *cfg, const param *p)
@@ -78,22 +79,11 @@ static double param_value(const fasc_config *cfg, const param *p)
     }
 }
 
-static int parse_number(const char *text, double *out)
-{
-    char *end;
-    errno = 0;
-    const double v = strtod(text, &end);
-    if (errno || end == text || *end || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* Sets parameter p from text; 0 or -1 (not a number of its kind). */
 static int set_param(fasc_config *cfg, const param *p, const char *text)
 {
     double v;
-    if (parse_number(text, &v) != 0)
+    if (cli_parse_double(text, &v) != 0)
         return -1;
     if (p->kind == P_DOUBLE) {
         *(double *)field(cfg, p) = v;
@@ -109,33 +99,14 @@ static int set_param(fasc_config *cfg, const param *p, const char *text)
     return 0;
 }
 
-static char *dup_text(const char *s)
-{
-    const size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* Replaces *slot by a copy of value; 0 or -1. */
 static int set_text(char **slot, const char *value)
 {
-    char *d = dup_text(value);
+    char *d = strdup(value);
     if (!d)
         return -1;
     free(*slot);
     *slot = d;
-    return 0;
-}
-
-static int set_mains(fasc_config *cfg, const char *v)
-{
-    if (strcmp(v, "auto") == 0) cfg->mains = FASC_MAINS_AUTO;
-    else if (strcmp(v, "50") == 0) cfg->mains = FASC_MAINS_50HZ;
-    else if (strcmp(v, "60") == 0) cfg->mains = FASC_MAINS_60HZ;
-    else if (strcmp(v, "off") == 0) cfg->mains = FASC_MAINS_OFF;
-    else return -1;
     return 0;
 }
 
@@ -155,7 +126,7 @@ static int set_grid(fasc_config *cfg, const char *v)
 static double positive_or(const char *v, double bad)
 {
     double x;
-    return parse_number(v, &x) == 0 && x > 0.0 ? x : bad;
+    return cli_parse_double(v, &x) == 0 && x > 0.0 ? x : bad;
 }
 
 /* A setting by name, from the config file or a flag. 0, -1 bad value,
@@ -166,7 +137,7 @@ static int apply(score_options *o, const char *key, const char *value)
         if (strcmp(key, params[i].name) == 0)
             return set_param(&o->cfg, &params[i], value);
     if (strcmp(key, "mains") == 0)
-        return set_mains(&o->cfg, value);
+        return cli_parse_mains(value, &o->cfg.mains);
     if (strcmp(key, "grid") == 0)
         return set_grid(&o->cfg, value);
     if (strcmp(key, "uv-per-unit") == 0)
@@ -281,7 +252,7 @@ static int parse_flag(score_options *o, int c, const char *arg)
     case OPT_TABLE: return set_text(&o->table, arg) ? usage_error("%s%s", "out of memory", "") : 0;
     case 'j': {
         double j;
-        if (parse_number(arg, &j) != 0 || j < 1 || j > 256 || j != floor(j))
+        if (cli_parse_double(arg, &j) != 0 || j < 1 || j > 256 || j != floor(j))
             return usage_error("--jobs must be 1-256, not '%s'%s", arg, "");
         o->jobs = (int)j;
         return 0;
