@@ -102,7 +102,7 @@ int fasc_cls_design(const fasc_classifier_config *cfg, cls_design *d)
     d->ecg_smooth_n = samples(0.020, fs) | 1;
     /* a beat is confirmed at most ~0.25 s after its R wave; its template
      * window and breadth test reach ecg_win_n further back */
-    d->beat_ring_n = pow2_at_least(samples(0.30, fs) + 2 * d->ecg_win_n + 4);
+    d->beat_ring_n = pow2_at_least(samples(0.30, fs) + 3 * d->ecg_win_n + d->sub_n + 4);
     d->upre_n = samples(cfg->unit_pre_s, fs);
     d->upost_n = samples(cfg->unit_post_s, fs);
     d->ulen = d->upre_n + d->upost_n + 1;
@@ -142,6 +142,7 @@ static size_t layout(const cls_design *d, unsigned char *base, fasc_classifier *
     TAKE(overall, (size_t)d->ring_blocks);
     TAKE(beat_ring, sizeof(float) * c * (size_t)d->beat_ring_n);
     TAKE(mean_ring, sizeof(float) * (size_t)d->ecg_smooth_n);
+    TAKE(mean_run, sizeof(float) * (size_t)d->sub_n);
     TAKE(ecg_tmpl, sizeof(float) * c * (size_t)(2 * d->ecg_win_n + 1));
     TAKE(pend, sizeof(cls_pending) * q);
     TAKE(pend_snip, sizeof(float) * q * (size_t)d->snip_len);
@@ -271,6 +272,8 @@ void fasc_classifier_reset(fasc_classifier *cls)
     cls->mean_head = 0;
     cls->mean_sum = 0.0;
     cls->mean_block_sum = 0.0;
+    cls->mean_floor = 0.0;
+    cls->ring_t = 0;
     cls->peak_val = 0.0f;
     cls->peak_at = cls->above_since = 0;
     cls->in_peak = false;

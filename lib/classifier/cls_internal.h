@@ -28,7 +28,8 @@ enum {
     CLS_FLAT = 8,     /* flat or disconnected */
     CLS_MOVE = 16,    /* low-frequency excursion (movement) */
     CLS_POP = 32,     /* electrode pop on this channel */
-    CLS_ART = CLS_SAT | CLS_FLAT | CLS_MOVE | CLS_POP
+    CLS_ART = CLS_SAT | CLS_FLAT | CLS_MOVE | CLS_POP,
+    CLS_ALL_ART = 64  /* consensus only: half of the leads are artefact */
 };
 
 /* A sliding-window percentile over the last `cap` values. */
@@ -116,6 +117,9 @@ struct fasc_classifier {
     /* heartbeat detector */
     float *beat_ring;       /* beat_ring_n x channels band history */
     float *mean_ring;       /* ecg_smooth_n values of the mean's square */
+    float *mean_run;        /* sub_n: channel sums of the current run */
+    fasc_index ring_t;      /* samples written to beat_ring */
+    double mean_floor;      /* rest level of the smoothed energy (0: unknown) */
     int mean_head;
     double mean_sum;
     cls_hist h_mean;        /* block means of the smoothed energy */
@@ -167,8 +171,8 @@ void fasc_cls_hist_add(cls_hist *h, double value);
 double fasc_cls_hist_quantile(const cls_hist *h, double q);
 
 /* segment.c */
-void fasc_cls_segment_sample(fasc_classifier *cls, const float *const *band,
-                             const float *const *raw, size_t i);
+void fasc_cls_segment_run(fasc_classifier *cls, const float *const *band,
+                          const float *const *raw, size_t from, int len);
 void fasc_cls_block_end(fasc_classifier *cls);
 void fasc_cls_finalize_block(fasc_classifier *cls, int64_t b);
 void fasc_cls_sub_block_end(fasc_classifier *cls);
@@ -176,7 +180,8 @@ uint8_t fasc_cls_state(fasc_classifier *cls, int64_t b, int channel);
 void fasc_cls_epochs_close(fasc_classifier *cls);
 
 /* heartbeat.c */
-void fasc_cls_beat_sample(fasc_classifier *cls, const float *const *band, size_t i);
+void fasc_cls_beat_store(fasc_classifier *cls, const float *const *band, size_t from, int len);
+void fasc_cls_beat_sample(fasc_classifier *cls, int j);
 void fasc_cls_beat_block_end(fasc_classifier *cls);
 fasc_index fasc_cls_beat_near(const fasc_classifier *cls, fasc_index t, fasc_index window);
 bool fasc_cls_is_ecg_shape(const fasc_classifier *cls, const fasc_classified *ev,

@@ -258,10 +258,17 @@ int fasc_classifier_process(fasc_classifier *cls, const float *const *band,
     for (int k = 0; k < d->channels; k++)
         if (!band[k] || (raw && !raw[k]))
             return FASC_ERR_INVALID_ARGUMENT;
-    for (size_t i = 0; i < n; i++) {
-        fasc_cls_segment_sample(cls, band, raw, i);
-        fasc_cls_beat_sample(cls, band, i);
-        cls->t++;
+    /* runs end at sub-block boundaries */
+    for (size_t i = 0; i < n;) {
+        const int room = d->sub_n - (int)(cls->t % d->sub_n);
+        const int len = n - i < (size_t)room ? (int)(n - i) : room;
+        fasc_cls_segment_run(cls, band, raw, i, len);
+        fasc_cls_beat_store(cls, band, i, len);
+        for (int j = 0; j < len; j++) {
+            fasc_cls_beat_sample(cls, j);
+            cls->t++;
+        }
+        i += (size_t)len;
         if (cls->t % d->sub_n == 0)
             fasc_cls_sub_block_end(cls);
         if (cls->t % d->block_n == 0) {

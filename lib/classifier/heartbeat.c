@@ -28,13 +28,15 @@ static const double min_scale = 0.5;
 
 static float ring_at(const fasc_classifier *cls, int k, fasc_index t)
 {
-    const size_t slot = (size_t)(t & (cls->d.beat_ring_n - 1));
+    const size_t slot = (size_t)t & ((size_t)cls->d.beat_ring_n - 1);
     return cls->beat_ring[(size_t)k * (size_t)cls->d.beat_ring_n + slot];
 }
 
+/* Samples from..to have been seen (up to the current sample) and are
+ * still held (the history is written a run ahead of the current sample). */
 static bool in_ring(const fasc_classifier *cls, fasc_index from, fasc_index to)
 {
-    return from >= 0 && from > cls->t - cls->d.beat_ring_n && to <= cls->t;
+    return from >= 0 && from >= cls->ring_t - cls->d.beat_ring_n && to <= cls->t;
 }
 
 /* Most channels must show the complex: an FP touches one to four
@@ -203,27 +205,42 @@ static void candidate(fasc_classifier *cls, fasc_index r)
             confirm(cls, cls->cand[j]);
 }
 
-void fasc_cls_beat_sample(fasc_classifier *cls, const float *const *band, size_t i)
+/* Stores a run of `len` samples (from index `from` of each channel) in the
+ * band history and sums the channels into cls->mean_run. */
+void fasc_cls_beat_store(fasc_classifier *cls, const float *const *band, size_t from, int len)
 {
     const cls_design *d = &cls->d;
-    const size_t slot = (size_t)(cls->t & (d->beat_ring_n - 1));
-    double m = 0.0;
+    const size_t mask = (size_t)d->beat_ring_n - 1;
+    float *m = cls->mean_run;
+    for (int j = 0; j < len; j++)
+        m[j] = 0.0f;
     for (int k = 0; k < d->channels; k++) {
-        const float v = band[k][i];
-        cls->beat_ring[(size_t)k * (size_t)d->beat_ring_n + slot] = v;
-        m += v;
+        const float *x = band[k] + from;
+        float *ring = cls->beat_ring + (size_t)k * (size_t)d->beat_ring_n;
+        for (int j = 0; j < len; j++) {
+            ring[((size_t)cls->t + (size_t)j) & mask] = x[j];
+            m[j] += x[j];
+        }
     }
+    cls->ring_t = cls->t + len;
+}
+
+/* The QRS detector's step for sample j of the stored run (cls->t is its
+ * index). */
+void fasc_cls_beat_sample(fasc_classifier *cls, int j)
+{
+    const cls_design *d = &cls->d;
     if (!d->ecg)
         return;
-    m /= d->channels;
+    const double m = (double)cls->mean_run[j] / d->channels;
     const float sq = (float)(m * m);
     cls->mean_sum += (double)sq - cls->mean_ring[cls->mean_head];
     cls->mean_ring[cls->mean_head] = sq;
     cls->mean_head = cls->mean_head + 1 == d->ecg_smooth_n ? 0 : cls->mean_head + 1;
     const double e = cls->mean_sum > 0.0 ? cls->mean_sum / d->ecg_smooth_n : 0.0;
     cls->mean_block_sum += e;
-    const double floor = fasc_cls_hist_quantile(&cls->h_mean, 0.2);
-    if (cls->h_mean.len < 8 || floor <= 0.0)
+    const double floor = cls->mean_floor;
+    if (floor <= 0.0)
         return;
     double thr = floor_ratio * floor;
     if (signal_fraction * cls->spk > thr)
@@ -268,6 +285,7 @@ void fasc_cls_beat_block_end(fasc_classifier *cls)
     cls->mean_sum = s;
     fasc_cls_hist_add(&cls->h_mean, cls->mean_block_sum / cls->d.block_n);
     cls->mean_block_sum = 0.0;
+    cls->mean_floor = cls->h_mean.len >= 8 ? fasc_cls_hist_quantile(&cls->h_mean, 0.2) : 0.0;
 }
 
 fasc_index fasc_cls_beat_near(const fasc_classifier *cls, fasc_index t, fasc_index window)

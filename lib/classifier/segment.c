@@ -25,25 +25,36 @@ static const int sat_run = 3;
 /* Blocks needed before a rest level is trusted. */
 static const int warm_blocks = 8;
 
-void fasc_cls_segment_sample(fasc_classifier *cls, const float *const *band,
-                             const float *const *raw, size_t i)
+/* Block sums, sub-block sums and the saturation test over a run of `len`
+ * samples of every channel (channel by channel, so the sums vectorise). */
+void fasc_cls_segment_run(fasc_classifier *cls, const float *const *band,
+                          const float *const *raw, size_t from, int len)
 {
     for (int k = 0; k < cls->d.channels; k++) {
         cls_channel *ch = &cls->ch[k];
-        const float v = band[k][i];
-        ch->sumsq += (double)v * v;
-        const float r = raw ? raw[k][i] : v;
-        ch->sub_sum += r;
-        if (raw) {
-            const float a = fabsf(r);
-            ch->same_run = r == ch->last_raw && r != 0.0f ? ch->same_run + 1 : 0;
-            ch->last_raw = r;
-            if (a > ch->raw_max)
-                ch->raw_max = a;
-            if (ch->same_run + 1 >= sat_run && a >= ch->raw_max && a > 20.0f * ch->rest &&
-                ch->rest > 0.0f)
-                ch->sat = true;
+        const float *x = band[k] + from;
+        double sq = 0.0, sum = 0.0;
+        for (int j = 0; j < len; j++)
+            sq += (double)x[j] * x[j];
+        ch->sumsq += sq;
+        if (!raw) {
+            for (int j = 0; j < len; j++)
+                sum += x[j];
+            ch->sub_sum += sum;
+            continue;
         }
+        const float *r = raw[k] + from;
+        const float level = 20.0f * ch->rest;
+        for (int j = 0; j < len; j++) {
+            const float v = r[j], a = fabsf(v);
+            sum += v;
+            ch->same_run = v == ch->last_raw && v != 0.0f ? ch->same_run + 1 : 0;
+            ch->last_raw = v;
+            ch->raw_max = a > ch->raw_max ? a : ch->raw_max;
+            ch->sat |= ch->same_run + 1 >= sat_run && a >= ch->raw_max && a > level &&
+                       level > 0.0f;
+        }
+        ch->sub_sum += sum;
     }
 }
 
@@ -184,63 +195,64 @@ void fasc_cls_block_end(fasc_classifier *cls)
     cls->block = b + 1;
 }
 
-/* Flags of block b for channel k, widened by the margin and combined with
- * the channels' consensus (voluntary: half of them; movement: as many as
- * lowfreq_test requires). */
-static uint8_t flags_at(fasc_classifier *cls, int64_t b, int k)
+/* What the channels say together in block j: voluntary where half of them
+ * are, movement where any lead saw it (lowfreq_test only leaves MOVE where
+ * enough leads did), CLS_ALL_ART where half of them are artefact. */
+static uint8_t consensus(fasc_classifier *cls, int64_t j)
 {
     const cls_design *d = &cls->d;
     const int half = (d->channels + 1) / 2;
-    uint8_t out = 0;
-    for (int64_t j = b - d->margin_blocks; j <= b + d->margin_blocks; j++) {
-        if (j < 0 || j >= cls->block)
-            continue;
-        int vol = 0, move = 0;
-        for (int c = 0; c < d->channels; c++) {
-            const uint8_t f = fasc_cls_block(cls, j, c)->flags;
-            vol += (f & CLS_VOL) != 0;
-            move += (f & CLS_MOVE) != 0;
-            if (c == k)
-                out |= f & (CLS_VOL | CLS_ART);
-        }
-        if (vol >= half)
-            out |= CLS_VOL;
-        if (move > 0)
-            out |= CLS_MOVE;
-        out |= *fasc_cls_overall(cls, j);
+    int vol = 0, art = 0, move = 0;
+    for (int c = 0; c < d->channels; c++) {
+        const uint8_t f = fasc_cls_block(cls, j, c)->flags;
+        vol += (f & CLS_VOL) != 0;
+        art += (f & CLS_ART) != 0;
+        move += (f & CLS_MOVE) != 0;
     }
+    uint8_t out = *fasc_cls_overall(cls, j);
+    if (vol >= half)
+        out |= CLS_VOL;
+    if (move > 0)
+        out |= CLS_MOVE;
+    if (art >= half)
+        out |= CLS_ALL_ART;
     return out;
 }
 
-/* Overall flags of block b (k == -1): voluntary where half the channels
- * are, artefact where half the channels are (or a movement is marked). */
-static uint8_t overall_at(fasc_classifier *cls, int64_t b)
+/* Consensus of block b widened by the margin on both sides. */
+static uint8_t widened_consensus(fasc_classifier *cls, int64_t b)
 {
-    const cls_design *d = &cls->d;
-    const int half = (d->channels + 1) / 2;
     uint8_t out = 0;
-    for (int64_t j = b - d->margin_blocks; j <= b + d->margin_blocks; j++) {
-        if (j < 0 || j >= cls->block)
-            continue;
-        int vol = 0, art = 0, move = 0;
-        for (int c = 0; c < d->channels; c++) {
-            const uint8_t f = fasc_cls_block(cls, j, c)->flags;
-            vol += (f & CLS_VOL) != 0;
-            art += (f & CLS_ART) != 0;
-            move += (f & CLS_MOVE) != 0;
-        }
-        if (vol >= half)
-            out |= CLS_VOL;
-        if (art >= half || move > 0)
-            out |= CLS_MOVE;
-        out |= *fasc_cls_overall(cls, j);
-    }
+    for (int64_t j = b - cls->d.margin_blocks; j <= b + cls->d.margin_blocks; j++)
+        if (j >= 0 && j < cls->block)
+            out |= consensus(cls, j);
+    return out;
+}
+
+/* Flags of block b for channel k: its own (widened) and the consensus. */
+static uint8_t flags_at(fasc_classifier *cls, int64_t b, int k, uint8_t cons)
+{
+    uint8_t out = cons & (CLS_VOL | CLS_MOVE);
+    for (int64_t j = b - cls->d.margin_blocks; j <= b + cls->d.margin_blocks; j++)
+        if (j >= 0 && j < cls->block)
+            out |= fasc_cls_block(cls, j, k)->flags & (CLS_VOL | CLS_ART);
+    return out;
+}
+
+/* Flags of the whole recording from the consensus: voluntary, or movement
+ * (artefact on half of the leads counts as such). */
+static uint8_t overall_of(uint8_t cons)
+{
+    uint8_t out = cons & (CLS_VOL | CLS_MOVE);
+    if (cons & CLS_ALL_ART)
+        out |= CLS_MOVE;
     return out;
 }
 
 uint8_t fasc_cls_state(fasc_classifier *cls, int64_t b, int k)
 {
-    return k < 0 ? overall_at(cls, b) : flags_at(cls, b, k);
+    const uint8_t cons = widened_consensus(cls, b);
+    return k < 0 ? overall_of(cons) : flags_at(cls, b, k, cons);
 }
 
 static void emit_epoch(fasc_classifier *cls, int64_t from, int64_t to, int channel,
@@ -273,7 +285,8 @@ void fasc_cls_finalize_block(fasc_classifier *cls, int64_t b)
 {
     const cls_design *d = &cls->d;
     const double seconds = d->block_n / d->rate;
-    const uint8_t all = overall_at(cls, b);
+    const uint8_t cons = widened_consensus(cls, b);
+    const uint8_t all = overall_of(cons);
     const bool all_art = (all & CLS_ART) != 0, all_vol = !all_art && (all & CLS_VOL);
     if (all_art)
         cls->tot.artefact_s += seconds;
@@ -282,7 +295,7 @@ void fasc_cls_finalize_block(fasc_classifier *cls, int64_t b)
     else
         cls->tot.scorable_s += seconds;
     for (int k = 0; k < d->channels; k++) {
-        const uint8_t f = flags_at(cls, b, k);
+        const uint8_t f = flags_at(cls, b, k, cons);
         fasc_channel_totals *t = &cls->ch[k].tot;
         const bool art = (f & CLS_ART) != 0;
         if (art)
