@@ -107,6 +107,7 @@ static int create_stages(score_run *r, score_result *res)
     fasc_summary_config_default(&sc);
     sc.sample_rate = r->rate;
     sc.channels = r->channels;
+    sc.unit_min_discharges = cfg.classifier.unit_min_discharges;
     fasc_spectrum_config pc;
     fasc_spectrum_config_default(&pc);
     pc.sample_rate = r->rate;

@@ -47,7 +47,10 @@ static const param params[] = {
     P("epoch-margin", P_DOUBLE, classifier.epoch_margin_s, "widening of excluded epochs, s"),
     P("ecg", P_BOOL, classifier.ecg, "detect heartbeats (0/1)"),
     P("ecg-window", P_DOUBLE, classifier.ecg_window_s, "candidate-to-beat distance, s"),
-    P("unit-match", P_DOUBLE, classifier.unit_match, "normalised residual that joins a unit"),
+    P("unit-match", P_DOUBLE, classifier.unit_match, "largest mismatch that joins a unit"),
+    P("unit-min-discharges", P_INT, classifier.unit_min_discharges, "discharges that make a unit distinct"),
+    P("unit-pre", P_DOUBLE, classifier.unit_pre_s, "unit template before the peak, s"),
+    P("unit-post", P_DOUBLE, classifier.unit_post_s, "unit template after the peak, s"),
 };
 #undef P
 enum { PARAM_COUNT = sizeof params / sizeof params[0] };

@@ -22,9 +22,11 @@
  *   sums. Rates are per minute of scorable time (0 when there is none).
  * - *Doublets*: fasciculations flagged `repeat` (a discharge of the same
  *   unit 10-110 ms after its previous one).
- * - Units: the distinct `unit` numbers of fasciculations, after folding
- *   the merges reported with fasc_summary_merge_unit(); a unit belongs to
- *   the channel that was the main channel of most of its discharges.
+ * - Units: the `unit` numbers of fasciculations, after folding the merges
+ *   reported with fasc_summary_merge_unit(), that have at least
+ *   `unit_min_discharges` discharges (the others' discharges still count
+ *   as fasciculations); a unit belongs to the channel that was the main
+ *   channel of most of its discharges.
  * - Epoch k covers [k·epoch_s, (k+1)·epoch_s) of the recording (the last
  *   one may be shorter); its rate uses the overall scorable time inside
  *   it; its amplitude quartiles are those of its fasciculations'
@@ -63,6 +65,9 @@ typedef struct fasc_summary_config {
     double sample_rate; /**< input rate of the event indices, Hz (default 2048) */
     int channels;       /**< 1..FASC_MAX_CHANNELS (default 1) */
     double epoch_s;     /**< epoch length, 1..3600 s (default 60) */
+    /** discharges that make a unit distinct (listed and counted), 1..1000
+     *  (default 1; fasc-score uses the classifier's unit_min_discharges) */
+    int unit_min_discharges;
 } fasc_summary_config;
 
 /** Most reasons a grade lists. */

@@ -12,12 +12,14 @@ void fasc_summary_config_default(fasc_summary_config *cfg)
     cfg->sample_rate = 2048.0;
     cfg->channels = 1;
     cfg->epoch_s = 60.0;
+    cfg->unit_min_discharges = 1;
 }
 
 static bool config_valid(const fasc_summary_config *cfg)
 {
     return cfg && cfg->sample_rate > 0.0 && isfinite(cfg->sample_rate) && cfg->channels >= 1 &&
-           cfg->channels <= FASC_MAX_CHANNELS && cfg->epoch_s >= 1.0 && cfg->epoch_s <= 3600.0;
+           cfg->channels <= FASC_MAX_CHANNELS && cfg->epoch_s >= 1.0 && cfg->epoch_s <= 3600.0 &&
+           cfg->unit_min_discharges >= 1 && cfg->unit_min_discharges <= 1000;
 }
 
 int fasc_summary_create(const fasc_summary_config *cfg, fasc_summary **out)

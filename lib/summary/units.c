@@ -76,7 +76,8 @@ int fasc_summary_compute_units(fasc_summary *s, double scorable_min)
         size_t j = i;
         while (j < n && keys[j].unit == keys[i].unit)
             j++;
-        describe_unit(s, keys + i, j - i, votes, p2p, scorable_min);
+        if (j - i >= (size_t)s->cfg.unit_min_discharges)
+            describe_unit(s, keys + i, j - i, votes, p2p, scorable_min);
         i = j;
     }
     free(keys);

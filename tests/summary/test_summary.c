@@ -114,6 +114,33 @@ static void counts_rates_doublets_and_units(void **state)
     fasc_summary_destroy(&s);
 }
 
+static void units_need_enough_discharges(void **state)
+{
+    (void)state;
+    fasc_summary_config cfg;
+    fasc_summary_config_default(&cfg);
+    cfg.sample_rate = FS;
+    cfg.unit_min_discharges = 3;
+    fasc_summary *s = NULL;
+    assert_int_equal(fasc_summary_create(&cfg, &s), FASC_OK);
+    for (int i = 0; i < 3; i++)
+        add_fp(s, 1.0 + i, 0, 1, false, 100);
+    add_fp(s, 10.0, 0, 2, false, 100);
+    add_fp(s, 11.0, 0, 2, false, 100);
+    add_fp(s, 12.0, 0, 3, false, 100); /* merged into 2: now 3 discharges */
+    add_fp(s, 13.0, 0, 4, false, 100);
+    assert_int_equal(fasc_summary_merge_unit(s, 3, 2), FASC_OK);
+    assert_int_equal(fasc_summary_finish(s, (fasc_index)(60 * FS)), FASC_OK);
+    fasc_summary_figures f;
+    assert_int_equal(fasc_summary_figures_of(s, -1, &f), FASC_OK);
+    assert_int_equal(f.units, 2);
+    assert_int_equal(f.fasciculations, 7);
+    assert_int_equal(fasc_summary_unit_count(s), 2);
+    fasc_summary_destroy(&s);
+    cfg.unit_min_discharges = 0;
+    assert_int_equal(fasc_summary_create(&cfg, &s), FASC_ERR_INVALID_ARGUMENT);
+}
+
 static void epochs_with_quartiles(void **state)
 {
     (void)state;
@@ -214,6 +241,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scorable_time_per_channel_and_overall),
         cmocka_unit_test(counts_rates_doublets_and_units),
+        cmocka_unit_test(units_need_enough_discharges),
         cmocka_unit_test(epochs_with_quartiles),
         cmocka_unit_test(quality_grades),
         cmocka_unit_test(arguments_and_state),
