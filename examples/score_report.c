@@ -29,6 +29,17 @@ static const char *unit_colour(int unit)
     return unit > 0 ? unit_palette[(unit - 1) % 10] : "#d62728";
 }
 
+/* A discharge's colour in the raster: its unit's if the unit is distinct
+ * (in the summary's list), grey otherwise. */
+static const char *tick_colour(const fasc_summary *s, int unit)
+{
+    fasc_summary_unit u;
+    for (size_t i = 0; unit > 0 && fasc_summary_unit_at(s, i, &u) == FASC_OK; i++)
+        if (u.id == unit)
+            return unit_colour(unit);
+    return "#888";
+}
+
 /* Text with the five XML specials escaped. */
 static void put_text(FILE *f, const char *s)
 {
@@ -98,7 +109,7 @@ static void raster(page *p)
     const int nc = p->run->channels;
     const double top = p->raster_top, h = p->lane_h * nc;
     fprintf(p->f, "<text x=\"%d\" y=\"%.1f\" font-weight=\"bold\">Fasciculations per channel "
-                  "(colour: motor unit; shaded: excluded epochs)</text>\n", LEFT, top - 8);
+                  "(colour: motor unit, grey: none; shaded: excluded epochs)</text>\n", LEFT, top - 8);
     fprintf(p->f, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"none\" "
                   "stroke=\"#999\"/>\n", LEFT, top, PLOT_W, h);
     size_t n;
@@ -114,7 +125,7 @@ static void raster(page *p)
     for (size_t i = 0; i < n; i++) {
         const double x = x_of(p, fp[i].peak_s), y = top + p->lane_h * fp[i].channel;
         fprintf(p->f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n",
-                x, x, y + 1, y + p->lane_h - 1, unit_colour(fp[i].unit));
+                x, x, y + 1, y + p->lane_h - 1, tick_colour(p->run->summary, fp[i].unit));
     }
     const int every = nc <= 32 ? 1 : (nc + 31) / 32;
     for (int c = 0; c < nc; c += every) {
