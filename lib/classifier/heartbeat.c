@@ -214,13 +214,15 @@ void fasc_cls_beat_store(fasc_classifier *cls, const float *const *band, size_t 
     float *m = cls->mean_run;
     for (int j = 0; j < len; j++)
         m[j] = 0.0f;
+    const size_t at = (size_t)cls->t & mask;
+    const size_t first = at + (size_t)len <= mask + 1 ? (size_t)len : mask + 1 - at;
     for (int k = 0; k < d->channels; k++) {
         const float *x = band[k] + from;
         float *ring = cls->beat_ring + (size_t)k * (size_t)d->beat_ring_n;
-        for (int j = 0; j < len; j++) {
-            ring[((size_t)cls->t + (size_t)j) & mask] = x[j];
+        memcpy(ring + at, x, sizeof(float) * first);
+        memcpy(ring, x + first, sizeof(float) * ((size_t)len - first));
+        for (int j = 0; j < len; j++)
             m[j] += x[j];
-        }
     }
     cls->ring_t = cls->t + len;
 }

@@ -45,6 +45,23 @@ void fasc_cls_segment_run(fasc_classifier *cls, const float *const *band,
         }
         const float *r = raw[k] + from;
         const float level = 20.0f * ch->rest;
+        /* the usual case: no two neighbours equal, so no run of identical
+         * samples can start, continue or end here */
+        int repeats = r[0] == ch->last_raw;
+        float top = fabsf(r[0]);
+        for (int j = 1; j < len; j++) {
+            repeats |= r[j] == r[j - 1];
+            top = fabsf(r[j]) > top ? fabsf(r[j]) : top;
+        }
+        if (!repeats) {
+            for (int j = 0; j < len; j++)
+                sum += r[j];
+            ch->sub_sum += sum;
+            ch->same_run = 0;
+            ch->last_raw = r[len - 1];
+            ch->raw_max = top > ch->raw_max ? top : ch->raw_max;
+            continue;
+        }
         for (int j = 0; j < len; j++) {
             const float v = r[j], a = fabsf(v);
             sum += v;
@@ -182,8 +199,12 @@ void fasc_cls_block_end(fasc_classifier *cls)
             fasc_cls_hist_add(&ch->h_rms, rms);
             fasc_cls_hist_add(&ch->h_lf, blk->lf_jump);
         }
-        ch->rest = (float)fasc_cls_hist_quantile(&ch->h_rms, rest_quantile);
-        ch->lf_typ = (float)fasc_cls_hist_quantile(&ch->h_lf, 0.5);
+        /* the levels move slowly: every block while the histograms fill,
+         * then every fourth */
+        if (ch->h_rms.len < 64 || b % 4 == 0) {
+            ch->rest = (float)fasc_cls_hist_quantile(&ch->h_rms, rest_quantile);
+            ch->lf_typ = (float)fasc_cls_hist_quantile(&ch->h_lf, 0.5);
+        }
         if (b >= 2)
             voluntary_test(cls, k, b - 2);
         /* the next block starts clean */

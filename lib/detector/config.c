@@ -255,6 +255,10 @@ int fasc_det_design(const fasc_detector_config *cfg, det_design *d)
     d->rows = cfg->geometry == FASC_GEOMETRY_GRID ? cfg->grid_rows : 1;
     d->cols = cfg->geometry == FASC_GEOMETRY_GRID ? cfg->grid_cols : cfg->channels;
     d->common_median = cfg->common_median;
+    d->cmr_size = 1;
+    while (d->cmr_size < cfg->channels)
+        d->cmr_size *= 2;
+    d->cmr_pairs = cfg->common_median ? fasc_det_sortnet_pairs(d->cmr_size, NULL) : 0;
     d->threshold = cfg->threshold;
     d->release = cfg->release;
     d->ceiling_sd = cfg->ceiling_sd;

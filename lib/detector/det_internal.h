@@ -29,6 +29,7 @@ typedef struct det_design {
     fasc_geometry geometry;
     int rows, cols;
     bool common_median;
+    int cmr_size, cmr_pairs; /* sorting network: padded size, comparators */
     double threshold, release, ceiling_sd, ceiling_uv;
     int a[DET_SCALES];   /* box length; triangle length 2a - 1 */
     int off[DET_SCALES]; /* newest sample used by scale s is t - off[s] */
@@ -139,6 +140,8 @@ struct fasc_detector {
     uint64_t *busy;         /* [channel][busy_words] event + guard mask */
     uint64_t *nbmask;       /* [channel][DET_WORDS] */
     float *cmr;             /* scratch, 3 x channels */
+    float *cmr_vec;         /* 4 x (2 x channels + cmr_size): network scratch */
+    uint16_t *cmr_net;      /* 2 x cmr_pairs comparator indices */
     uint64_t runset[DET_WORDS]; /* channels in a run or blocked */
     det_group *pending;
     int npending;
@@ -175,6 +178,13 @@ det_smooth_fn fasc_det_smooth_best(void);
 /* input.c */
 /* Element k of the sorted a[0..n), reordering a (Hoare's selection). */
 float fasc_det_select_kth(float *a, int n, int k);
+
+/* median.c: leave-one-out medians across channels (reference, and four
+ * samples at once through a sorting network; identical results) */
+void fasc_det_loo_medians_ref(const float *x, float *scratch, int n, float *med);
+int fasc_det_sortnet_pairs(int size, uint16_t *pairs);
+void fasc_det_loo_medians4(const uint16_t *pairs, int count, int size, int n, const float *x,
+                           float *scratch, float *med);
 void fasc_det_load_input(fasc_detector *det, const float *const *x,
                          size_t pos, fasc_index t0, int len);
 

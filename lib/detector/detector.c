@@ -9,7 +9,7 @@
 
 typedef struct det_layout {
     size_t ch, hist, zring, s1ring, acc, inv, tlow, e, noise_ring, noise_hist,
-        acf, win_acf, acf_x, busy, nbmask, cmr, pending, queue, qsnip, wtaps, vscratch, zpscratch, lscratch, xscratch, templates, tdata, tscratch,
+        acf, win_acf, acf_x, busy, nbmask, cmr, cmr_vec, cmr_net, pending, queue, qsnip, wtaps, vscratch, zpscratch, lscratch, xscratch, templates, tdata, tscratch,
         total;
 } det_layout;
 
@@ -42,6 +42,9 @@ static void compute_layout(const det_design *d, det_layout *l)
     l->busy = take(&off, sizeof(uint64_t) * c * (size_t)d->busy_words);
     l->nbmask = take(&off, sizeof(uint64_t) * c * DET_WORDS);
     l->cmr = take(&off, sizeof(float) * 3 * c);
+    const size_t cmr_vec = d->common_median ? 4 * (2 * c + (size_t)d->cmr_size) : 1;
+    l->cmr_vec = take(&off, sizeof(float) * cmr_vec);
+    l->cmr_net = take(&off, sizeof(uint16_t) * 2 * (size_t)(d->cmr_pairs > 0 ? d->cmr_pairs : 1));
     l->pending = take(&off, sizeof(det_group) * (size_t)d->pending_cap);
     l->queue = take(&off, sizeof(fasc_detection) * (size_t)d->queue_cap);
     l->qsnip = take(&off, sizeof(float) * (size_t)d->queue_cap *
@@ -90,6 +93,8 @@ static void place(fasc_detector *det, unsigned char *base, const det_layout *l)
     det->busy = (uint64_t *)(void *)(base + l->busy);
     det->nbmask = (uint64_t *)(void *)(base + l->nbmask);
     det->cmr = (float *)(void *)(base + l->cmr);
+    det->cmr_vec = (float *)(void *)(base + l->cmr_vec);
+    det->cmr_net = (uint16_t *)(void *)(base + l->cmr_net);
     det->pending = (det_group *)(void *)(base + l->pending);
     det->queue = (fasc_detection *)(void *)(base + l->queue);
     det->qsnip = (float *)(void *)(base + l->qsnip);
@@ -165,6 +170,8 @@ int fasc_detector_init(void *memory, size_t size, const fasc_detector_config *cf
     det->smooth = fasc_det_smooth_best();
     place(det, base, &l);
     set_neighbours(det);
+    if (d.common_median)
+        fasc_det_sortnet_pairs(d.cmr_size, det->cmr_net);
     window_acf(det);
     fasc_det_wavelet_taps(det);
     fasc_detector_reset(det);

@@ -1,0 +1,106 @@
+/* Leave-one-out medians across channels for the common-median reference:
+ * the scalar reference (one selection per sample) and the fast path (a
+ * sorting network run on four samples at once, branch-free). Both return
+ * the same order statistics, with -0 turned into +0, so the output does
+ * not depend on which path a sample took. */
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "det_internal.h"
+
+/* Four samples per vector: 128-bit vectors are native on every target
+ * (SSE2, NEON); wider ones without a target flag are split into scalars. */
+typedef float det_v4 __attribute__((vector_size(16)));
+typedef int32_t det_m4 __attribute__((vector_size(16)));
+
+/* med[c] from the three middle order statistics of all channels. */
+static float loo_pick(float xc, int n, float below, float mid, float above)
+{
+    if (n % 2 == 0) /* others: odd count; middle is a[k - 1] or a[k] */
+        return xc < mid ? mid : below;
+    if (xc < mid)
+        return 0.5f * (mid + above);
+    if (xc > mid)
+        return 0.5f * (below + mid);
+    return 0.5f * (below + above);
+}
+
+void fasc_det_loo_medians_ref(const float *x, float *a, int n, float *med)
+{
+    const int k = n / 2;
+    for (int c = 0; c < n; c++)
+        a[c] = x[c];
+    const float mid = fasc_det_select_kth(a, n, k);
+    float below = -INFINITY, above = INFINITY;
+    for (int i = 0; i < k; i++)
+        below = a[i] > below ? a[i] : below;
+    for (int i = k + 1; i < n; i++)
+        above = a[i] < above ? a[i] : above;
+    for (int c = 0; c < n; c++)
+        med[c] = loo_pick(x[c], n, below, mid, above) + 0.0f;
+}
+
+int fasc_det_sortnet_pairs(int size, uint16_t *pairs)
+{
+    /* Batcher's odd-even merge sort (AFIPS SJCC 32:307, 1968), iterative
+     * form; size is a power of two. */
+    int count = 0;
+    for (int p = 1; p < size; p <<= 1)
+        for (int k = p; k >= 1; k >>= 1)
+            for (int j = k % p; j + k < size; j += 2 * k)
+                for (int i = 0; i < k && i + j + k < size; i++)
+                    if ((i + j) / (2 * p) == (i + j + k) / (2 * p)) {
+                        if (pairs) {
+                            pairs[2 * count] = (uint16_t)(i + j);
+                            pairs[2 * count + 1] = (uint16_t)(i + j + k);
+                        }
+                        count++;
+                    }
+    return count;
+}
+
+static inline void compare_exchange(det_v4 *a, det_v4 *b)
+{
+    const det_m4 swap = *a > *b;
+    const det_m4 diff = ((det_m4)*a ^ (det_m4)*b) & swap;
+    *a = (det_v4)((det_m4)*a ^ diff);
+    *b = (det_v4)((det_m4)*b ^ diff);
+}
+
+/* m ? yes : no, lane by lane (a macro, so no vector is passed by value) */
+#define SELECT_V(m, yes, no) ((det_v4)(((det_m4)(yes) & (m)) | ((det_m4)(no) & ~(m))))
+
+void fasc_det_loo_medians4(const uint16_t *pairs, int count, int size, int n, const float *x,
+                           float *scratch, float *med)
+{
+    det_v4 *v = (det_v4 *)(void *)scratch;
+    const det_v4 low = {-FLT_MAX, -FLT_MAX, -FLT_MAX, -FLT_MAX};
+    const det_v4 high = -low;
+    const int pad_low = (size - n) / 2;
+    for (int i = 0; i < pad_low; i++)
+        v[i] = low;
+    memcpy(v + pad_low, x, sizeof(det_v4) * (size_t)n);
+    for (int i = pad_low + n; i < size; i++)
+        v[i] = high;
+    for (int q = 0; q < count; q++)
+        compare_exchange(&v[pairs[2 * q]], &v[pairs[2 * q + 1]]);
+    const int k = pad_low + n / 2;
+    const det_v4 mid = v[k], below = v[k - 1], above = k + 1 < size ? v[k + 1] : high;
+    const det_v4 half = {0.5f, 0.5f, 0.5f, 0.5f};
+    const det_v4 zero = {0};
+    const det_v4 *xv = (const det_v4 *)(const void *)x;
+    det_v4 *out = (det_v4 *)(void *)med;
+    for (int c = 0; c < n; c++) {
+        const det_v4 xc = xv[c];
+        det_v4 m;
+        if (n % 2 == 0) {
+            m = SELECT_V(xc < mid, mid, below);
+        } else {
+            const det_v4 lo = half * (mid + above), hi = half * (below + mid),
+                         eq = half * (below + above);
+            m = SELECT_V(xc < mid, lo, SELECT_V(xc > mid, hi, eq));
+        }
+        out[c] = m + zero;
+    }
+}

@@ -1,0 +1,111 @@
+/* The common-median reference's fast path (a sorting network over four
+ * samples at once) gives the same leave-one-out medians, bit for bit, as the
+ * reference selection, for every channel count, with ties, signed zeros and
+ * extreme values; and Batcher's network sorts. */
+#include <float.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../lib/detector/det_internal.h"
+
+static uint32_t rng = 99u;
+
+static float draw(int kind)
+{
+    rng = rng * 1664525u + 1013904223u;
+    const float u = (float)((double)(rng >> 8) / 16777216.0 - 0.5);
+    switch (kind) {
+    case 0: return 100.0f * u;                               /* continuous */
+    case 1: return (float)(int)(8.0f * u);                   /* many ties */
+    case 2: return (rng >> 3) & 1 ? 0.0f : -0.0f;            /* signed zeros */
+    default: return (rng >> 4) & 1 ? 1.0e12f * u : 1e-30f * u; /* extremes */
+    }
+}
+
+static int pow2(int n)
+{
+    int p = 1;
+    while (p < n)
+        p *= 2;
+    return p;
+}
+
+static void network_sorts(void **state)
+{
+    (void)state;
+    for (int size = 1; size <= 256; size *= 2) {
+        const int count = fasc_det_sortnet_pairs(size, NULL);
+        uint16_t *pairs = malloc(sizeof(uint16_t) * 2 * (size_t)(count > 0 ? count : 1));
+        assert_non_null(pairs);
+        assert_int_equal(fasc_det_sortnet_pairs(size, pairs), count);
+        float a[256];
+        for (int trial = 0; trial < 20; trial++) {
+            for (int i = 0; i < size; i++)
+                a[i] = draw(trial % 2);
+            for (int q = 0; q < count; q++) {
+                float *x = &a[pairs[2 * q]], *y = &a[pairs[2 * q + 1]];
+                if (*x > *y) {
+                    float t = *x;
+                    *x = *y;
+                    *y = t;
+                }
+            }
+            for (int i = 1; i < size; i++)
+                assert_true(a[i - 1] <= a[i]);
+        }
+        free(pairs);
+    }
+    /* the known optimum sizes of Batcher's construction */
+    assert_int_equal(fasc_det_sortnet_pairs(8, NULL), 19);
+    assert_int_equal(fasc_det_sortnet_pairs(16, NULL), 63);
+    assert_int_equal(fasc_det_sortnet_pairs(64, NULL), 543);
+}
+
+static void fast_equals_reference(void **state)
+{
+    (void)state;
+    for (int n = 3; n <= 256; n += (n < 20 ? 1 : 13)) {
+        const int size = pow2(n), count = fasc_det_sortnet_pairs(size, NULL);
+        uint16_t *pairs = malloc(sizeof(uint16_t) * 2 * (size_t)count);
+        float *x4 = aligned_alloc(64, sizeof(float) * 4 * 256);
+        float *m4 = aligned_alloc(64, sizeof(float) * 4 * 256);
+        float *net = aligned_alloc(64, sizeof(float) * 4 * 256);
+        float x[256], scratch[256], med[256];
+        assert_true(pairs && x4 && m4 && net);
+        fasc_det_sortnet_pairs(size, pairs);
+        for (int kind = 0; kind < 4; kind++)
+            for (int trial = 0; trial < 8; trial++) {
+                for (int c = 0; c < n; c++)
+                    for (int l = 0; l < 4; l++)
+                        x4[4 * c + l] = draw((kind + l) % 4);
+                fasc_det_loo_medians4(pairs, count, size, n, x4, net, m4);
+                for (int l = 0; l < 4; l++) {
+                    for (int c = 0; c < n; c++)
+                        x[c] = x4[4 * c + l];
+                    fasc_det_loo_medians_ref(x, scratch, n, med);
+                    for (int c = 0; c < n; c++)
+                        assert_memory_equal(&med[c], &m4[4 * c + l], sizeof(float));
+                }
+            }
+        free(pairs);
+        free(x4);
+        free(m4);
+        free(net);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(network_sorts),
+        cmocka_unit_test(fast_equals_reference),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
