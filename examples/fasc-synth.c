@@ -8,7 +8,9 @@
 
 #include "fasc/io.h"
 #include "fasc/synth.h"
+#include "cli_args.h"
 #include "svg_trace.h"
+#include "text_file.h"
 
 #define BLOCK 4096
 #define SVG_CHANNELS 4
@@ -64,17 +66,6 @@ static int fail_usage(const char *fmt, const char *arg)
     return 2;
 }
 
-static int parse_double(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    const double v = strtod(s, &end);
-    if (errno || end == s || *end || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int parse_int(const char *s, long lo, long hi, int *out)
 {
     char *end;
@@ -122,11 +113,11 @@ static int parse_args(int argc, char **argv, options *o)
         case 'q': o->quiet = 1; break;
         case 'h': fputs(usage, stdout); exit(0);
         case OPT_SECONDS:
-            if (parse_double(optarg, &o->seconds) || !(o->seconds > 0.0) || o->seconds > 7 * 86400.0)
+            if (cli_parse_double(optarg, &o->seconds) || !(o->seconds > 0.0) || o->seconds > 7 * 86400.0)
                 return fail_usage("--seconds must be a positive number of seconds up to a week, not '%s'", optarg);
             break;
         case OPT_RATE:
-            if (parse_double(optarg, &d) || d < 500.0 || d > 48000.0 || d != floor(d))
+            if (cli_parse_double(optarg, &d) || d < 500.0 || d > 48000.0 || d != floor(d))
                 return fail_usage("--rate must be a whole number of Hz in 500-48000, not '%s'", optarg);
             o->cfg.sample_rate = d;
             break;
@@ -153,16 +144,16 @@ static int parse_args(int argc, char **argv, options *o)
                 return fail_usage("--units must be 0-64, not '%s'", optarg);
             break;
         case OPT_RATE_FP:
-            if (parse_double(optarg, &o->cfg.fasc_per_min) || o->cfg.fasc_per_min < 0.0 ||
+            if (cli_parse_double(optarg, &o->cfg.fasc_per_min) || o->cfg.fasc_per_min < 0.0 ||
                 o->cfg.fasc_per_min > 600.0)
                 return fail_usage("--fasc-per-min must be 0-600, not '%s'", optarg);
             break;
         case OPT_SNR:
-            if (parse_double(optarg, &o->cfg.snr_db) || o->cfg.snr_db < -20.0 || o->cfg.snr_db > 80.0)
+            if (cli_parse_double(optarg, &o->cfg.snr_db) || o->cfg.snr_db < -20.0 || o->cfg.snr_db > 80.0)
                 return fail_usage("--snr-db must be -20 to 80, not '%s'", optarg);
             break;
         case OPT_MAINS:
-            if (parse_double(optarg, &d) || !(d == 0.0 || d == 50.0 || d == 60.0))
+            if (cli_parse_double(optarg, &d) || !(d == 0.0 || d == 50.0 || d == 60.0))
                 return fail_usage("--mains must be 50, 60 or 0, not '%s'", optarg);
             o->cfg.mains_hz = d;
             o->mains_given = 1;
@@ -181,12 +172,12 @@ static int parse_args(int argc, char **argv, options *o)
             else return fail_usage("--format must be float, pcm16 or pcm24, not '%s'", optarg);
             break;
         case OPT_SCALE:
-            if (parse_double(optarg, &o->uv_per_unit) || !(o->uv_per_unit > 0.0))
+            if (cli_parse_double(optarg, &o->uv_per_unit) || !(o->uv_per_unit > 0.0))
                 return fail_usage("--uv-per-unit must be a positive number, not '%s'", optarg);
             break;
         case OPT_SVG: o->svg = optarg; break;
         case OPT_SVG_SECONDS:
-            if (parse_double(optarg, &o->svg_seconds) || !(o->svg_seconds > 0.0) || o->svg_seconds > 60.0)
+            if (cli_parse_double(optarg, &o->svg_seconds) || !(o->svg_seconds > 0.0) || o->svg_seconds > 60.0)
                 return fail_usage("--svg-seconds must be in (0, 60], not '%s'", optarg);
             break;
         default:
@@ -264,16 +255,6 @@ static void print_summary(const options *o, const fasc_synth *s, const run_state
            (unsigned long long)st->class_count[FASC_CLASS_ELECTRODE_POP], c->wander ? "on" : "off");
 }
 
-static FILE *open_temp(const char *path, char **temp)
-{
-    const size_t n = strlen(path) + 8;
-    *temp = malloc(n);
-    if (!*temp)
-        return NULL;
-    snprintf(*temp, n, "%s.part", path);
-    return fopen(*temp, "w");
-}
-
 int main(int argc, char **argv)
 {
     options o;
@@ -292,15 +273,14 @@ int main(int argc, char **argv)
     }
     run_state st;
     memset(&st, 0, sizeof st);
-    char *truth_temp = NULL;
-    st.truth = open_temp(o.truth, &truth_temp);
+    text_file truth_file;
     st.truth_path = o.truth;
-    if (!st.truth) {
+    if (text_file_open(&truth_file, o.truth) != 0) {
         fprintf(stderr, "fasc-synth: %s: cannot create: %s\n", o.truth, strerror(errno));
         fasc_writer_abort(&writer);
-        free(truth_temp);
         return 2;
     }
+    st.truth = truth_file.f;
     fasc_synth *synth = NULL;
     float *block[FASC_MAX_CHANNELS] = {0};
     float *svg_buf[SVG_CHANNELS] = {0};
@@ -363,14 +343,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "fasc-synth: %s\n", err);
         failed = 1;
     }
-    if (fclose(st.truth) != 0 && !failed) {
+    if (failed) {
+        text_file_abort(&truth_file);
+    } else if (text_file_commit(&truth_file) != 0) {
         fprintf(stderr, "fasc-synth: %s: write failed: %s\n", o.truth, strerror(errno));
-        failed = 1;
-    }
-    if (failed || rename(truth_temp, o.truth) != 0) {
-        if (!failed)
-            fprintf(stderr, "fasc-synth: %s: cannot move into place: %s\n", o.truth, strerror(errno));
-        remove(truth_temp);
         failed = 1;
     }
     if (!failed && o.svg) {
@@ -395,6 +371,5 @@ int main(int argc, char **argv)
     for (int c = 0; c < SVG_CHANNELS; c++)
         free(svg_buf[c]);
     free(st.marks);
-    free(truth_temp);
     return failed ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 #include "svg_trace.h"
+#include "text_file.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -10,7 +11,7 @@
 #define LEFT 70
 #define TOP 40
 
-static const char *class_colour(fasc_class cls)
+const char *svg_class_colour(fasc_class cls)
 {
     switch (cls) {
     case FASC_CLASS_FASCICULATION: return "#d62728";
@@ -48,16 +49,10 @@ int svg_trace_write(const char *path, const char *title, double fs,
                     const float *const *samples, int channels, size_t n,
                     const svg_mark *marks, size_t mark_count)
 {
-    const size_t plen = strlen(path) + 8;
-    char *tmp = malloc(plen);
-    if (!tmp)
+    text_file tf;
+    if (text_file_open(&tf, path) != 0)
         return -1;
-    snprintf(tmp, plen, "%s.part", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        free(tmp);
-        return -1;
-    }
+    FILE *f = tf.f;
     /* One vertical scale for all lanes: robust peak (99.9th percentile by
      * a coarse histogram would do; max of |x| clipped to 4x RMS is simpler
      * and keeps artefacts from flattening the EMG). */
@@ -89,10 +84,10 @@ int svg_trace_write(const char *path, const char *title, double fs,
         if (m->duration_s > 0.2) {
             const double w = m->duration_s / seconds * plot_w;
             fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
-                       "opacity=\"0.12\"/>\n", x, y0, w, h, class_colour(m->cls));
+                       "opacity=\"0.12\"/>\n", x, y0, w, h, svg_class_colour(m->cls));
         } else {
             fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-                       "stroke-width=\"1.2\" opacity=\"0.7\"/>\n", x, x, y0, y0 + h, class_colour(m->cls));
+                       "stroke-width=\"1.2\" opacity=\"0.7\"/>\n", x, x, y0, y0 + h, svg_class_colour(m->cls));
         }
     }
     for (int c = 0; c < channels; c++) {
@@ -107,15 +102,8 @@ int svg_trace_write(const char *path, const char *title, double fs,
     }
     fprintf(f, "<text x=\"%d\" y=\"%.1f\">scale: lane half-height = %.0f µV", LEFT, bottom + 38, range);
     for (int k = 0; k < FASC_CLASS_COUNT; k++)
-        fprintf(f, "  <tspan fill=\"%s\">■ %s</tspan>", class_colour((fasc_class)k),
+        fprintf(f, "  <tspan fill=\"%s\">■ %s</tspan>", svg_class_colour((fasc_class)k),
                 fasc_class_name((fasc_class)k));
     fprintf(f, "</text>\n</svg>\n");
-    const int bad = ferror(f);
-    if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
-        remove(tmp);
-        free(tmp);
-        return -1;
-    }
-    free(tmp);
-    return 0;
+    return text_file_commit(&tf);
 }

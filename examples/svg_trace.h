@@ -20,4 +20,7 @@ int svg_trace_write(const char *path, const char *title, double sample_rate,
                     const float *const *samples, int channels, size_t n,
                     const svg_mark *marks, size_t mark_count);
 
+/* The colour each event class has in every picture. */
+const char *svg_class_colour(fasc_class cls);
+
 #endif

@@ -89,6 +89,53 @@ FASC_API int fasc_events_tsv_write_header(FILE *f);
 /** Writes one row (6 decimals for times, 2 for µV). FASC_OK or FASC_ERR_IO. */
 FASC_API int fasc_events_tsv_write_row(FILE *f, const fasc_event_row *row);
 
+/** The scorer's event table: the seven columns above, then `phases` and
+ *  `confidence` (readers that find columns by name ignore the extra two). */
+#define FASC_EVENTS_TSV_HEADER_SCORED FASC_EVENTS_TSV_HEADER "\tphases\tconfidence"
+
+/** The scorer's extra columns of one row. */
+typedef struct fasc_event_extra {
+    int phases;        /**< phases of the main-channel waveform; <= 0 writes n/a */
+    double confidence; /**< 0..1 (3 decimals); negative writes n/a */
+} fasc_event_extra;
+
+/** Writes FASC_EVENTS_TSV_HEADER_SCORED and a newline. FASC_OK or FASC_ERR_IO. */
+FASC_API int fasc_events_tsv_write_header_scored(FILE *f);
+
+/** Writes one row of the scorer's table. FASC_OK, FASC_ERR_INVALID_ARGUMENT or FASC_ERR_IO. */
+FASC_API int fasc_events_tsv_write_row_scored(FILE *f, const fasc_event_row *row,
+                                              const fasc_event_extra *extra);
+
+/* ---------------------------------------------------------------------- */
+/* EDF+ annotation files                                                   */
+/* ---------------------------------------------------------------------- */
+
+/** One annotation (times in seconds from the start of the recording). */
+typedef struct fasc_edf_annotation {
+    double onset_s;    /**< >= 0; stored with EDFlib's 100 µs resolution */
+    double duration_s; /**< < 0: no duration */
+    const char *text;  /**< UTF-8; at most FASC_EDF_ANNOTATION_TEXT_MAX bytes
+                            are kept (cut at a character boundary) */
+} fasc_edf_annotation;
+
+/** Longest annotation text EDFlib writes, bytes. */
+#define FASC_EDF_ANNOTATION_TEXT_MAX 40
+
+/**
+ * Writes an annotation-only EDF+C file (no signals) holding the n
+ * annotations, through EDFlib, for viewers (EDFbrowser, MNE) to open beside
+ * the recording. EDFlib gives every annotation its own data record in a
+ * file without signals, so nothing is dropped whatever n is; the record
+ * duration is recording_s / n, rounded to a multiple of 1/32 s (which the
+ * header field states exactly) within 1/32..60 s, so that the file spans
+ * about as long as the recording. With n == 0 the file holds one
+ * annotation "no events" at 0 s (EDF+ needs at least one data record).
+ * Written to PATH.part and renamed when complete; on error returns a
+ * negative status and "PATH: reason" in err, and nothing is left at PATH.
+ */
+FASC_API int fasc_edf_annotations_write(const char *path, const fasc_edf_annotation *a, size_t n,
+                                        double recording_s, char *err, size_t err_len);
+
 /* ---------------------------------------------------------------------- */
 /* Recording readers                                                       */
 /* ---------------------------------------------------------------------- */

@@ -9,7 +9,15 @@ int fasc_events_tsv_write_header(FILE *f)
     return fprintf(f, FASC_EVENTS_TSV_HEADER "\n") < 0 ? FASC_ERR_IO : FASC_OK;
 }
 
-int fasc_events_tsv_write_row(FILE *f, const fasc_event_row *row)
+int fasc_events_tsv_write_header_scored(FILE *f)
+{
+    if (!f)
+        return FASC_ERR_INVALID_ARGUMENT;
+    return fprintf(f, FASC_EVENTS_TSV_HEADER_SCORED "\n") < 0 ? FASC_ERR_IO : FASC_OK;
+}
+
+/* The seven common columns, without the line end. */
+static int write_columns(FILE *f, const fasc_event_row *row)
 {
     if (!f || !row || !fasc_class_name(row->cls))
         return FASC_ERR_INVALID_ARGUMENT;
@@ -21,7 +29,30 @@ int fasc_events_tsv_write_row(FILE *f, const fasc_event_row *row)
     n = row->unit > 0 ? fprintf(f, "%d\t", row->unit) : fprintf(f, "n/a\t");
     if (n < 0)
         return FASC_ERR_IO;
-    n = row->peak_to_peak_uv > 0.0 ? fprintf(f, "%.2f\n", row->peak_to_peak_uv)
-                                   : fprintf(f, "n/a\n");
+    n = row->peak_to_peak_uv > 0.0 ? fprintf(f, "%.2f", row->peak_to_peak_uv)
+                                   : fprintf(f, "n/a");
+    return n < 0 ? FASC_ERR_IO : FASC_OK;
+}
+
+int fasc_events_tsv_write_row(FILE *f, const fasc_event_row *row)
+{
+    int rc = write_columns(f, row);
+    if (rc == FASC_OK && fputc('\n', f) == EOF)
+        rc = FASC_ERR_IO;
+    return rc;
+}
+
+int fasc_events_tsv_write_row_scored(FILE *f, const fasc_event_row *row,
+                                     const fasc_event_extra *extra)
+{
+    if (!extra)
+        return FASC_ERR_INVALID_ARGUMENT;
+    int rc = write_columns(f, row);
+    if (rc != FASC_OK)
+        return rc;
+    int n = extra->phases > 0 ? fprintf(f, "\t%d", extra->phases) : fprintf(f, "\tn/a");
+    if (n >= 0)
+        n = extra->confidence >= 0.0 ? fprintf(f, "\t%.3f\n", extra->confidence)
+                                     : fprintf(f, "\tn/a\n");
     return n < 0 ? FASC_ERR_IO : FASC_OK;
 }

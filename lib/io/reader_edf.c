@@ -2,7 +2,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,9 +11,6 @@
 
 /* Samples per EDFlib call: EDFlib reads doubles into the caller's buffer. */
 #define SCRATCH 4096
-
-/* EDFlib's open and close edit a process-wide table of files. */
-static pthread_mutex_t edf_table_lock = PTHREAD_MUTEX_INITIALIZER;
 
 typedef struct edf_state {
     int handle; /* -1 when not open */
@@ -54,9 +50,9 @@ static void edf_close(fasc_reader *r)
     if (!s)
         return;
     if (s->handle >= 0) {
-        pthread_mutex_lock(&edf_table_lock);
+        fasc_edf_lock();
         edfclose_file(s->handle);
-        pthread_mutex_unlock(&edf_table_lock);
+        fasc_edf_unlock();
     }
     free(s->signal);
     free(s->factor);
@@ -338,9 +334,9 @@ int fasc_reader_edf_open(fasc_reader *r, const fasc_reader_options *o, bool bdf,
     s->handle = -1;
     r->state = s;
     r->backend = &edf_backend;
-    pthread_mutex_lock(&edf_table_lock);
+    fasc_edf_lock();
     const int opened = edfopen_file_readonly(r->path, hdr, EDFLIB_DO_NOT_READ_ANNOTATIONS);
-    pthread_mutex_unlock(&edf_table_lock);
+    fasc_edf_unlock();
     if (opened != 0) {
         rc = open_error(r->path, hdr->filetype, err, err_len);
     } else {

@@ -96,4 +96,9 @@ int fasc_edf_header_read(FILE *f, const char *path, bool bdf, fasc_edf_header *h
  * annotations cannot be read); *first_gap_s is the time of the first. */
 int64_t fasc_edf_count_gaps(FILE *f, const fasc_edf_header *h, double *first_gap_s);
 
+/* EDFlib's open and close edit a process-wide table of files: every EDFlib
+ * open and close in the library (readers and writers) holds this lock. */
+void fasc_edf_lock(void);
+void fasc_edf_unlock(void);
+
 #endif

@@ -2,10 +2,7 @@
 # fasc-eval from the command line: scores, JSON, tolerance, bad input.
 set -u
 synth="$1"; eval_tool="$2"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+source "$(dirname "$0")/cli_lib.sh"
 
 "$synth" -o "$dir/r.wav" --truth "$dir/t.tsv" --seconds 120 --all-artefacts --fasc-per-min 40 -q || fail "synth"
 
@@ -48,5 +45,4 @@ if [ -w /dev/full ]; then
     "$eval_tool" "$dir/t.tsv" "$dir/t.tsv" >/dev/full 2>/dev/null && fail "writing to a full disk succeeded"
 fi
 
-echo "fasc-eval CLI: $failures failures"
-[ "$failures" -eq 0 ]
+finish "fasc-eval CLI"

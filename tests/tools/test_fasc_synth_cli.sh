@@ -3,22 +3,13 @@
 # nothing half-written on failure.
 set -u
 synth="$1"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-failures=0
+source "$(dirname "$0")/cli_lib.sh"
 
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# expect_exit CODE WORD -- args...: exit code and one stderr line naming WORD
+# expect_exit CODE WORD -- args...: fasc-synth's exit code and one stderr
+# line naming WORD
 expect_exit() {
     local code="$1" word="$2"; shift 3
-    "$synth" "$@" >"$dir/out" 2>"$dir/err"
-    local rc=$?
-    [ "$rc" -eq "$code" ] || fail "'$*' exited $rc, expected $code"
-    if [ "$code" -ne 0 ]; then
-        [ "$(wc -l <"$dir/err")" -eq 1 ] || fail "'$*' printed $(wc -l <"$dir/err") error lines"
-        grep -qi -- "$word" "$dir/err" || fail "'$*' error does not mention '$word': $(cat "$dir/err")"
-    fi
+    expect "$code" "$word" "$synth" "$@"
 }
 
 o=(-o "$dir/r.wav" --truth "$dir/t.tsv" --seconds 2)
@@ -89,5 +80,4 @@ n = len(d.getElementsByTagName('polyline')); sys.exit(0 if n == 4 else 1)" "$dir
         || fail "svg is not well-formed or lacks 4 traces"
 fi
 
-echo "fasc-synth CLI: $failures failures"
-[ "$failures" -eq 0 ]
+finish "fasc-synth CLI"
