@@ -74,10 +74,8 @@ typedef struct cls_channel {
     float lf_prev[CLS_SUB]; /* last sub-block means (ring) */
     int lf_head, lf_fill;
     float lf_jump;      /* of the current block */
-    float last_raw;
-    int same_run;       /* identical consecutive raw samples */
     float raw_max;      /* largest |raw| so far (the rail, if clipping) */
-    bool sat;           /* saturation seen in the current block */
+    int rail_hits;      /* samples at raw_max in the current block */
     fasc_index art_until; /* a pop's span: later blocks start marked */
     int run;            /* consecutive active blocks */
     bool vol;           /* inside a voluntary run */
@@ -148,6 +146,7 @@ struct fasc_classifier {
     uint64_t dropped;
     /* epochs being built (overall voluntary / artefact, per-channel artefact) */
     int64_t ep_vol_start, ep_art_start;
+    uint8_t ep_art_kind;    /* CLS_* artefact bits seen in the open epoch */
     int64_t *ep_ch_start;   /* channels */
     uint8_t *ep_ch_kind;    /* channels: CLS_POP or other artefact */
     /* units */

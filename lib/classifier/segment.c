@@ -22,8 +22,14 @@ static const double lf_ratio = 8.0;
 static const double lf_ecg_ratio = 2.5;
 /* ... and larger than this many times the block's band RMS. */
 static const double lf_rms_ratio = 2.0;
-/* Saturation: this many identical samples at the largest |value| seen. */
-static const int sat_run = 3;
+/* Saturation: the largest |value| seen so far, far above the rest level,
+ * recurs this many times in a block (an amplifier or converter rail; a
+ * natural maximum is reached once). */
+static const int sat_hits = 3;
+static const float rail_ratio = 20.0f;
+/* A sustained RMS this many times the active level marks a contraction
+ * by itself (a noise level that doubles stays far below it). */
+static const double strong_ratio = 4.0;
 /* Blocks needed before a rest level is trusted. */
 static const int warm_blocks = 8;
 
@@ -42,33 +48,21 @@ void fasc_cls_segment_run(fasc_classifier *cls, const float *const *band,
         if (!raw)
             continue; /* no low-frequency track: the band has none */
         const float *r = raw[k] + from;
-        const float level = 20.0f * ch->rest;
-        /* the usual case: no two neighbours equal, so no run of identical
-         * samples can start, continue or end here */
-        int repeats = r[0] == ch->last_raw;
-        float top = fabsf(r[0]);
-        for (int j = 1; j < len; j++) {
-            repeats |= r[j] == r[j - 1];
+        float top = 0.0f;
+        for (int j = 0; j < len; j++) {
+            sum += r[j];
             top = fabsf(r[j]) > top ? fabsf(r[j]) : top;
         }
-        if (!repeats) {
-            for (int j = 0; j < len; j++)
-                sum += r[j];
-            ch->sub_sum += sum;
-            ch->same_run = 0;
-            ch->last_raw = r[len - 1];
-            ch->raw_max = top > ch->raw_max ? top : ch->raw_max;
-            continue;
-        }
-        for (int j = 0; j < len; j++) {
-            const float v = r[j], a = fabsf(v);
-            sum += v;
-            ch->same_run = v == ch->last_raw && v != 0.0f ? ch->same_run + 1 : 0;
-            ch->last_raw = v;
-            ch->raw_max = a > ch->raw_max ? a : ch->raw_max;
-            ch->sat |= ch->same_run + 1 >= sat_run && a >= ch->raw_max && a > level &&
-                       level > 0.0f;
-        }
+        /* a sample equal to the largest value before it hits the rail
+         * (sample by sample, so any split of the run counts the same);
+         * the usual run stays below the largest value and skips this */
+        const float level = rail_ratio * ch->rest;
+        if (top >= ch->raw_max)
+            for (int j = 0; j < len; j++) {
+                const float a = fabsf(r[j]);
+                ch->rail_hits += a == ch->raw_max && a > level && level > 0.0f;
+                ch->raw_max = a > ch->raw_max ? a : ch->raw_max;
+            }
         ch->sub_sum += sum;
     }
 }
@@ -130,7 +124,11 @@ static void voluntary_test(fasc_classifier *cls, int k, int64_t e)
     }
     if (ch->run < d->vol_blocks)
         return;
-    if (events >= d->min_events * seconds) {
+    /* a rise far beyond the active level needs no candidates: the
+     * detector's noise estimate follows a strong contraction and stops
+     * resolving it into discharges */
+    const bool strong = fasc_cls_block(cls, e, k)->rms > strong_ratio * d->ratio * ch->rest;
+    if (events >= d->min_events * seconds || strong) {
         ch->vol = true;
         mark_back(cls, k, e - ch->run + 1, e, CLS_VOL);
     }
@@ -194,9 +192,9 @@ void fasc_cls_block_end(fasc_classifier *cls)
             blk->flags |= CLS_ACTIVE;
         if (rms == 0.0 || (warm && rms < flat_ratio * ch->rest))
             blk->flags |= CLS_FLAT;
-        if (ch->sat)
+        if (ch->rail_hits >= sat_hits)
             blk->flags |= CLS_SAT;
-        ch->sat = false;
+        ch->rail_hits = 0;
         if (!(blk->flags & (CLS_FLAT | CLS_SAT))) {
             fasc_cls_hist_add(&ch->h_rms, rms);
             fasc_cls_hist_add(&ch->h_lf, blk->lf_jump);
@@ -317,10 +315,12 @@ void fasc_cls_finalize_block(fasc_classifier *cls, int64_t b)
         cls->tot.voluntary_s += seconds;
     else
         cls->tot.scorable_s += seconds;
+    uint8_t kinds = 0; /* artefact kinds of the leads, for the overall epoch */
     for (int k = 0; k < d->channels; k++) {
         const uint8_t f = flags_at(cls, b, k, cons);
         fasc_channel_totals *t = &cls->ch[k].tot;
         const bool art = (f & CLS_ART) != 0;
+        kinds |= f & CLS_ART;
         if (art)
             t->artefact_s += seconds;
         else if (f & CLS_VOL)
@@ -345,10 +345,13 @@ void fasc_cls_finalize_block(fasc_classifier *cls, int64_t b)
         emit_epoch(cls, cls->ep_vol_start, b, -1, FASC_CLASS_VOLUNTARY);
         cls->ep_vol_start = -1;
     }
-    if (all_art && cls->ep_art_start < 0)
+    if (all_art && cls->ep_art_start < 0) {
         cls->ep_art_start = b;
-    else if (!all_art && cls->ep_art_start >= 0) {
-        emit_epoch(cls, cls->ep_art_start, b, -1, FASC_CLASS_MOVEMENT);
+        cls->ep_art_kind = kinds;
+    } else if (all_art) {
+        cls->ep_art_kind |= kinds;
+    } else if (cls->ep_art_start >= 0) {
+        emit_epoch(cls, cls->ep_art_start, b, -1, artefact_class(cls->ep_art_kind));
         cls->ep_art_start = -1;
     }
 }
@@ -365,7 +368,7 @@ void fasc_cls_epochs_close(fasc_classifier *cls)
     if (cls->ep_vol_start >= 0)
         emit_epoch(cls, cls->ep_vol_start, b, -1, FASC_CLASS_VOLUNTARY);
     if (cls->ep_art_start >= 0)
-        emit_epoch(cls, cls->ep_art_start, b, -1, FASC_CLASS_MOVEMENT);
+        emit_epoch(cls, cls->ep_art_start, b, -1, artefact_class(cls->ep_art_kind));
     cls->ep_vol_start = cls->ep_art_start = -1;
 }
 

@@ -117,7 +117,7 @@ static int add_row(reader *r, char **field, int nf, const int *col)
     (void)nf;
     fasc_event_row row;
     memset(&row, 0, sizeof row);
-    double v;
+    double v = NAN;
     int rc = parse_number(r, field[col[COL_ONSET]], "onset", 0, &row.onset_s);
     if (rc == FASC_OK && col[COL_DURATION] >= 0) {
         rc = parse_number(r, field[col[COL_DURATION]], "duration", 1, &v);
@@ -177,7 +177,7 @@ static int read_lines(reader *r, FILE *f)
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
-    int col[COL_COUNT], n_columns = 0, have_header = 0, rc = FASC_OK;
+    int col[COL_COUNT] = {0}, n_columns = 0, have_header = 0, rc = FASC_OK;
     while (rc == FASC_OK && (len = getline(&line, &cap, f)) != -1) {
         r->line_no++;
         if ((size_t)len != strlen(line)) {
