@@ -25,16 +25,20 @@
  * where at least `voluntary_min_s` of consecutive active blocks hold at
  * least `voluntary_min_events_per_s` candidate events involving it (many
  * firing units; De Luca et al., J Neurophysiol 96:1646, 2006 report 8-35 Hz
- * firing of 10-30 units in a voluntary contraction), or where candidates
- * come at twice that rate whatever the RMS (the first units of a ramp). The
- * recording is voluntary where at least half of the channels are.
- * *Artefact* blocks: a channel whose input repeats its largest value at
- * least 3 times (saturation) or whose band RMS falls under 1 % of the rest
- * level (flat or disconnected); a *movement* where the low-frequency input
- * (means over 1/8 block) changes within a block by more than 8 times its
- * typical change (2.5 times the beats' own change near a heartbeat) on at
- * least half of the channels (on fewer, it is a *pop* of those leads); and
- * a pop candidate's lead for 0.5 s after it. Voluntary and artefact epochs
+ * firing of 10-30 units in a voluntary contraction), or whose RMS stays
+ * above 4 times the active level (a strong contraction, which the
+ * detector's following noise estimate no longer resolves into candidates),
+ * or where candidates come at twice that rate whatever the RMS (the first
+ * units of a ramp). The recording is voluntary where at least half of the
+ * channels are. *Artefact* blocks: a channel whose input meets its largest
+ * value so far again at least 3 times in a block, 20 times above the rest
+ * level (saturation at a rail), or whose band RMS falls under 1 % of the
+ * rest level (flat or disconnected); a *movement* where the unfiltered
+ * input's low-frequency track (means over 1/8 block; none without `raw`)
+ * changes within a block by more than 8 times its typical change, twice
+ * the block's band RMS, and near a heartbeat 2.5 times the beats' own
+ * change, on at least half of the channels (on fewer, it is a *pop* of
+ * those leads); and a pop candidate's lead for 0.5 s after it. Voluntary and artefact epochs
  * are widened by `epoch_margin_s` on both sides.
  *
  * ### Classes (fasc_class)
