@@ -10,9 +10,11 @@
  * Every index in a fasc_event is an input sample index (at the input rate,
  * counted from init or reset), whatever decimation the filter bank applies.
  * An event is handed out at most fasc_latency() input samples after its
- * offset was fed (see fasc_latency(): filter-bank decimation delay +
- * detector grouping latency + classifier delay, about 1.1 s with the
- * defaults).
+ * offset was fed: the filter bank's decimation delay, twice the detector's
+ * latency (the classifier trails the detector by it, so that it takes each
+ * candidate exactly when it has seen the signal up to the candidate's
+ * offset, which keeps the results independent of block sizes) and the
+ * classifier's delay. With the defaults at 2048 Hz: 2598 samples, 1.27 s.
  *
  * ### Streaming contract
  * `process` takes any block length; events are identical for any block
