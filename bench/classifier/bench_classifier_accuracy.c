@@ -13,17 +13,6 @@
 
 #include "../../tests/classifier/fasc_pipeline.h"
 
-static void synth_config(fasc_synth_config *s, int seed, double snr, int units)
-{
-    fasc_synth_config_default(s);
-    s->channels = 8;
-    s->seed = (uint64_t)seed;
-    s->snr_db = snr;
-    s->units = units;
-    s->mains_hz = 50.0;
-    s->ecg = s->voluntary = s->movement = s->pops = s->wander = true;
-}
-
 static size_t per_class[FASC_CLASS_COUNT][3]; /* truth, detected, matched */
 
 static void add_confusion(const fp_result *res, size_t conf[FASC_CLASS_COUNT + 1][FASC_CLASS_COUNT + 1])
@@ -85,7 +74,7 @@ int main(int argc, char **argv)
     fp_score sum = {0};
     for (int k = 1; k <= seeds; k++) {
         fasc_synth_config s;
-        synth_config(&s, k, snr, k % 2 ? 6 : 10);
+        fp_all_artefacts(&s, k, snr, k % 2 ? 6 : 10);
         fp_result res;
         fp_score sc;
         if (fp_run(&s, minutes * 60.0, &res) || fp_evaluate(&res, 0.005, &sc)) {
@@ -101,15 +90,7 @@ int main(int argc, char **argv)
                sc.ecg_true ? (double)sc.ecg_matched / (double)sc.ecg_true : 0.0,
                sc.voluntary_min > 0 ? sc.fp_in_voluntary / sc.voluntary_min : 0.0,
                res.true_units, res.found_units);
-        sum.fp_true += sc.fp_true;
-        sum.fp_found += sc.fp_found;
-        sum.fp_matched += sc.fp_matched;
-        sum.fp_true_scorable += sc.fp_true_scorable;
-        sum.fp_matched_scorable += sc.fp_matched_scorable;
-        sum.ecg_true += sc.ecg_true;
-        sum.ecg_matched += sc.ecg_matched;
-        sum.fp_in_voluntary += sc.fp_in_voluntary;
-        sum.voluntary_min += sc.voluntary_min;
+        fp_score_add(&sum, &sc);
         fp_free(&res);
     }
     printf("%-6s %5s %6zu %6zu %8.3f %10.3f %9.3f %8.3f %8.2f\n", "all", "", sum.fp_true,
@@ -144,7 +125,7 @@ int main(int argc, char **argv)
     double fp = 0, mins = 0;
     for (int k = 1; k <= seeds; k++) {
         fasc_synth_config s;
-        synth_config(&s, 100 + k, snr, 0);
+        fp_all_artefacts(&s, 100 + k, snr, 0);
         fp_result res;
         if (fp_run(&s, minutes * 60.0, &res)) {
             fprintf(stderr, "bench_classifier_accuracy: seed %d failed\n", 100 + k);

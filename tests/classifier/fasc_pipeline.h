@@ -85,6 +85,19 @@ static inline int fp_drain(fasc *f, double fs, fp_rows *rows)
     return 0;
 }
 
+/* fasc-synth --all-artefacts: 8 channels, 50 Hz mains, ECG, voluntary
+ * epochs, movement, pops and wander. */
+static inline void fp_all_artefacts(fasc_synth_config *s, int seed, double snr_db, int units)
+{
+    fasc_synth_config_default(s);
+    s->channels = 8;
+    s->seed = (uint64_t)seed;
+    s->snr_db = snr_db;
+    s->units = units;
+    s->mains_hz = 50.0;
+    s->ecg = s->voluntary = s->movement = s->pops = s->wander = true;
+}
+
 /* Runs one recording; `scfg` is a complete synth configuration. */
 static inline int fp_run(const fasc_synth_config *scfg, double seconds, fp_result *res)
 {
@@ -160,6 +173,19 @@ typedef struct fp_score {
     size_t fp_in_voluntary;
     double voluntary_min;
 } fp_score;
+
+static inline void fp_score_add(fp_score *sum, const fp_score *sc)
+{
+    sum->fp_true += sc->fp_true;
+    sum->fp_true_scorable += sc->fp_true_scorable;
+    sum->fp_found += sc->fp_found;
+    sum->fp_matched += sc->fp_matched;
+    sum->fp_matched_scorable += sc->fp_matched_scorable;
+    sum->ecg_true += sc->ecg_true;
+    sum->ecg_matched += sc->ecg_matched;
+    sum->fp_in_voluntary += sc->fp_in_voluntary;
+    sum->voluntary_min += sc->voluntary_min;
+}
 
 static inline int fp_evaluate(const fp_result *res, double tolerance_s, fp_score *s)
 {

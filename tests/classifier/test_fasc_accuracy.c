@@ -17,24 +17,13 @@
 
 static const double seconds = 180.0;
 
-static void all_artefacts(fasc_synth_config *s, int seed, int units)
-{
-    fasc_synth_config_default(s);
-    s->channels = 8;
-    s->seed = (uint64_t)seed;
-    s->snr_db = 20.0;
-    s->units = units;
-    s->mains_hz = 50.0;
-    s->ecg = s->voluntary = s->movement = s->pops = s->wander = true;
-}
-
 static void with_fasciculations(void **state)
 {
     (void)state;
     fp_score sum = {0};
     for (int seed = 11; seed <= 12; seed++) {
         fasc_synth_config s;
-        all_artefacts(&s, seed, 6);
+        fp_all_artefacts(&s, seed, 20.0, 6);
         fp_result res;
         fp_score sc;
         assert_int_equal(fp_run(&s, seconds, &res), 0);
@@ -44,14 +33,7 @@ static void with_fasciculations(void **state)
                       seed, sc.fp_true, sc.fp_found, sc.fp_matched, sc.fp_matched_scorable,
                       sc.fp_true_scorable, sc.ecg_matched, sc.ecg_true, sc.fp_in_voluntary,
                       sc.voluntary_min, res.true_units, res.found_units);
-        sum.fp_found += sc.fp_found;
-        sum.fp_matched += sc.fp_matched;
-        sum.fp_true_scorable += sc.fp_true_scorable;
-        sum.fp_matched_scorable += sc.fp_matched_scorable;
-        sum.ecg_true += sc.ecg_true;
-        sum.ecg_matched += sc.ecg_matched;
-        sum.fp_in_voluntary += sc.fp_in_voluntary;
-        sum.voluntary_min += sc.voluntary_min;
+        fp_score_add(&sum, &sc);
         fp_free(&res);
     }
     assert_true(sum.ecg_true > 100);
@@ -69,7 +51,7 @@ static void without_fasciculations(void **state)
     double minutes = 0.0;
     for (int seed = 21; seed <= 22; seed++) {
         fasc_synth_config s;
-        all_artefacts(&s, seed, 0);
+        fp_all_artefacts(&s, seed, 20.0, 0);
         fp_result res;
         assert_int_equal(fp_run(&s, seconds, &res), 0);
         size_t ecg = 0;
