@@ -16,8 +16,8 @@
  *     disturbance seen at once on all electrodes (pops of the reference,
  *     movement, ECG) vanishes while the noise stays Gaussian.
  *  2. **Noise σ per channel** = MAD / 0.6745 with MAD = median |x| over the
- *     last `noise_window_s` seconds, from about 512 samples per second
- *     (every max(1, floor(fs / 512))-th sample) that lie outside detected
+ *     last `noise_window_s` seconds, from about 256 samples per second
+ *     (every max(1, floor(fs / 256))-th sample) that lie outside detected
  *     events and a 5 ms guard around them, kept in a 16-bins-per-octave
  *     histogram (bins at most 6.25 % wide, interpolated inside the bin).
  *     Exact zeros (digital silence, replaced non-finite samples) are not
