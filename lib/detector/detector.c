@@ -41,7 +41,7 @@ static void compute_layout(const det_design *d, det_layout *l)
     l->noise_hist = take(&off, sizeof(uint32_t) * c * DET_NOISE_BINS);
     l->acf = take(&off, sizeof(double) * c * lags);
     l->win_acf = take(&off, sizeof(double) * DET_SCALES * lags);
-    l->acf_x = take(&off, sizeof(float) * DET_LANES * (DET_CHUNK + lags));
+    l->acf_x = take(&off, sizeof(float) * DET_LANES * (DET_CHUNK + 2 * lags + 1));
     l->busy = take(&off, sizeof(uint64_t) * c * (size_t)d->busy_words);
     l->nbmask = take(&off, sizeof(uint64_t) * c * DET_WORDS);
     l->cmr = take(&off, sizeof(float) * 3 * c);
@@ -172,6 +172,7 @@ int fasc_detector_init(void *memory, size_t size, const fasc_detector_config *cf
     fasc_detector *det = (fasc_detector *)(void *)base;
     det->d = d;
     det->smooth = fasc_det_smooth_best();
+    det->acf_lags = fasc_det_acf_best();
     place(det, base, &l);
     set_neighbours(det);
     window_acf(det);

@@ -137,3 +137,21 @@ DET_TARGET void DET_NAME(fasc_det_smooth)(fasc_detector *det, int g0, int g1,
     for (int g = g0; g < g1; g++)
         DET_NAME(smooth_group)(det, g, t0, len, hot + g);
 }
+
+/* Noise autocorrelation of one chunk for the eight lanes of a group:
+ * r[k][l] = sum over i in [lags, lags + 64) of x[i][l] x[i - k][l], k =
+ * 0..lags; each lane summed in i order, so every instruction set gives the
+ * same bits. */
+DET_TARGET void DET_NAME(fasc_det_acf_lags)(const float *x, int lags, float *r)
+{
+    for (int k = 0; k <= lags; k++) {
+        det_vf acc = {0, 0, 0, 0, 0, 0, 0, 0};
+        for (int i = lags; i < lags + DET_CHUNK; i++) {
+            det_vf a, b;
+            DET_LOAD(a, x + (size_t)i * DET_LANES);
+            DET_LOAD(b, x + (size_t)(i - k) * DET_LANES);
+            acc += a * b;
+        }
+        DET_STORE(r + (size_t)k * DET_LANES, acc);
+    }
+}
