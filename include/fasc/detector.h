@@ -71,7 +71,10 @@
  *     Units that fire again are learnt as templates (main channel at zero
  *     phase, ±15 ms, matched over ±8 ms with a residual test scaled by the
  *     noise's own correlation); a discharge matching a template of three or
- *     more members is timed at the template's peak. Repeats within
+ *     more members is timed at the template's peak, and is kept when
+ *     either the wavelets or that template used as a matched filter (its
+ *     projection over the projection's noise level, from the noise
+ *     autocorrelation) reach `confirm_threshold`. Repeats within
  *     8 ms and smaller after-effects within `shadow_s` are dropped, and so
  *     is a smaller candidate inside the ±15 ms of the previous discharge's
  *     template when that part of the template is clearly smaller (below

@@ -230,6 +230,7 @@ bool fasc_det_verify(fasc_detector *det, fasc_detection *ev);
 void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *template_index, int *lag,
                             float *gain);
 bool fasc_det_template_ready(const fasc_detector *det, int k);
+float fasc_det_template_z(const fasc_detector *det, int k, fasc_index centre);
 bool fasc_det_template_tail(const fasc_detector *det, const fasc_detection *ev);
 void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k, int lag,
                              fasc_index centre);
