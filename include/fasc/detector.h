@@ -44,7 +44,9 @@
  *     narrow potential that a 2.5 ms energy (ν about 2.4) misses gathers
  *     most of its energy in one such output (Nenadic & Burdick, IEEE TBME
  *     52:74, 2005). These outputs are used from the first second of noise
- *     on (128 noise updates).
+ *     on (128 noise updates). A crossing of z 4 on them alone opens a
+ *     *weak* candidate, which only a known unit's template can confirm
+ *     (step 6).
  *  5. **Runs and events**: a channel's run starts when it is above; its onset
  *     is where the statistic last rose through the release level (at most
  *     one 10 ms window earlier); it ends once the channel has not been active
@@ -208,11 +210,13 @@ typedef struct fasc_detector_config {
     int prefilter_sections;
     fasc_biquad prefilter[FASC_DETECTOR_MAX_PREFILTER];
     /** candidates also from the second stage's short wavelets: a channel
-     *  is *above* when the output of one of the bank's wavelets that fit in
-     *  the 10 ms centring delay (widths 0.8 and 1.2 ms), scaled by its noise
-     *  level, reaches this Gaussian z; a narrow potential gathers much more
-     *  of it than of a smoothed energy. Needs confirm_threshold > 0; 0 = off.
-     *  0..20 (default 5) */
+     *  is *above* when the first or second Gaussian derivative of the
+     *  widest bank width that fits in the 10 ms centring delay (1.2 ms at
+     *  2048 Hz), scaled by its noise level, reaches this Gaussian z; a
+     *  narrow potential gathers much more of it than of a smoothed energy.
+     *  From z 4 (or this level if lower) up to it, the candidate is weak:
+     *  only a known unit's template confirms it. Needs
+     *  confirm_threshold > 0; 0 = off. 0..20 (default 5) */
     double wavelet_threshold;
 } fasc_detector_config;
 

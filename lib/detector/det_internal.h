@@ -58,6 +58,7 @@ typedef struct det_design {
      * indices into the bank), z² level, ring of σ-scaled input */
     int ncw, cw[2], wrows;
     float wthr2;
+    double strong_z;    /* candidates scoring less are weak (verify.c) */
     int pf_n;
     fasc_biquad pf[FASC_DETECTOR_MAX_PREFILTER];
 } det_design;

@@ -426,7 +426,10 @@ static bool repeats_accepted(const fasc_detector *det, const fasc_detection *ev)
 bool fasc_det_verify(fasc_detector *det, fasc_detection *ev)
 {
     const det_design *d = &det->d;
-    const float score = d->confirm > 0.0 ? wavelet_score(det, ev) : -1.0f;
+    /* a weak candidate (only a low wavelet crossing) can only be a known
+     * unit's discharge */
+    const bool weak = ev->score < (float)d->strong_z;
+    const float score = d->confirm > 0.0 && !weak ? wavelet_score(det, ev) : -1.0f;
     zero_phase_peaks(det, ev, (ev->onset >= det->pf_from ? det->pf_next_n : det->pf_cur_n) > 0);
     const fasc_index centre = ev->peak;
     int template_index, lag;
