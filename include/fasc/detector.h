@@ -6,9 +6,10 @@
  * Input is the filter bank's stream 0 (pre-filtered 20–450 Hz broadband
  * signal, see filterbank.h), planar, in µV, at the filter bank's working
  * rate. Output is a queue of candidate events (`fasc_detection`) with
- * waveform snippets. A later verification stage (templates, classifier)
- * is expected to take these candidates; the detector itself favours
- * sensitivity and leaves no decision but "energy above the noise".
+ * waveform snippets. A later stage (the classifier) is expected to take
+ * these candidates; with the second stage on (the default, step 6 below)
+ * each was confirmed by a wavelet bank or by a learnt unit template and
+ * timed at zero phase.
  *
  * ### Algorithm
  *  1. Optional **common-median reference**: from every channel the median
@@ -65,24 +66,26 @@
  *     neighbouring ones, each output scaled by its own noise level learnt
  *     on event-free stretches (output power over input power on the same
  *     stretches; learnt again, the old levels in use meanwhile, when
- *     fasc_detector_set_prefilter() changes the upstream filter). With a pre-filter given, peaks are read at
- *     zero phase (a backward pass through the same sections); the main
- *     channel's phase is chosen on its zero-phase signal plus those of its
- *     involved neighbours, each weighted by its least-squares projection on
- *     the main one, so that noise does not swap two phases of similar size.
- *     Units that fire again are learnt as templates (main channel at zero
- *     phase, ±15 ms, matched over ±8 ms with a residual test scaled by the
- *     noise's own correlation); a discharge matching a template of three or
- *     more members is timed at the template's peak, and is kept when
- *     either the wavelets or that template used as a matched filter (its
- *     projection over the projection's noise level, from the noise
- *     autocorrelation) reach `confirm_threshold`. Repeats within
- *     8 ms and smaller after-effects within `shadow_s` are dropped, and so
- *     is a smaller candidate inside the ±15 ms of the previous discharge's
- *     template when that part of the template is clearly smaller (below
- *     0.8 of its peak-to-peak) and, at that discharge's gain, leaves only
- *     noise there (the late phases of a long potential cut off by the
- *     doublet split; a doublet of equal potentials is always kept).
+ *     fasc_detector_set_prefilter() changes the upstream filter). With a
+ *     pre-filter given, peaks are read at zero phase (a backward pass
+ *     through the same sections); the main channel's phase is chosen on
+ *     its zero-phase signal plus those of its involved neighbours, each
+ *     weighted by its least-squares projection on the main one, so that
+ *     noise does not swap two phases of similar size. Units that fire
+ *     again are learnt as templates (main channel at zero phase, ±15 ms,
+ *     matched over ±8 ms with a residual test scaled by the noise's own
+ *     correlation). A discharge matching a template of three or more
+ *     members is timed at the template's peak, and is also kept when that
+ *     template used as a matched filter (its projection over the
+ *     projection's noise level, from the noise autocorrelation) reaches
+ *     `confirm_threshold`; weak candidates (step 4) are kept only that way.
+ *     Repeats within 8 ms and smaller after-effects within `shadow_s` are
+ *     dropped, and so is a smaller candidate inside the ±15 ms of the
+ *     previous discharge's template when that part of the template is
+ *     clearly smaller (below 0.8 of its peak-to-peak) and, at that
+ *     discharge's gain, leaves only noise there (the late phases of a long
+ *     potential cut off by the doublet split; a doublet of equal
+ *     potentials is always kept).
  *
  * ### Time base and latency
  * Indices (`fasc_index`) are absolute input samples since init or reset.
