@@ -149,6 +149,7 @@ struct fasc_detector {
     float *tlow;            /* [group][scale][lane] lowest "above" level */
     float *e;               /* [group][scale][erows][lane] statistics */
     float *xsring;          /* [group][wrows][lane] input in σ units */
+    float *xslin;           /* scratch, [64 + 2 d_max][lane] of one group */
     float *wscale;          /* [group][DET_WAVELETS][lane] 1 / wavelet noise level */
     float *wz;              /* [group][erows][lane] largest candidate-wavelet z² */
     uint16_t *noise_ring;   /* [channel][noise_cap] histogram bins */

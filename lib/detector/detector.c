@@ -8,7 +8,7 @@
 #include "det_internal.h"
 
 typedef struct det_layout {
-    size_t ch, hist, zring, s1ring, acc, inv, tlow, e, xsring, wscale, wz, noise_ring, noise_hist,
+    size_t ch, hist, zring, s1ring, acc, inv, tlow, e, xsring, xslin, wscale, wz, noise_ring, noise_hist,
         acf, win_acf, acf_x, busy, nbmask, cmr, pending, queue, qsnip, wtaps, vscratch, zpscratch, lscratch, xscratch, templates, tdata, tscratch,
         total;
 } det_layout;
@@ -35,6 +35,7 @@ static void compute_layout(const det_design *d, det_layout *l)
     l->tlow = take(&off, sizeof(float) * lanes * DET_SCALES);
     l->e = take(&off, sizeof(float) * lanes * DET_SCALES * (size_t)d->erows);
     l->xsring = take(&off, sizeof(float) * lanes * (size_t)d->wrows);
+    l->xslin = take(&off, sizeof(float) * DET_LANES * (size_t)(DET_CHUNK + 2 * d->d_max));
     l->wscale = take(&off, sizeof(float) * lanes * DET_WAVELETS);
     l->wz = take(&off, sizeof(float) * lanes * (size_t)d->erows);
     l->noise_ring = take(&off, sizeof(uint16_t) * c * (size_t)d->noise_cap);
@@ -89,6 +90,7 @@ static void place(fasc_detector *det, unsigned char *base, const det_layout *l)
     det->tlow = (float *)(void *)(base + l->tlow);
     det->e = (float *)(void *)(base + l->e);
     det->xsring = (float *)(void *)(base + l->xsring);
+    det->xslin = (float *)(void *)(base + l->xslin);
     det->wscale = (float *)(void *)(base + l->wscale);
     det->wz = (float *)(void *)(base + l->wz);
     det->noise_ring = (uint16_t *)(void *)(base + l->noise_ring);
