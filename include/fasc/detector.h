@@ -6,9 +6,10 @@
  * Input is the filter bank's stream 0 (pre-filtered 20–450 Hz broadband
  * signal, see filterbank.h), planar, in µV, at the filter bank's working
  * rate. Output is a queue of candidate events (`fasc_detection`) with
- * waveform snippets. A later verification stage (templates, classifier)
- * is expected to take these candidates; the detector itself favours
- * sensitivity and leaves no decision but "energy above the noise".
+ * waveform snippets. A later stage (the classifier) is expected to take
+ * these candidates; with the second stage on (the default, step 6 below)
+ * each was confirmed by a wavelet bank or by a learnt unit template and
+ * timed at zero phase.
  *
  * ### Algorithm
  *  1. Optional **common-median reference**: from every channel the median
@@ -16,8 +17,8 @@
  *     disturbance seen at once on all electrodes (pops of the reference,
  *     movement, ECG) vanishes while the noise stays Gaussian.
  *  2. **Noise σ per channel** = MAD / 0.6745 with MAD = median |x| over the
- *     last `noise_window_s` seconds, from about 512 samples per second
- *     (every max(1, floor(fs / 512))-th sample) that lie outside detected
+ *     last `noise_window_s` seconds, from about 256 samples per second
+ *     (every max(1, floor(fs / 256))-th sample) that lie outside detected
  *     events and a 5 ms guard around them, kept in a 16-bins-per-octave
  *     histogram (bins at most 6.25 % wide, interpolated inside the bin).
  *     Exact zeros (digital silence, replaced non-finite samples) are not
@@ -44,7 +45,9 @@
  *     narrow potential that a 2.5 ms energy (ν about 2.4) misses gathers
  *     most of its energy in one such output (Nenadic & Burdick, IEEE TBME
  *     52:74, 2005). These outputs are used from the first second of noise
- *     on (128 noise updates).
+ *     on (128 noise updates). A crossing of z 4 on them alone opens a
+ *     *weak* candidate, which only a known unit's template can confirm
+ *     (step 6).
  *  5. **Runs and events**: a channel's run starts when it is above; its onset
  *     is where the statistic last rose through the release level (at most
  *     one 10 ms window earlier); it ends once the channel has not been active
@@ -63,21 +66,26 @@
  *     neighbouring ones, each output scaled by its own noise level learnt
  *     on event-free stretches (output power over input power on the same
  *     stretches; learnt again, the old levels in use meanwhile, when
- *     fasc_detector_set_prefilter() changes the upstream filter). With a pre-filter given, peaks are read at
- *     zero phase (a backward pass through the same sections); the main
- *     channel's phase is chosen on its zero-phase signal plus those of its
- *     involved neighbours, each weighted by its least-squares projection on
- *     the main one, so that noise does not swap two phases of similar size.
- *     Units that fire again are learnt as templates (main channel at zero
- *     phase, ±15 ms, matched over ±8 ms with a residual test scaled by the
- *     noise's own correlation); a discharge matching a template of three or
- *     more members is timed at the template's peak. Repeats within
- *     8 ms and smaller after-effects within `shadow_s` are dropped, and so
- *     is a smaller candidate inside the ±15 ms of the previous discharge's
- *     template when that part of the template is clearly smaller (below
- *     0.8 of its peak-to-peak) and, at that discharge's gain, leaves only
- *     noise there (the late phases of a long potential cut off by the
- *     doublet split; a doublet of equal potentials is always kept).
+ *     fasc_detector_set_prefilter() changes the upstream filter). With a
+ *     pre-filter given, peaks are read at zero phase (a backward pass
+ *     through the same sections); the main channel's phase is chosen on
+ *     its zero-phase signal plus those of its involved neighbours, each
+ *     weighted by its least-squares projection on the main one, so that
+ *     noise does not swap two phases of similar size. Units that fire
+ *     again are learnt as templates (main channel at zero phase, ±15 ms,
+ *     matched over ±8 ms with a residual test scaled by the noise's own
+ *     correlation). A discharge matching a template of three or more
+ *     members is timed at the template's peak, and is also kept when that
+ *     template used as a matched filter (its projection over the
+ *     projection's noise level, from the noise autocorrelation) reaches
+ *     `confirm_threshold`; weak candidates (step 4) are kept only that way.
+ *     Repeats within 8 ms and smaller after-effects within `shadow_s` are
+ *     dropped, and so is a smaller candidate inside the ±15 ms of the
+ *     previous discharge's template when that part of the template is
+ *     clearly smaller (below 0.8 of its peak-to-peak) and, at that
+ *     discharge's gain, leaves only noise there (the late phases of a long
+ *     potential cut off by the doublet split; a doublet of equal
+ *     potentials is always kept).
  *
  * ### Time base and latency
  * Indices (`fasc_index`) are absolute input samples since init or reset.
@@ -205,11 +213,13 @@ typedef struct fasc_detector_config {
     int prefilter_sections;
     fasc_biquad prefilter[FASC_DETECTOR_MAX_PREFILTER];
     /** candidates also from the second stage's short wavelets: a channel
-     *  is *above* when the output of one of the bank's wavelets that fit in
-     *  the 10 ms centring delay (widths 0.8 and 1.2 ms), scaled by its noise
-     *  level, reaches this Gaussian z; a narrow potential gathers much more
-     *  of it than of a smoothed energy. Needs confirm_threshold > 0; 0 = off.
-     *  0..20 (default 5) */
+     *  is *above* when the first or second Gaussian derivative of the
+     *  widest bank width that fits in the 10 ms centring delay (1.2 ms at
+     *  2048 Hz), scaled by its noise level, reaches this Gaussian z; a
+     *  narrow potential gathers much more of it than of a smoothed energy.
+     *  From z 4 (or this level if lower) up to it, the candidate is weak:
+     *  only a known unit's template confirms it. Needs
+     *  confirm_threshold > 0; 0 = off. 0..20 (default 5) */
     double wavelet_threshold;
 } fasc_detector_config;
 

@@ -59,6 +59,7 @@ typedef struct det_design {
      * indices into the bank), z² level, ring of σ-scaled input */
     int ncw, cw[2], wrows;
     float wthr2;
+    double strong_z;    /* candidates scoring less are weak (verify.c) */
     int pf_n;
     fasc_biquad pf[FASC_DETECTOR_MAX_PREFILTER];
 } det_design;
@@ -128,10 +129,14 @@ typedef struct det_template {
  * level" bits of each group to hot[g]. */
 typedef void (*det_smooth_fn)(struct fasc_detector *det, int g0, int g1,
                               fasc_index t0, int len, uint8_t *hot);
+/* kernel_*.c: sums over one chunk of the lane-interleaved x (64 + lags
+ * rows) of x[i] x[i - k], k = 0..lags, into r[k][lane]. */
+typedef void (*det_acf_fn)(const float *x, int lags, float *r);
 
 struct fasc_detector {
     det_design d;
     det_smooth_fn smooth;
+    det_acf_fn acf_lags;
     fasc_index t;           /* next input index */
     fasc_index now;         /* inputs the event logic may read (< now) */
     bool flushed;
@@ -145,13 +150,14 @@ struct fasc_detector {
     float *tlow;            /* [group][scale][lane] lowest "above" level */
     float *e;               /* [group][scale][erows][lane] statistics */
     float *xsring;          /* [group][wrows][lane] input in σ units */
+    float *xslin;           /* scratch, [64 + 2 d_max][lane] of one group */
     float *wscale;          /* [group][DET_WAVELETS][lane] 1 / wavelet noise level */
     float *wz;              /* [group][erows][lane] largest candidate-wavelet z² */
     uint16_t *noise_ring;   /* [channel][noise_cap] histogram bins */
     uint32_t *noise_hist;   /* [channel][DET_NOISE_BINS] */
     double *acf;            /* [channel][lags + 1] averaged R(k) */
     double *win_acf;        /* [scale][lags + 1] window autocorrelation */
-    float *acf_x;           /* scratch, [64 + lags][lane] */
+    float *acf_x;           /* scratch, [64 + lags][lane], then [lags + 1][lane] sums */
     uint64_t *busy;         /* [channel][busy_words] event + guard mask */
     uint64_t *nbmask;       /* [channel][DET_WORDS] */
     float *cmr;             /* scratch, 3 x channels */
@@ -197,6 +203,9 @@ void fasc_det_smooth_avx2(fasc_detector *det, int g0, int g1, fasc_index t0,
                           int len, uint8_t *hot);
 /* The fastest this CPU runs (AVX2 on x86-64 when present). */
 det_smooth_fn fasc_det_smooth_best(void);
+void fasc_det_acf_lags_generic(const float *x, int lags, float *r);
+void fasc_det_acf_lags_avx2(const float *x, int lags, float *r);
+det_acf_fn fasc_det_acf_best(void);
 
 /* input.c */
 /* Element k of the sorted a[0..n), reordering a (Hoare's selection). */
@@ -233,6 +242,7 @@ bool fasc_det_verify(fasc_detector *det, fasc_detection *ev);
 void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *template_index, int *lag,
                             float *gain);
 bool fasc_det_template_ready(const fasc_detector *det, int k);
+float fasc_det_template_z(const fasc_detector *det, int k, fasc_index centre);
 bool fasc_det_template_tail(const fasc_detector *det, const fasc_detection *ev);
 void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k, int lag,
                              fasc_index centre);

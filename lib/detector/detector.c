@@ -8,7 +8,7 @@
 #include "det_internal.h"
 
 typedef struct det_layout {
-    size_t ch, hist, zring, s1ring, acc, inv, tlow, e, xsring, wscale, wz, noise_ring, noise_hist,
+    size_t ch, hist, zring, s1ring, acc, inv, tlow, e, xsring, xslin, wscale, wz, noise_ring, noise_hist,
         acf, win_acf, acf_x, busy, nbmask, cmr, cmr_vec, cmr_net, pending, queue, qsnip, wtaps, vscratch, zpscratch, lscratch, xscratch, templates, tdata, tscratch,
         total;
 } det_layout;
@@ -35,13 +35,14 @@ static void compute_layout(const det_design *d, det_layout *l)
     l->tlow = take(&off, sizeof(float) * lanes * DET_SCALES);
     l->e = take(&off, sizeof(float) * lanes * DET_SCALES * (size_t)d->erows);
     l->xsring = take(&off, sizeof(float) * lanes * (size_t)d->wrows);
+    l->xslin = take(&off, sizeof(float) * DET_LANES * (size_t)(DET_CHUNK + 2 * d->d_max));
     l->wscale = take(&off, sizeof(float) * lanes * DET_WAVELETS);
     l->wz = take(&off, sizeof(float) * lanes * (size_t)d->erows);
     l->noise_ring = take(&off, sizeof(uint16_t) * c * (size_t)d->noise_cap);
     l->noise_hist = take(&off, sizeof(uint32_t) * c * DET_NOISE_BINS);
     l->acf = take(&off, sizeof(double) * c * lags);
     l->win_acf = take(&off, sizeof(double) * DET_SCALES * lags);
-    l->acf_x = take(&off, sizeof(float) * DET_LANES * (DET_CHUNK + lags));
+    l->acf_x = take(&off, sizeof(float) * DET_LANES * (DET_CHUNK + 2 * lags + 1));
     l->busy = take(&off, sizeof(uint64_t) * c * (size_t)d->busy_words);
     l->nbmask = take(&off, sizeof(uint64_t) * c * DET_WORDS);
     l->cmr = take(&off, sizeof(float) * 3 * c);
@@ -92,6 +93,7 @@ static void place(fasc_detector *det, unsigned char *base, const det_layout *l)
     det->tlow = (float *)(void *)(base + l->tlow);
     det->e = (float *)(void *)(base + l->e);
     det->xsring = (float *)(void *)(base + l->xsring);
+    det->xslin = (float *)(void *)(base + l->xslin);
     det->wscale = (float *)(void *)(base + l->wscale);
     det->wz = (float *)(void *)(base + l->wz);
     det->noise_ring = (uint16_t *)(void *)(base + l->noise_ring);
@@ -177,6 +179,7 @@ int fasc_detector_init(void *memory, size_t size, const fasc_detector_config *cf
     fasc_detector *det = (fasc_detector *)(void *)base;
     det->d = d;
     det->smooth = fasc_det_smooth_best();
+    det->acf_lags = fasc_det_acf_best();
     place(det, base, &l);
     set_neighbours(det);
     if (d.common_median)

@@ -95,6 +95,12 @@ void fasc_det_load_input(fasc_detector *det, const float *const *x,
             for (int j = 0; j < len; j++)
                 ordinary &= fabsf(x[c0 + l][pos + (size_t)j]) <= det_input_limit;
         float *rows = fasc_det_x(det, c0, 0);
+        /* the next group's inputs are on their way while this one is
+         * copied (dozens of channel streams are more than the hardware
+         * prefetchers follow) */
+        for (int c = c0 + DET_LANES; c < c0 + 2 * DET_LANES && c < channels; c++)
+            for (int j = 0; j < len; j += 16)
+                __builtin_prefetch(x[c] + pos + (size_t)j);
         if (ordinary && lanes == DET_LANES) {
             /* whole rows at once: eight input streams read side by side */
             const float *src[DET_LANES];

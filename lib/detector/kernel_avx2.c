@@ -20,6 +20,14 @@ det_smooth_fn fasc_det_smooth_best(void)
     return fasc_det_smooth_generic;
 }
 
+det_acf_fn fasc_det_acf_best(void)
+{
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2"))
+        return fasc_det_acf_lags_avx2;
+    return fasc_det_acf_lags_generic;
+}
+
 #else
 
 void fasc_det_smooth_avx2(fasc_detector *det, int g0, int g1, fasc_index t0,
@@ -31,6 +39,16 @@ void fasc_det_smooth_avx2(fasc_detector *det, int g0, int g1, fasc_index t0,
 det_smooth_fn fasc_det_smooth_best(void)
 {
     return fasc_det_smooth_generic;
+}
+
+void fasc_det_acf_lags_avx2(const float *x, int lags, float *r)
+{
+    fasc_det_acf_lags_generic(x, lags, r);
+}
+
+det_acf_fn fasc_det_acf_best(void)
+{
+    return fasc_det_acf_lags_generic;
 }
 
 #endif

@@ -100,15 +100,20 @@ DET_TARGET static void DET_NAME(smooth_group)(fasc_detector *det, int g,
      * second pass so that the samples' sums overlap; order 1 is odd and
      * order 2 even about the centre, so each pair of taps needs one
      * difference and one sum */
+    float *lin = det->xslin; /* rows t0 - 2 d_max .. t0 + len - 1, unwrapped */
+    for (size_t i = 0; ncw > 0 && i < (size_t)len + 2 * dm; i++)
+        memcpy(lin + i * DET_LANES, xs + (((size_t)t0 - 2 * dm + i) & wm) * DET_LANES,
+               sizeof(float) * DET_LANES);
     for (int j = 0; ncw > 0 && j < len; j++) {
-        const size_t t = (size_t)(t0 + j), c0 = t - dm;
+        const size_t t = (size_t)(t0 + j);
+        const float *centre = lin + ((size_t)j + dm) * DET_LANES;
         det_vf xc, o1 = {0, 0, 0, 0, 0, 0, 0, 0}, o2;
-        DET_LOAD(xc, xs + (c0 & wm) * DET_LANES);
+        DET_LOAD(xc, centre);
         o2 = h2[0] * xc;
         for (size_t k = 1; k <= ch_half; k++) {
             det_vf xa, xb;
-            DET_LOAD(xa, xs + ((c0 + k) & wm) * DET_LANES);
-            DET_LOAD(xb, xs + ((c0 - k) & wm) * DET_LANES);
+            DET_LOAD(xa, centre + k * DET_LANES);
+            DET_LOAD(xb, centre - k * DET_LANES);
             o1 += h1[k] * (xa - xb);
             o2 += h2[k] * (xa + xb);
         }
@@ -136,4 +141,22 @@ DET_TARGET void DET_NAME(fasc_det_smooth)(fasc_detector *det, int g0, int g1,
 {
     for (int g = g0; g < g1; g++)
         DET_NAME(smooth_group)(det, g, t0, len, hot + g);
+}
+
+/* Noise autocorrelation of one chunk for the eight lanes of a group:
+ * r[k][l] = sum over i in [lags, lags + 64) of x[i][l] x[i - k][l], k =
+ * 0..lags; each lane summed in i order, so every instruction set gives the
+ * same bits. */
+DET_TARGET void DET_NAME(fasc_det_acf_lags)(const float *x, int lags, float *r)
+{
+    for (int k = 0; k <= lags; k++) {
+        det_vf acc = {0, 0, 0, 0, 0, 0, 0, 0};
+        for (int i = lags; i < lags + DET_CHUNK; i++) {
+            det_vf a, b;
+            DET_LOAD(a, x + (size_t)i * DET_LANES);
+            DET_LOAD(b, x + (size_t)(i - k) * DET_LANES);
+            acc += a * b;
+        }
+        DET_STORE(r + (size_t)k * DET_LANES, acc);
+    }
 }

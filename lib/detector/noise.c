@@ -94,13 +94,10 @@ static void acf_update(fasc_detector *det, int g, fasc_index u0, unsigned clear)
     for (int i = 0; i < DET_CHUNK + lags; i++)
         memcpy(x + (size_t)i * DET_LANES,
                h + ((size_t)(u0 - lags + i) & hm) * DET_LANES, sizeof(float) * DET_LANES);
+    float *sums = x + (size_t)(DET_CHUNK + lags) * DET_LANES; /* [lags + 1][lane] */
+    det->acf_lags(x, lags, sums);
     for (int k = 0; k <= lags; k++) {
-        float r[DET_LANES] = {0};
-        for (int i = lags; i < lags + DET_CHUNK; i++) {
-            const float *a = x + (size_t)i * DET_LANES, *b = x + (size_t)(i - k) * DET_LANES;
-            for (int l = 0; l < DET_LANES; l++)
-                r[l] += a[l] * b[l];
-        }
+        const float *r = sums + (size_t)k * DET_LANES;
         for (int l = 0; l < DET_LANES; l++) {
             int c = g * DET_LANES + l;
             if (!((clear >> l) & 1u))

@@ -161,6 +161,38 @@ void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *templat
 /* Largest peak-to-peak of a tail relative to its whole template. */
 static const float det_tail_ratio = 0.8f;
 
+/* Matched-filter z of ready template k on the event's zero-phase main
+ * channel, the template's centre at `centre`: the projection of the
+ * window on the template over the projection's noise level, which the
+ * noise's own autocorrelation sets (Σ_i Σ_j t_i t_j ρ(i - j)); -1 when it
+ * cannot be read. A unit's own shape, searched over a few lags, is a far
+ * better detector of its weaker discharges than a generic wavelet. */
+float fasc_det_template_z(const fasc_detector *det, int k, fasc_index centre)
+{
+    const det_design *d = &det->d;
+    const det_template *t = &det->templates[k];
+    const int w = d->tw_n, len = 2 * w + 1, lags = d->lags;
+    const float inv = det->inv[t->channel];
+    const double *r = det->acf + (size_t)t->channel * (size_t)(lags + 1);
+    if (!zp_holds(det, centre - w, centre + w) || inv == 0.0f || !(r[0] > 0.0))
+        return -1.0f;
+    const float *tp = det->tdata + (size_t)k * (size_t)len;
+    double xt = 0.0, var = 0.0;
+    for (int i = 0; i < len; i++) {
+        xt += (double)zp_at(det, centre - w + i, inv) * tp[i];
+        double row = tp[i];
+        for (int m = 1; m <= lags; m++) {
+            const double rho = r[m] / r[0];
+            if (i - m >= 0)
+                row += rho * tp[i - m];
+            if (i + m < len)
+                row += rho * tp[i + m];
+        }
+        var += tp[i] * row;
+    }
+    return var > 0.0 ? (float)(fabs(xt) / sqrt(var)) : -1.0f;
+}
+
 bool fasc_det_template_ready(const fasc_detector *det, int k)
 {
     return det->templates[k].count >= det_template_ready;

@@ -426,19 +426,29 @@ static bool repeats_accepted(const fasc_detector *det, const fasc_detection *ev)
 bool fasc_det_verify(fasc_detector *det, fasc_detection *ev)
 {
     const det_design *d = &det->d;
-    if (d->confirm > 0.0) {
-        const float score = wavelet_score(det, ev);
-        if (score < (float)d->confirm) {
-            det->suppressed++;
-            return false;
-        }
-        ev->score = score;
-    }
+    /* a weak candidate (only a low wavelet crossing) can only be a known
+     * unit's discharge */
+    const bool weak = ev->score < (float)d->strong_z;
+    const float score = d->confirm > 0.0 && !weak ? wavelet_score(det, ev) : -1.0f;
     zero_phase_peaks(det, ev, (ev->onset >= det->pf_from ? det->pf_next_n : det->pf_cur_n) > 0);
     const fasc_index centre = ev->peak;
     int template_index, lag;
     float gain;
     fasc_det_template_time(det, ev, &template_index, &lag, &gain);
+    if (d->confirm > 0.0) {
+        /* the wavelets' score, or a known unit's own matched filter */
+        float best = score;
+        if (best < (float)d->confirm && template_index >= 0 &&
+            fasc_det_template_ready(det, template_index)) {
+            const float z = fasc_det_template_z(det, template_index, centre + lag);
+            best = z > best ? z : best;
+        }
+        if (best < (float)d->confirm) {
+            det->suppressed++;
+            return false;
+        }
+        ev->score = best;
+    }
     if (repeats_accepted(det, ev) || fasc_det_template_tail(det, ev)) {
         det->suppressed++;
         return false;

@@ -4,6 +4,7 @@
  * bit; reset reproduces the first run. */
 #include "fasc/detector.h"
 
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -107,6 +108,27 @@ static void kernels_agree(void **state)
     free(x);
 }
 
+/* The autocorrelation sums of the AVX2 kernel equal the portable ones bit
+ * for bit on random input. */
+static void acf_kernels_agree(void **state)
+{
+    (void)state;
+    enum { LAGS = 40 };
+    float x[(64 + LAGS) * DET_LANES], ra[(LAGS + 1) * DET_LANES], rb[(LAGS + 1) * DET_LANES];
+    uint32_t seed = 7u;
+    for (size_t i = 0; i < sizeof x / sizeof x[0]; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        x[i] = (float)((double)(seed >> 8) / 16777216.0 - 0.5) * 100.0f;
+    }
+    fasc_det_acf_lags_generic(x, LAGS, ra);
+    fasc_det_acf_lags_avx2(x, LAGS, rb);
+    assert_memory_equal(ra, rb, sizeof ra);
+    double direct = 0.0;
+    for (int i = LAGS; i < LAGS + 64; i++)
+        direct += (double)x[i * DET_LANES + 3] * x[(i - 5) * DET_LANES + 3];
+    assert_true(fabs(ra[5 * DET_LANES + 3] - direct) < 1e-3 * (1.0 + fabs(direct)));
+}
+
 static void reset_reproduces(void **state)
 {
     (void)state;
@@ -133,6 +155,7 @@ int main(void)
         cmocka_unit_test(blocks_line),
         cmocka_unit_test(blocks_grid_common_median),
         cmocka_unit_test(kernels_agree),
+        cmocka_unit_test(acf_kernels_agree),
         cmocka_unit_test(reset_reproduces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
