@@ -173,6 +173,10 @@ typedef struct fasc_classifier_config {
                                     1..100 (default 3) */
     int queue_capacity;        /**< pending + finished events, 16..65536
                                     (default 1024) */
+    /** how long after its offset a candidate is pushed at the latest,
+     *  seconds, 0..2 (default 0.1, the default detector's latency with
+     *  margin); the voluntary test and the decisions wait that long */
+    double candidate_delay_s;
 } fasc_classifier_config;
 
 /** One classified event or epoch. */
@@ -186,6 +190,8 @@ typedef struct fasc_classified {
     bool repeat;          /**< fasciculation 10-110 ms after its unit's last */
     float peak_to_peak_uv;
     float confidence;     /**< [0, 1] */
+    float noise_sd_uv;    /**< the detector's noise σ of the main channel
+                               when it found the candidate (0 for epochs) */
     unsigned flags;       /**< the detector's FASC_DETECTION_* bits */
     int channel_count;
     int channels[FASC_DETECTOR_MAX_EVENT_CHANNELS];
@@ -265,7 +271,8 @@ FASC_API int fasc_classifier_flush(fasc_classifier *cls);
  *                 snippet_pre_s / snippet_post_s; epochs write nothing);
  *                 may be NULL when capacity is 0
  * @return 1 if one was popped, 0 if none is ready, or a negative status
- *         (FASC_ERR_BUFFER_TOO_SMALL: capacity short, the event is kept).
+ *         (FASC_ERR_BUFFER_TOO_SMALL: capacity short for an event with a
+ *         snippet, which is kept; epochs need none).
  */
 FASC_API int fasc_classifier_next(fasc_classifier *cls, fasc_classified *out, float *snippet,
                                   size_t capacity);
@@ -295,6 +302,30 @@ FASC_API int fasc_classifier_unit(const fasc_classifier *cls, int id, fasc_unit_
  */
 FASC_API long fasc_classifier_unit_template(const fasc_classifier *cls, int id, float *out,
                                             size_t capacity);
+
+/**
+ * Subtracts from x[c][0..n), the band-limited signal of working samples
+ * t0 .. t0 + n - 1, each confirmed heartbeat's template of that channel
+ * (±ecg_window_s around its R wave, scaled to the beat by least squares):
+ * ECG cancellation by template subtraction, so a detector run on the result
+ * sees no heartbeats. Beats are final only fasc_classifier_heartbeat_horizon()
+ * samples behind the signal the classifier has processed: clean no later
+ * samples. Beats confirmed late (the first of a rhythm) are not removed.
+ * Once called, the classifier takes candidates as coming from the cleaned
+ * signal: its ECG test adds the removed beat back to a candidate's snippet
+ * before comparing it with the beat template.
+ * @return FASC_OK or FASC_ERR_INVALID_ARGUMENT.
+ */
+FASC_API int fasc_classifier_remove_heartbeats(fasc_classifier *cls, float *const *x,
+                                               fasc_index t0, size_t n);
+
+/** How many samples behind the processed signal beats are final (0 for
+ *  NULL): a QRS's longest excursion, its confirmation window and the
+ *  template's half-width. */
+FASC_API fasc_index fasc_classifier_heartbeat_horizon(const fasc_classifier *cls);
+
+/** The same for a configuration, without building it (-1 if invalid). */
+FASC_API fasc_index fasc_classifier_config_heartbeat_horizon(const fasc_classifier_config *cfg);
 
 /** Heartbeats detected so far, and the current heart rate (0 if unknown).
  *  The first beats of a rhythm are confirmed only when it is recognised, up

@@ -28,6 +28,7 @@ void fasc_classifier_config_default(fasc_classifier_config *cfg)
     cfg->snippet_pre_s = 0.020;
     cfg->snippet_post_s = 0.030;
     cfg->queue_capacity = 1024;
+    cfg->candidate_delay_s = 0.1;
 }
 
 static bool in_range(double v, double lo, double hi)
@@ -46,7 +47,8 @@ static int check(const fasc_classifier_config *c)
         !in_range(c->unit_pre_s, 0.002, 0.05) || !in_range(c->unit_post_s, 0.002, 0.05) ||
         !in_range(c->unit_match, 1.0, 20.0) || c->unit_min_discharges < 1 ||
         c->unit_min_discharges > 100 || !in_range(c->snippet_pre_s, 0.0, 0.5) ||
-        !in_range(c->snippet_post_s, 0.0, 0.5) || c->queue_capacity < 16 ||
+        !in_range(c->snippet_post_s, 0.0, 0.5) || !in_range(c->candidate_delay_s, 0.0, 2.0) ||
+        c->queue_capacity < 16 ||
         c->queue_capacity > 65536)
         return FASC_ERR_INVALID_ARGUMENT;
     if (c->geometry == FASC_GEOMETRY_GRID &&
@@ -90,10 +92,13 @@ int fasc_cls_design(const fasc_classifier_config *cfg, cls_design *d)
     d->baseline_blocks = (int)lround(cfg->baseline_s / block_s);
     d->vol_blocks = (int)ceil(cfg->voluntary_min_s / block_s - 1e-9);
     d->margin_blocks = (int)ceil(cfg->epoch_margin_s / block_s - 1e-9);
-    /* Final once the voluntary test has seen vol_blocks after it, the
-     * margins are known, and candidates (which trail the signal by the
-     * detector's latency) have arrived: two blocks for those. */
-    d->delay_blocks = d->vol_blocks + d->margin_blocks + 2;
+    /* Candidates arrive up to candidate_delay_s after their offset, which
+     * is up to one longest event (60 ms) after their peak: the voluntary
+     * test of a block waits for them, one block more for the partial one. */
+    d->lag_blocks = (int)ceil((cfg->candidate_delay_s + 0.06) * fs / d->block_n) + 1;
+    /* Final once the voluntary test has seen vol_blocks after it and the
+     * margins are known. */
+    d->delay_blocks = d->vol_blocks + d->margin_blocks + d->lag_blocks;
     d->ring_blocks = pow2_at_least(2 * (d->delay_blocks + d->margin_blocks + 4));
     d->ratio = cfg->voluntary_ratio;
     d->min_events = cfg->voluntary_min_events_per_s;
@@ -112,6 +117,9 @@ int fasc_cls_design(const fasc_classifier_config *cfg, cls_design *d)
     d->snip_pre_n = samples(cfg->snippet_pre_s, fs);
     d->snip_len = d->snip_pre_n + samples(cfg->snippet_post_s, fs) + 1;
     d->queue_cap = cfg->queue_capacity;
+    /* 10 ms of exact zeros (or replaced non-finite samples): a lead drops
+     * out; a real signal with noise is never exactly 0 that long */
+    d->dropout_n = samples(0.010, fs) > 1 ? samples(0.010, fs) : 2;
     return FASC_OK;
 }
 
@@ -144,6 +152,7 @@ static size_t layout(const cls_design *d, unsigned char *base, fasc_classifier *
     TAKE(mean_ring, sizeof(float) * (size_t)d->ecg_smooth_n);
     TAKE(mean_run, sizeof(float) * (size_t)d->sub_n);
     TAKE(ecg_tmpl, sizeof(float) * c * (size_t)(2 * d->ecg_win_n + 1));
+    TAKE(ecg_snap, sizeof(float) * CLS_SNAPS * c * (size_t)(2 * d->ecg_win_n + 1));
     TAKE(pend, sizeof(cls_pending) * q);
     TAKE(pend_snip, sizeof(float) * q * (size_t)d->snip_len);
     TAKE(out, sizeof(fasc_classified) * q);
@@ -153,6 +162,7 @@ static size_t layout(const cls_design *d, unsigned char *base, fasc_classifier *
     TAKE(units, sizeof(cls_unit) * FASC_CLASSIFIER_MAX_UNITS);
     TAKE(unit_data, sizeof(float) * FASC_CLASSIFIER_MAX_UNITS * (size_t)d->ulen);
     TAKE(scratch, sizeof(float) * (size_t)(d->ulen + 2 * d->ulag_n + 2));
+    TAKE(restored, sizeof(float) * (size_t)d->snip_len);
     /* histograms: counts and rings of each channel, and the beat energy's */
     for (size_t k = 0; k < c; k++) {
         cls_channel *ch = base ? &cls->ch[k] : NULL;
@@ -282,6 +292,8 @@ void fasc_classifier_reset(fasc_classifier *cls)
     cls->n_beats = cls->n_cand = 0;
     cls->rr = 0.0;
     cls->ecg_tmpl_n = 0;
+    cls->snap_next = 0;
+    cls->removing = false;
     cls->heartbeats = 0;
     cls->pend_head = cls->pend_len = 0;
     cls->out_head = cls->out_len = 0;
@@ -378,6 +390,25 @@ long fasc_classifier_unit_template(const fasc_classifier *cls, int id, float *ou
         return FASC_ERR_BUFFER_TOO_SMALL;
     memcpy(out, cls->units[id - 1].tmpl, sizeof(float) * (size_t)cls->d.ulen);
     return cls->d.ulen;
+}
+
+static fasc_index horizon_of(const cls_design *d)
+{
+    /* a QRS excursion ends at most 0.15 s after it starts (heartbeat.c);
+     * the beat is judged 1.5 template windows plus half an energy window
+     * after its peak; its template reaches one window further */
+    return (fasc_index)ceil(0.15 * d->rate) + 3 * d->ecg_win_n + d->ecg_smooth_n + 2;
+}
+
+fasc_index fasc_classifier_heartbeat_horizon(const fasc_classifier *cls)
+{
+    return cls ? horizon_of(&cls->d) : 0;
+}
+
+fasc_index fasc_classifier_config_heartbeat_horizon(const fasc_classifier_config *cfg)
+{
+    cls_design d;
+    return fasc_cls_design(cfg, &d) == FASC_OK ? horizon_of(&d) : -1;
 }
 
 uint64_t fasc_classifier_heartbeats(const fasc_classifier *cls, double *rate_bpm)

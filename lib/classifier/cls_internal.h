@@ -17,6 +17,8 @@
 #define CLS_SUB 8
 /* Heartbeats remembered for candidate checks and the rhythm estimate. */
 #define CLS_BEATS 16
+/* Template snapshots kept for ECG removal (beats within its horizon). */
+#define CLS_SNAPS 8
 /* Discharge times kept per unit for interval statistics. */
 #define CLS_UNIT_TIMES 8
 
@@ -48,6 +50,7 @@ typedef struct cls_design {
     int baseline_blocks; /* histogram memory */
     int vol_blocks;      /* shortest voluntary run */
     int margin_blocks;
+    int lag_blocks;      /* blocks the voluntary test waits for candidates */
     int delay_blocks;    /* a block is final this many blocks after it ends */
     int ring_blocks;     /* power of two */
     double ratio, min_events;
@@ -57,6 +60,7 @@ typedef struct cls_design {
     double unit_match;
     int unit_min;
     int snip_pre_n, snip_len;
+    int dropout_n;       /* zero / non-finite raw samples that make a dropout */
     int queue_cap;
 } cls_design;
 
@@ -76,6 +80,8 @@ typedef struct cls_channel {
     float lf_jump;      /* of the current block */
     float raw_max;      /* largest |raw| so far (the rail, if clipping) */
     int rail_hits;      /* samples at raw_max in the current block */
+    int zero_run;       /* consecutive exact-zero or non-finite raw samples */
+    bool dropout;       /* a dropout touched the current block */
     fasc_index art_until; /* a pop's span: later blocks start marked */
     int run;            /* consecutive active blocks */
     bool vol;           /* inside a voluntary run */
@@ -129,6 +135,14 @@ struct fasc_classifier {
     float beat_pending_val;
     double spk;             /* typical beat energy */
     fasc_index beats[CLS_BEATS]; /* confirmed beats, latest first */
+    float beat_gain[CLS_BEATS];  /* their least-squares scale to the templates */
+    int beat_snap[CLS_BEATS];    /* their template snapshot (-1: none) */
+    float *ecg_snap;             /* CLS_SNAPS x channels x (2 ecg_win_n + 1):
+                                    the templates right after each of the
+                                    last beats, which ECG removal uses */
+    int snap_next;
+    bool removing;               /* remove_heartbeats has been called */
+    float *restored;             /* snip_len: a snippet with its beat added back */
     int n_beats;
     fasc_index cand[CLS_BEATS];  /* candidate beats, latest first */
     int n_cand;
@@ -177,6 +191,7 @@ void fasc_cls_finalize_block(fasc_classifier *cls, int64_t b);
 void fasc_cls_sub_block_end(fasc_classifier *cls);
 uint8_t fasc_cls_state(fasc_classifier *cls, int64_t b, int channel);
 void fasc_cls_epochs_close(fasc_classifier *cls);
+void fasc_cls_segment_flush(fasc_classifier *cls);
 
 /* heartbeat.c */
 void fasc_cls_beat_store(fasc_classifier *cls, const float *const *band, size_t from, int len);
@@ -186,6 +201,10 @@ fasc_index fasc_cls_beat_near(const fasc_classifier *cls, fasc_index t, fasc_ind
 bool fasc_cls_is_ecg_shape(const fasc_classifier *cls, const fasc_classified *ev,
                            const float *snip, fasc_index snip_start, fasc_index beat,
                            double noise_sd);
+
+bool fasc_cls_restore_beat(const fasc_classifier *cls, const fasc_classified *ev,
+                           const float *snip, fasc_index snip_start, fasc_index beat,
+                           float *out);
 
 /* units.c */
 void fasc_cls_assign_unit(fasc_classifier *cls, fasc_classified *ev, const float *snip,

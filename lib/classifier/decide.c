@@ -138,6 +138,7 @@ int fasc_classifier_push(fasc_classifier *cls, const fasc_detection *det, const 
     ev->peak_to_peak_uv = det->peak_to_peak_uv;
     ev->confidence = det->score; /* replaced by the decision */
     ev->flags = det->flags;
+    ev->noise_sd_uv = det->noise_sd_uv;
     ev->channel_count = det->channel_count;
     memcpy(ev->channels, det->channels, sizeof(int) * (size_t)det->channel_count);
     p->noise_sd = det->noise_sd_uv;
@@ -184,7 +185,12 @@ static void decide(fasc_classifier *cls, cls_pending *p, const float *snip)
     const double score = ev->confidence;
     const fasc_index beat = fasc_cls_beat_near(cls, ev->peak, d->ecg_win_n);
     const int spread = d->channels >= 4 ? (d->channels + 1) / 2 : d->channels;
-    if (beat >= 0 && fasc_cls_is_ecg_shape(cls, ev, snip, p->snip_start, beat, p->noise_sd)) {
+    /* near a removed beat, judge the waveform with the beat put back */
+    const float *judged = beat >= 0 && fasc_cls_restore_beat(cls, ev, snip, p->snip_start, beat,
+                                                             cls->restored)
+                              ? cls->restored
+                              : snip;
+    if (beat >= 0 && fasc_cls_is_ecg_shape(cls, ev, judged, p->snip_start, beat, p->noise_sd)) {
         ev->cls = FASC_CLASS_ECG;
         ev->confidence = 0.9f;
     } else if (state & (CLS_MOVE | CLS_SAT | CLS_FLAT)) {
@@ -300,6 +306,7 @@ int fasc_classifier_flush(fasc_classifier *cls)
         fasc_cls_block_end(cls);
         block_start(cls);
     }
+    fasc_cls_segment_flush(cls);
     finalize_until(cls, cls->block);
     fasc_cls_decide_until(cls, INT64_MAX);
     fasc_cls_epochs_close(cls);
@@ -315,9 +322,9 @@ int fasc_classifier_next(fasc_classifier *cls, fasc_classified *out, float *snip
     if (cls->out_len == 0)
         return 0;
     const size_t len = (size_t)cls->d.snip_len;
-    if (capacity > 0 && capacity < len)
-        return FASC_ERR_BUFFER_TOO_SMALL;
     const int slot = cls->out_head;
+    if (capacity > 0 && capacity < len && !cls->out[slot].epoch)
+        return FASC_ERR_BUFFER_TOO_SMALL;
     *out = cls->out[slot];
     if (capacity > 0 && !out->epoch)
         memcpy(snippet, cls->out_snip + (size_t)slot * len, sizeof(float) * len);

@@ -18,10 +18,11 @@ static const double rr_min_s = 0.3, rr_max_s = 2.0;
 /* Intervals that agree within this fraction form a rhythm. */
 static const double rr_tolerance = 0.2;
 /* A candidate is part of a beat when the beat template leaves at most
- * this much around its peak (noise variance per sample: 1 plus about four
- * standard deviations of a band-limited noise estimate over ~25 samples),
- * with a scale within a factor 2 of the average beat. */
-static const double ecg_residual = 3.0;
+ * this much around its peak (noise variance per sample: 1 plus about six
+ * standard deviations of a band-limited noise estimate over ~25 samples;
+ * a median FP riding on the beat leaves about 8), with a scale within a
+ * factor 2 of the average beat. */
+static const double ecg_residual = 4.0;
 /* half-width of the residual window: a potential's main phases */
 static const double focus_s = 0.006;
 static const double min_scale = 0.5;
@@ -61,12 +62,12 @@ static bool broad(const fasc_classifier *cls, fasc_index r)
     return seen >= need;
 }
 
-static void update_templates(fasc_classifier *cls, fasc_index r)
+static bool update_templates(fasc_classifier *cls, fasc_index r)
 {
     const cls_design *d = &cls->d;
     const int w = d->ecg_win_n, len = 2 * w + 1;
     if (!in_ring(cls, r - w, r + w))
-        return;
+        return false;
     const float a = cls->ecg_tmpl_n < 16 ? 1.0f / (float)(cls->ecg_tmpl_n + 1) : 1.0f / 16.0f;
     for (int k = 0; k < d->channels; k++) {
         float *tm = cls->ecg_tmpl + (size_t)k * (size_t)len;
@@ -74,6 +75,34 @@ static void update_templates(fasc_classifier *cls, fasc_index r)
             tm[j] += a * (ring_at(cls, k, r - w + j) - tm[j]);
     }
     cls->ecg_tmpl_n++;
+    return true;
+}
+
+/* Least-squares scale of the beat at r to the templates (all channels),
+ * and a snapshot of the templates for its removal (they keep changing with
+ * later beats; removal must not depend on when it runs). */
+static void keep_for_removal(fasc_classifier *cls, fasc_index r)
+{
+    const cls_design *d = &cls->d;
+    const int w = d->ecg_win_n, len = 2 * w + 1;
+    const size_t per = (size_t)d->channels * (size_t)len;
+    double sxy = 0.0, syy = 0.0;
+    for (int k = 0; k < d->channels; k++) {
+        const float *tm = cls->ecg_tmpl + (size_t)k * (size_t)len;
+        for (int j = 0; j < len; j++) {
+            sxy += (double)tm[j] * ring_at(cls, k, r - w + j);
+            syy += (double)tm[j] * tm[j];
+        }
+    }
+    const int slot = cls->snap_next;
+    cls->snap_next = (cls->snap_next + 1) % CLS_SNAPS;
+    memcpy(cls->ecg_snap + (size_t)slot * per, cls->ecg_tmpl, sizeof(float) * per);
+    cls->beat_gain[0] = syy > 0.0 ? (float)(sxy / syy) : 0.0f;
+    cls->beat_snap[0] = slot;
+    /* an older beat whose snapshot is being reused can no longer be removed */
+    for (int j = 1; j < cls->n_beats; j++)
+        if (cls->beat_snap[j] == slot)
+            cls->beat_snap[j] = -1;
 }
 
 /* Once templates exist, a beat is placed where it best matches them (all
@@ -107,10 +136,22 @@ static void confirm(fasc_classifier *cls, fasc_index r)
 {
     r = align(cls, r);
     memmove(cls->beats + 1, cls->beats, sizeof(fasc_index) * (CLS_BEATS - 1));
+    memmove(cls->beat_gain + 1, cls->beat_gain, sizeof(float) * (CLS_BEATS - 1));
+    memmove(cls->beat_snap + 1, cls->beat_snap, sizeof(int) * (CLS_BEATS - 1));
     cls->beats[0] = r;
+    cls->beat_gain[0] = 0.0f;
+    cls->beat_snap[0] = -1;
     if (cls->n_beats < CLS_BEATS)
         cls->n_beats++;
     cls->heartbeats++;
+    /* removal uses the templates of the earlier beats (this beat's own
+     * noise and any discharge riding on it stay), once they average three */
+    /* ... and only beats confirmed within the horizon: a bootstrap beat
+     * confirmed later could meet samples already cleaned or not, depending
+     * on when the cleaning ran */
+    if (cls->ecg_tmpl_n >= 3 && in_ring(cls, r - cls->d.ecg_win_n, r + cls->d.ecg_win_n) &&
+        cls->t - r <= fasc_classifier_heartbeat_horizon(cls) - cls->d.ecg_win_n)
+        keep_for_removal(cls, r);
     update_templates(cls, r);
     fasc_classified ev;
     memset(&ev, 0, sizeof ev);
@@ -292,6 +333,14 @@ void fasc_cls_beat_block_end(fasc_classifier *cls)
 
 fasc_index fasc_cls_beat_near(const fasc_classifier *cls, fasc_index t, fasc_index window)
 {
+    /* before a rhythm is known, a QRS-like peak seen on most leads (the
+     * breadth test) stands for a beat */
+    if (cls->n_beats == 0)
+        for (int j = 0; j < cls->n_cand; j++) {
+            const fasc_index gap = t - cls->cand[j];
+            if (gap >= -window && gap <= window)
+                return cls->cand[j];
+        }
     for (int j = 0; j < cls->n_beats; j++) {
         const fasc_index gap = t - cls->beats[j];
         if (gap >= -window && gap <= window)
@@ -360,4 +409,59 @@ bool fasc_cls_is_ecg_shape(const fasc_classifier *cls, const fasc_classified *ev
         best = r < best ? r : best;
     }
     return best <= ecg_residual;
+}
+
+int fasc_classifier_remove_heartbeats(fasc_classifier *cls, float *const *x, fasc_index t0,
+                                      size_t n)
+{
+    if (!cls || (n > 0 && !x))
+        return FASC_ERR_INVALID_ARGUMENT;
+    cls->removing = true; /* candidates now come from the cleaned signal */
+    const cls_design *d = &cls->d;
+    const int w = d->ecg_win_n, len = 2 * w + 1;
+    const size_t per = (size_t)d->channels * (size_t)len;
+    const fasc_index t1 = t0 + (fasc_index)n; /* exclusive */
+    for (int j = 0; j < cls->n_beats; j++) {
+        const fasc_index r = cls->beats[j];
+        if (cls->beat_snap[j] < 0 || !(cls->beat_gain[j] > 0.0f) || r + w < t0 || r - w >= t1)
+            continue;
+        const fasc_index lo = r - w > t0 ? r - w : t0, hi = r + w < t1 - 1 ? r + w : t1 - 1;
+        const float g = cls->beat_gain[j];
+        const float *snap = cls->ecg_snap + (size_t)cls->beat_snap[j] * per;
+        for (int k = 0; k < d->channels; k++) {
+            const float *tm = snap + (size_t)k * (size_t)len;
+            float *xk = x[k];
+            for (fasc_index t = lo; t <= hi; t++)
+                xk[t - t0] -= g * tm[t - (r - w)];
+        }
+    }
+    return FASC_OK;
+}
+
+/* The main channel's snippet as it was before the beat at `beat` was
+ * removed from the detector's input (a copy into `out`; false when that
+ * beat was not removed). */
+bool fasc_cls_restore_beat(const fasc_classifier *cls, const fasc_classified *ev,
+                           const float *snip, fasc_index snip_start, fasc_index beat,
+                           float *out)
+{
+    const cls_design *d = &cls->d;
+    const int w = d->ecg_win_n, len = 2 * w + 1;
+    for (int j = 0; j < cls->n_beats; j++) {
+        if (cls->beats[j] != beat)
+            continue;
+        if (cls->beat_snap[j] < 0 || ev->channel < 0 || !cls->removing)
+            return false;
+        const float *tm = cls->ecg_snap +
+                          (size_t)cls->beat_snap[j] * (size_t)d->channels * (size_t)len +
+                          (size_t)ev->channel * (size_t)len;
+        memcpy(out, snip, sizeof(float) * (size_t)d->snip_len);
+        for (int i = 0; i < d->snip_len; i++) {
+            const fasc_index k = snip_start + i - (beat - w);
+            if (k >= 0 && k < len)
+                out[i] += cls->beat_gain[j] * tm[k];
+        }
+        return true;
+    }
+    return false;
 }

@@ -1,6 +1,7 @@
 /* Activity segmentation: per-block band RMS against the rest level,
  * voluntary runs, low-frequency excursions (movement, pops), saturation,
  * flat channels; widening, totals and epoch events. */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -49,17 +50,38 @@ void fasc_cls_segment_run(fasc_classifier *cls, const float *const *band,
             continue; /* no low-frequency track: the band has none */
         const float *r = raw[k] + from;
         float top = 0.0f;
+        int odd = 0; /* exact zeros or non-finite samples in the run */
         for (int j = 0; j < len; j++) {
+            const float a = fabsf(r[j]);
+            odd |= !(a > 0.0f && a <= FLT_MAX);
             sum += r[j];
-            top = fabsf(r[j]) > top ? fabsf(r[j]) : top;
+            top = a > top ? a : top;
+        }
+        if (odd) { /* the slow path: sample by sample */
+            sum = 0.0;
+            top = 0.0f;
+            for (int j = 0; j < len; j++) {
+                const float a = fabsf(r[j]);
+                if (a > 0.0f && a <= FLT_MAX) {
+                    sum += r[j];
+                    top = a > top ? a : top;
+                    ch->zero_run = 0;
+                } else if (++ch->zero_run >= cls->d.dropout_n) {
+                    ch->dropout = true; /* a dropout: zeros or non-finite input */
+                }
+            }
+        } else {
+            ch->zero_run = 0;
         }
         /* a sample equal to the largest value before it hits the rail
          * (sample by sample, so any split of the run counts the same);
          * the usual run stays below the largest value and skips this */
         const float level = rail_ratio * ch->rest;
-        if (top >= ch->raw_max)
+        if (top >= ch->raw_max && top > 0.0f)
             for (int j = 0; j < len; j++) {
                 const float a = fabsf(r[j]);
+                if (!(a <= FLT_MAX))
+                    continue;
                 ch->rail_hits += a == ch->raw_max && a > level && level > 0.0f;
                 ch->raw_max = a > ch->raw_max ? a : ch->raw_max;
             }
@@ -96,7 +118,7 @@ static void mark_back(fasc_classifier *cls, int k, int64_t from, int64_t to, uin
         fasc_cls_block(cls, b, k)->flags |= flag;
 }
 
-/* Voluntary test of block e (two blocks back, so its candidates are in). */
+/* Voluntary test of block e (lag_blocks back, so its candidates are in). */
 static void voluntary_test(fasc_classifier *cls, int k, int64_t e)
 {
     const cls_design *d = &cls->d;
@@ -134,8 +156,8 @@ static void voluntary_test(fasc_classifier *cls, int k, int64_t e)
     }
 }
 
-/* Movement / pop test of block e (three blocks back, so nearby beats are
- * confirmed). */
+/* Movement / pop test of block e (lag_blocks + 1 back, so nearby beats
+ * are confirmed). */
 static void lowfreq_test(fasc_classifier *cls, int64_t e)
 {
     const cls_design *d = &cls->d;
@@ -195,6 +217,9 @@ void fasc_cls_block_end(fasc_classifier *cls)
         if (ch->rail_hits >= sat_hits)
             blk->flags |= CLS_SAT;
         ch->rail_hits = 0;
+        if (ch->dropout)
+            blk->flags |= CLS_FLAT;
+        ch->dropout = ch->zero_run >= d->dropout_n; /* still in it */
         if (!(blk->flags & (CLS_FLAT | CLS_SAT))) {
             fasc_cls_hist_add(&ch->h_rms, rms);
             fasc_cls_hist_add(&ch->h_lf, blk->lf_jump);
@@ -205,14 +230,14 @@ void fasc_cls_block_end(fasc_classifier *cls)
             ch->rest = (float)fasc_cls_hist_quantile(&ch->h_rms, rest_quantile);
             ch->lf_typ = (float)fasc_cls_hist_quantile(&ch->h_lf, 0.5);
         }
-        if (b >= 2)
-            voluntary_test(cls, k, b - 2);
+        if (b >= d->lag_blocks)
+            voluntary_test(cls, k, b - d->lag_blocks);
         /* the next block starts clean */
         memset(fasc_cls_block(cls, b + 1, k), 0, sizeof(cls_block));
     }
     *fasc_cls_overall(cls, b + 1) = 0;
-    if (b >= 3)
-        lowfreq_test(cls, b - 3);
+    if (b >= d->lag_blocks + 1)
+        lowfreq_test(cls, b - d->lag_blocks - 1);
     cls->block = b + 1;
 }
 
@@ -248,6 +273,20 @@ static uint8_t widened_consensus(fasc_classifier *cls, int64_t b)
         if (j >= 0 && j < cls->block)
             out |= consensus(cls, j);
     return out;
+}
+
+/* End of input: the tests that wait for later blocks run on the last
+ * ones with what there is. */
+void fasc_cls_segment_flush(fasc_classifier *cls)
+{
+    const cls_design *d = &cls->d;
+    const int64_t last = cls->block - 1;
+    for (int64_t e = last - d->lag_blocks + 1; e <= last; e++)
+        for (int k = 0; e >= 0 && k < d->channels; k++)
+            voluntary_test(cls, k, e);
+    for (int64_t e = last - d->lag_blocks; e <= last; e++)
+        if (e >= 0)
+            lowfreq_test(cls, e);
 }
 
 /* Flags of block b for channel k: its own (widened) and the consensus. */

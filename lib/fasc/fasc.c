@@ -10,6 +10,8 @@
 /* Input samples per internal step: small enough for the scratch buffers
  * to stay in cache, large enough to amortise the per-call work. */
 #define FASC_STEP 256
+/* Samples per hand-over between classifier and detector. */
+#define FASC_PIECE 64
 
 struct fasc {
     fasc_config cfg;
@@ -23,13 +25,17 @@ struct fasc {
     const float **in;      /* channels pointers (planar view of a step) */
     const float **cls_band, **cls_raw; /* channels pointers into the rings */
     float *band_data, *deint; /* deint: channels x FASC_STEP */
-    /* The classifier runs `lag` working samples behind the detector, so
-     * that every candidate is pushed exactly when the classifier has seen
-     * the signal up to its offset, whatever the block sizes (the
-     * detector's latency guarantees the candidate exists by then). */
+    /* The classifier leads: it finds heartbeats on the filtered signal,
+     * and the detector trails it by `horizon` samples, taking that signal
+     * with the confirmed beats' templates removed (ECG cancellation). Each
+     * candidate is handed to the classifier exactly when the classifier
+     * reaches its offset + `lag` + `horizon` + 1 (the detector's latency
+     * guarantees it exists by then), whatever the block sizes. */
     float *band_ring, *raw_ring; /* channels x ring_n */
     size_t ring_n;         /* power of two */
-    fasc_index lag, t_det, t_cls, t_raw;
+    float *clean;          /* channels x FASC_PIECE: the detector's input */
+    float **clean_ptr;
+    fasc_index lag, horizon, t_fb, t_det, t_cls, t_raw;
     fasc_detection held;   /* the detector's next candidate, waiting */
     bool have_held;
     float *held_snips;     /* its snippets */
@@ -50,6 +56,7 @@ void fasc_config_default(fasc_config *cfg)
     cfg->mains = FASC_MAINS_AUTO;
     fasc_filterbank_config_default(&cfg->filterbank);
     cfg->filterbank.band_count = 0;
+    cfg->remove_ecg = false;
     fasc_detector_config_default(&cfg->detector);
     /* with ECG, movement and reference pops on every lead, the common
      * median keeps them from hiding discharges (see fasc.h) */
@@ -91,6 +98,20 @@ static int stage_configs(const fasc_config *cfg, fasc_filterbank_config *fb,
     cls->grid_cols = cfg->grid_cols;
     cls->snippet_pre_s = det->snippet_pre_s;
     cls->snippet_post_s = det->snippet_post_s;
+    cls->ecg = cls->ecg || cfg->remove_ecg;
+    return FASC_OK;
+}
+
+/* The detector's latency and the ECG-removal horizon (working samples),
+ * and the classifier told how late candidates come: both, plus one. */
+static int delays(const fasc_config *cfg, fasc_detector_config *det, fasc_classifier_config *cls,
+                  double work, fasc_index *lag, fasc_index *horizon)
+{
+    *lag = fasc_detector_config_latency(det);
+    *horizon = cfg->remove_ecg ? fasc_classifier_config_heartbeat_horizon(cls) : 0;
+    if (*lag < 0 || *horizon < 0)
+        return FASC_ERR_INVALID_ARGUMENT;
+    cls->candidate_delay_s = (double)(*lag + *horizon + 2) / work;
     return FASC_OK;
 }
 
@@ -101,7 +122,7 @@ static size_t round_up(size_t n)
 
 typedef struct fasc_sizes {
     size_t fb, det, cls, work_cap, snip_len, det_snip_cap, ring_n, total;
-    fasc_index lag;
+    fasc_index lag, horizon;
 } fasc_sizes;
 
 static int sizes(const fasc_config *cfg, fasc_sizes *s)
@@ -109,33 +130,34 @@ static int sizes(const fasc_config *cfg, fasc_sizes *s)
     fasc_filterbank_config fb;
     fasc_detector_config det;
     fasc_classifier_config cls;
-    double work;
+    double work = 0.0;
     int status = stage_configs(cfg, &fb, &det, &cls, &work);
     if (status != FASC_OK)
         return status;
+    if (delays(cfg, &det, &cls, work, &s->lag, &s->horizon) != FASC_OK)
+        return FASC_ERR_INVALID_ARGUMENT;
     s->fb = fasc_filterbank_memory_size(&fb);
     /* the prefilter only changes coefficients, never the size */
     s->det = fasc_detector_memory_size(&det);
     s->cls = fasc_classifier_memory_size(&cls);
     if (!s->fb || !s->det || !s->cls)
         return FASC_ERR_INVALID_ARGUMENT;
-    s->lag = fasc_detector_config_latency(&det);
-    if (s->lag < 0)
-        return FASC_ERR_INVALID_ARGUMENT;
     const size_t c = (size_t)cfg->channels;
     s->work_cap = FASC_STEP;
     s->ring_n = 1;
-    /* from the classifier to the newest sample: the lag, one step, and for
-     * the raw input of a decimating bank the bank's delay (under a step) */
-    while (s->ring_n < (size_t)s->lag + 2 * s->work_cap + 2)
+    /* from the detector to the newest sample: the horizon and one step,
+     * and for the raw input of a decimating bank the bank's delay (under
+     * a step) */
+    while (s->ring_n < (size_t)s->horizon + 2 * s->work_cap + 2)
         s->ring_n *= 2;
     s->snip_len = (size_t)(lround(det.snippet_pre_s * work) + lround(det.snippet_post_s * work) + 1);
     s->det_snip_cap = FASC_DETECTOR_MAX_EVENT_CHANNELS * s->snip_len;
     s->total = round_up(sizeof(struct fasc)) + round_up(s->fb) + round_up(s->det) +
-               round_up(s->cls) + round_up(4 * c * sizeof(float *)) +
+               round_up(s->cls) + round_up(5 * c * sizeof(float *)) +
                round_up(c * s->work_cap * sizeof(float)) +
                round_up(c * FASC_STEP * sizeof(float)) +
                round_up(2 * c * s->ring_n * sizeof(float)) +
+               round_up(c * FASC_PIECE * sizeof(float)) +
                round_up((s->det_snip_cap + s->snip_len) * sizeof(float)) + FASC_ALIGN - 1;
     return FASC_OK;
 }
@@ -152,7 +174,7 @@ static void clear_time(fasc *f)
     f->mains_applied = fasc_filterbank_mains(f->fb) != FASC_MAINS_AUTO;
     f->flushed = false;
     f->fed = 0;
-    f->t_det = f->t_cls = f->t_raw = 0;
+    f->t_fb = f->t_det = f->t_cls = f->t_raw = 0;
     f->have_held = false;
     memset(f->band_ring, 0, 2 * (size_t)f->channels * f->ring_n * sizeof(float));
 }
@@ -174,8 +196,9 @@ int fasc_init(void *memory, size_t size, const fasc_config *cfg, fasc **out)
     fasc_filterbank_config fbc;
     fasc_detector_config detc;
     fasc_classifier_config clsc;
-    double work;
+    double work = 0.0;
     stage_configs(cfg, &fbc, &detc, &clsc, &work);
+    delays(cfg, &detc, &clsc, work, &s.lag, &s.horizon);
     unsigned char *at = (unsigned char *)memory;
     at += (FASC_ALIGN - (uintptr_t)at % FASC_ALIGN) % FASC_ALIGN;
     memset(at, 0, sizeof(struct fasc));
@@ -200,21 +223,26 @@ int fasc_init(void *memory, size_t size, const fasc_config *cfg, fasc **out)
     f->work_cap = s.work_cap;
     f->snip_len = s.snip_len;
     f->det_snip_cap = s.det_snip_cap;
-    float **ptrs = carve(&at, 4 * c * sizeof(float *));
+    float **ptrs = carve(&at, 5 * c * sizeof(float *));
     f->band = ptrs;
     f->in = (const float **)(void *)(ptrs + c);
     f->cls_band = (const float **)(void *)(ptrs + 2 * c);
     f->cls_raw = (const float **)(void *)(ptrs + 3 * c);
+    f->clean_ptr = ptrs + 4 * c;
     f->band_data = carve(&at, c * s.work_cap * sizeof(float));
     f->deint = carve(&at, c * FASC_STEP * sizeof(float));
     f->ring_n = s.ring_n;
     f->band_ring = carve(&at, 2 * c * s.ring_n * sizeof(float));
     f->raw_ring = f->band_ring + c * s.ring_n;
+    f->clean = carve(&at, c * FASC_PIECE * sizeof(float));
     f->held_snips = carve(&at, (s.det_snip_cap + s.snip_len) * sizeof(float));
     f->cls_snip = f->held_snips + s.det_snip_cap;
-    for (size_t k = 0; k < c; k++)
+    for (size_t k = 0; k < c; k++) {
         f->band[k] = f->band_data + k * s.work_cap;
+        f->clean_ptr[k] = f->clean + k * FASC_PIECE;
+    }
     f->lag = s.lag;
+    f->horizon = s.horizon;
     clear_time(f);
     *out = f;
     return FASC_OK;
@@ -264,42 +292,68 @@ void fasc_reset(fasc *f)
     clear_time(f);
 }
 
-/* The classifier over the rings up to working index `upto`, in pieces
- * that do not wrap. */
-static void classify_to(fasc *f, fasc_index upto)
+/* The detector up to working index `upto` (at most the classifier's
+ * position minus the horizon), on the filtered signal with the confirmed
+ * heartbeats removed. */
+static void detect_to(fasc *f, fasc_index upto)
 {
     const size_t mask = f->ring_n - 1;
-    while (f->t_cls < upto) {
+    while (f->t_det < upto) {
+        const size_t at = (size_t)f->t_det & mask;
+        size_t len = (size_t)(upto - f->t_det);
+        len = len < FASC_PIECE ? len : FASC_PIECE;
+        len = len < f->ring_n - at ? len : f->ring_n - at;
+        for (int k = 0; k < f->channels; k++)
+            memcpy(f->clean_ptr[k], f->band_ring + (size_t)k * f->ring_n + at,
+                   len * sizeof(float));
+        if (f->cfg.remove_ecg)
+            fasc_classifier_remove_heartbeats(f->cls, f->clean_ptr, f->t_det, len);
+        fasc_detector_process(f->det, (const float *const *)f->clean_ptr, len);
+        f->t_det += (fasc_index)len;
+    }
+}
+
+/* Hands over the waiting candidates whose time has come (their offset +
+ * lag + horizon + 1 is reached); returns the next hand-over time, or -1. */
+static fasc_index hand_over(fasc *f)
+{
+    for (;;) {
+        if (!f->have_held)
+            f->have_held = fasc_detector_next(f->det, &f->held, f->held_snips,
+                                              f->det_snip_cap) == 1;
+        if (!f->have_held)
+            return -1;
+        const fasc_index due = f->held.offset + f->lag + f->horizon + 1;
+        if (due > f->t_cls)
+            return due;
+        fasc_classifier_push(f->cls, &f->held, f->held_snips);
+        f->have_held = false;
+    }
+}
+
+/* Classifier to `target`, the detector trailing it, candidates handed over
+ * on time. */
+static void advance(fasc *f, fasc_index target)
+{
+    const size_t mask = f->ring_n - 1;
+    if (target > f->t_raw)
+        target = f->t_raw; /* the raw input of a decimating bank trails */
+    while (f->t_cls < target) {
+        const fasc_index due = hand_over(f);
+        fasc_index stop = due >= 0 && due < target ? due : target;
         const size_t at = (size_t)f->t_cls & mask;
-        size_t len = (size_t)(upto - f->t_cls);
-        if (len > f->ring_n - at)
-            len = f->ring_n - at;
+        size_t len = (size_t)(stop - f->t_cls);
+        len = len < FASC_PIECE ? len : FASC_PIECE;
+        len = len < f->ring_n - at ? len : f->ring_n - at;
         for (int k = 0; k < f->channels; k++) {
             f->cls_band[k] = f->band_ring + (size_t)k * f->ring_n + at;
             f->cls_raw[k] = f->raw_ring + (size_t)k * f->ring_n + at;
         }
         fasc_classifier_process(f->cls, f->cls_band, f->cls_raw, len);
         f->t_cls += (fasc_index)len;
+        detect_to(f, f->t_cls - f->horizon);
     }
-}
-
-/* Advances the classifier to `target`, handing over each candidate when
- * the classifier has seen the signal up to its offset. */
-static void advance(fasc *f, fasc_index target)
-{
-    if (target > f->t_raw)
-        target = f->t_raw; /* the raw input of a decimating bank trails */
-    for (;;) {
-        if (!f->have_held)
-            f->have_held = fasc_detector_next(f->det, &f->held, f->held_snips,
-                                              f->det_snip_cap) == 1;
-        if (!f->have_held || f->held.offset >= target)
-            break;
-        classify_to(f, f->held.offset + 1);
-        fasc_classifier_push(f->cls, &f->held, f->held_snips);
-        f->have_held = false;
-    }
-    classify_to(f, target);
+    hand_over(f);
 }
 
 /* One step of at most FASC_STEP input samples. */
@@ -341,16 +395,15 @@ static void step(fasc *f, const float *const *x, size_t n)
     f->fed += (fasc_index)n;
     if (got == 0)
         return;
-    const size_t at = (size_t)f->t_det & mask;
+    const size_t at = (size_t)f->t_fb & mask;
     const size_t first = at + got <= f->ring_n ? got : f->ring_n - at;
     for (int k = 0; k < f->channels; k++) {
         float *ring = f->band_ring + (size_t)k * f->ring_n;
         memcpy(ring + at, f->band[k], first * sizeof(float));
         memcpy(ring, f->band[k] + first, (got - first) * sizeof(float));
     }
-    fasc_detector_process(f->det, (const float *const *)f->band, got);
-    f->t_det += (fasc_index)got;
-    advance(f, f->t_det - f->lag);
+    f->t_fb += (fasc_index)got;
+    advance(f, f->t_fb);
 }
 
 int fasc_process(fasc *f, const float *const *x, size_t n)
@@ -399,9 +452,10 @@ int fasc_flush(fasc *f)
         return FASC_ERR_INVALID_ARGUMENT;
     if (f->flushed)
         return FASC_OK;
+    advance(f, f->t_fb);
+    detect_to(f, f->t_cls); /* the last horizon, with the beats known now */
     fasc_detector_flush(f->det);
-    advance(f, f->t_det);
-    /* candidates reaching past the end (their snippets clipped) */
+    /* every candidate left, in the detector's order */
     while (f->have_held || fasc_detector_next(f->det, &f->held, f->held_snips,
                                               f->det_snip_cap) == 1) {
         fasc_classifier_push(f->cls, &f->held, f->held_snips);
@@ -422,11 +476,11 @@ int fasc_next(fasc *f, fasc_event *ev, float *snippet, size_t capacity)
 {
     if (!f || !ev || (!snippet && capacity > 0))
         return FASC_ERR_INVALID_ARGUMENT;
-    if (capacity > 0 && capacity < f->snip_len)
-        return FASC_ERR_BUFFER_TOO_SMALL;
+    /* a short buffer fails only for an event that has a snippet to write
+     * (the classifier checks, and keeps the event) */
     fasc_classified c;
-    const int got = fasc_classifier_next(f->cls, &c, capacity ? f->cls_snip : NULL,
-                                         capacity ? f->snip_len : 0);
+    const size_t cap = capacity == 0 ? 0 : capacity < f->snip_len ? capacity : f->snip_len;
+    const int got = fasc_classifier_next(f->cls, &c, cap ? f->cls_snip : NULL, cap);
     if (got != 1)
         return got;
     memset(ev, 0, sizeof *ev);
@@ -440,7 +494,7 @@ int fasc_next(fasc *f, fasc_event *ev, float *snippet, size_t capacity)
     ev->repeat = c.repeat;
     ev->peak_to_peak_uv = c.peak_to_peak_uv;
     ev->confidence = c.confidence;
-    ev->noise_sd_uv = c.channel >= 0 ? (float)fasc_detector_noise_sd(f->det, c.channel) : 0.0f;
+    ev->noise_sd_uv = c.noise_sd_uv;
     ev->flags = c.flags;
     ev->channel_count = c.channel_count;
     memcpy(ev->channels, c.channels, sizeof ev->channels);
@@ -459,9 +513,9 @@ fasc_index fasc_latency(const fasc *f)
 {
     if (!f)
         return 0;
-    /* the classifier trails the detector by its latency */
-    return fasc_filterbank_latency(f->fb) +
-           (2 * fasc_detector_latency(f->det) + fasc_classifier_latency(f->cls)) * f->decim;
+    /* candidates reach the classifier lag + horizon after their offset; its
+     * decision delay already waits for them (candidate_delay_s) */
+    return fasc_filterbank_latency(f->fb) + fasc_classifier_latency(f->cls) * f->decim;
 }
 
 double fasc_working_rate(const fasc *f)

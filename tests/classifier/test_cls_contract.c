@@ -137,9 +137,11 @@ static void defaults_are_documented_and_valid(void **state)
     fasc_classifier *cls = NULL;
     assert_int_equal(fasc_classifier_create(&cfg, &cls), FASC_OK);
     assert_non_null(cls);
-    /* 8 blocks of 256 samples: 0.5 s voluntary run + 2 x 0.25 s margins
-     * + 2 blocks for late candidates, + the block being filled */
-    assert_int_equal(fasc_classifier_latency(cls), 9 * 256);
+    /* 9 blocks of 256 samples: 0.5 s voluntary run + 2 x 0.25 s margins
+     * + 3 blocks for candidates up to candidate_delay_s (0.1 s) after an
+     * offset up to 60 ms after the peak, + the block being filled */
+    assert_float_equal(cfg.candidate_delay_s, 0.1, 0.0);
+    assert_int_equal(fasc_classifier_latency(cls), 10 * 256);
     assert_int_equal(fasc_classifier_unit_count(cls), 0);
     assert_int_equal(fasc_classifier_distinct_units(cls), 0);
     assert_int_equal(fasc_classifier_dropped(cls), 0);
