@@ -67,11 +67,93 @@ static void without_fasciculations(void **state)
     assert_true((double)false_fp <= 0.5 * minutes);
 }
 
+/* One pass with ECG removal on or off, in blocks of `block` samples;
+ * returns the events (non-epoch ones only) in *out. */
+static size_t run_removal(const fasc_synth_config *s, bool remove, size_t block, fasc_event *out,
+                          size_t cap)
+{
+    fasc_config cfg;
+    fasc_config_default(&cfg);
+    cfg.channels = s->channels;
+    cfg.remove_ecg = remove;
+    cfg.detector.common_median = false; /* which would hide the beats too */
+    fasc_synth *sy = NULL;
+    fasc *f = NULL;
+    assert_int_equal(fasc_synth_create(s, &sy), FASC_OK);
+    assert_int_equal(fasc_create(&cfg, &f), FASC_OK);
+    const size_t total = (size_t)(60.0 * s->sample_rate);
+    float *buf = malloc(sizeof(float) * total * (size_t)s->channels);
+    float *ptr[8];
+    assert_non_null(buf);
+    for (int c = 0; c < s->channels; c++)
+        ptr[c] = buf + (size_t)c * total;
+    assert_int_equal(fasc_synth_generate(sy, ptr, total, NULL, NULL), FASC_OK);
+    size_t n = 0;
+    fasc_event ev;
+    const float *in[8];
+    for (size_t done = 0; done < total; done += block) {
+        const size_t len = total - done < block ? total - done : block;
+        for (int c = 0; c < s->channels; c++)
+            in[c] = ptr[c] + done;
+        assert_int_equal(fasc_process(f, in, len), FASC_OK);
+        while (fasc_next(f, &ev, NULL, 0) == 1)
+            if (!ev.epoch && n < cap)
+                out[n++] = ev;
+    }
+    assert_int_equal(fasc_flush(f), FASC_OK);
+    while (fasc_next(f, &ev, NULL, 0) == 1)
+        if (!ev.epoch && n < cap)
+            out[n++] = ev;
+    free(buf);
+    fasc_destroy(&f);
+    fasc_synth_destroy(&sy);
+    return n;
+}
+
+/* ECG removal (fasc_config.remove_ecg): heartbeats no longer reach the
+ * detector as candidates, and the events do not depend on block sizes. */
+static void ecg_removal(void **state)
+{
+    (void)state;
+    fasc_synth_config s;
+    fasc_synth_config_default(&s);
+    s.channels = 8;
+    s.seed = 23;
+    s.snr_db = 20.0;
+    s.units = 0;
+    s.ecg = true;
+    enum { CAP = 4096 };
+    fasc_event *a = malloc(sizeof *a * CAP), *b = malloc(sizeof *b * CAP);
+    assert_true(a && b);
+    const size_t kept = run_removal(&s, false, 2048, a, CAP);
+    size_t ecg_kept = 0;
+    for (size_t i = 0; i < kept; i++)
+        ecg_kept += a[i].cls == FASC_CLASS_ECG;
+    const size_t removed = run_removal(&s, true, 2048, a, CAP);
+    size_t ecg_removed = 0;
+    for (size_t i = 0; i < removed; i++)
+        ecg_removed += a[i].cls == FASC_CLASS_ECG;
+    print_message("ECG candidates in 60 s: %zu without removal, %zu with\n", ecg_kept, ecg_removed);
+    assert_true(ecg_kept > 20);
+    assert_true(4 * ecg_removed < ecg_kept);
+    const size_t again = run_removal(&s, true, 333, b, CAP);
+    assert_int_equal(again, removed);
+    for (size_t i = 0; i < removed; i++) {
+        assert_int_equal(a[i].peak, b[i].peak);
+        assert_int_equal(a[i].channel, b[i].channel);
+        assert_int_equal(a[i].cls, b[i].cls);
+        assert_memory_equal(&a[i].peak_to_peak_uv, &b[i].peak_to_peak_uv, sizeof(float));
+    }
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(with_fasciculations),
         cmocka_unit_test(without_fasciculations),
+        cmocka_unit_test(ecg_removal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
