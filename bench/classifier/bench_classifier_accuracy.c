@@ -6,7 +6,8 @@
  * fasc-eval), ECG beat sensitivity, FPs counted inside voluntary epochs per
  * minute, distinct units against the truth, the class confusion matrix;
  * then false fasciculations per minute on recordings without any.
- * Usage: bench_classifier_accuracy [minutes] [seeds] [snr_db] */
+ * Usage: bench_classifier_accuracy [minutes] [seeds] [snr_db] [first_seed]
+ * (defaults 10 3 20 1; seeds 1-3 were used while developing). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,13 +67,14 @@ int main(int argc, char **argv)
     const double minutes = argc > 1 ? atof(argv[1]) : 10.0;
     const int seeds = argc > 2 ? atoi(argv[2]) : 3;
     const double snr = argc > 3 ? atof(argv[3]) : 20.0;
+    const int first = argc > 4 ? atoi(argv[4]) : 1;
     static size_t conf[FASC_CLASS_COUNT + 1][FASC_CLASS_COUNT + 1];
     printf("composed detector on fasc-synth --all-artefacts: 8 channels, %.0f min, %.0f dB\n",
            minutes, snr);
     printf("%-6s %5s %6s %6s %8s %10s %9s %8s %8s %9s %6s\n", "seed", "units", "FPs", "found",
            "sens", "sens(rest)", "precision", "ECG sens", "FP/vmin", "units", "found");
     fp_score sum = {0};
-    for (int k = 1; k <= seeds; k++) {
+    for (int k = first; k < first + seeds; k++) {
         fasc_synth_config s;
         fp_all_artefacts(&s, k, snr, k % 2 ? 6 : 10);
         fp_result res;
@@ -123,7 +125,7 @@ int main(int argc, char **argv)
            " a detection of that class, so their precision counts one match per epoch)\n");
     printf("\nfalse fasciculations on recordings without any (voluntary, ECG, artefacts only)\n");
     double fp = 0, mins = 0;
-    for (int k = 1; k <= seeds; k++) {
+    for (int k = first; k < first + seeds; k++) {
         fasc_synth_config s;
         fp_all_artefacts(&s, 100 + k, snr, 0);
         fp_result res;
