@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cls_internal.h"
+#include "../common/config_util.h"
 
 void fasc_classifier_config_default(fasc_classifier_config *cfg)
 {
@@ -31,23 +32,18 @@ void fasc_classifier_config_default(fasc_classifier_config *cfg)
     cfg->candidate_delay_s = 0.1;
 }
 
-static bool in_range(double v, double lo, double hi)
-{
-    return isfinite(v) && v >= lo && v <= hi;
-}
-
 static int check(const fasc_classifier_config *c)
 {
-    if (!c || !in_range(c->sample_rate, FASC_MIN_SAMPLE_RATE, FASC_MAX_SAMPLE_RATE) ||
-        c->channels < 1 || c->channels > FASC_MAX_CHANNELS || !in_range(c->block_s, 0.05, 1.0) ||
-        !in_range(c->baseline_s, 10.0, 600.0) || !in_range(c->voluntary_ratio, 1.2, 20.0) ||
-        !in_range(c->voluntary_min_s, 0.1, 10.0) ||
-        !in_range(c->voluntary_min_events_per_s, 0.0, 1000.0) ||
-        !in_range(c->epoch_margin_s, 0.0, 2.0) || !in_range(c->ecg_window_s, 0.0, 0.2) ||
-        !in_range(c->unit_pre_s, 0.002, 0.05) || !in_range(c->unit_post_s, 0.002, 0.05) ||
-        !in_range(c->unit_match, 1.0, 20.0) || c->unit_min_discharges < 1 ||
-        c->unit_min_discharges > 100 || !in_range(c->snippet_pre_s, 0.0, 0.5) ||
-        !in_range(c->snippet_post_s, 0.0, 0.5) || !in_range(c->candidate_delay_s, 0.0, 2.0) ||
+    if (!c || !fasc_in_range(c->sample_rate, FASC_MIN_SAMPLE_RATE, FASC_MAX_SAMPLE_RATE) ||
+        c->channels < 1 || c->channels > FASC_MAX_CHANNELS || !fasc_in_range(c->block_s, 0.05, 1.0) ||
+        !fasc_in_range(c->baseline_s, 10.0, 600.0) || !fasc_in_range(c->voluntary_ratio, 1.2, 20.0) ||
+        !fasc_in_range(c->voluntary_min_s, 0.1, 10.0) ||
+        !fasc_in_range(c->voluntary_min_events_per_s, 0.0, 1000.0) ||
+        !fasc_in_range(c->epoch_margin_s, 0.0, 2.0) || !fasc_in_range(c->ecg_window_s, 0.0, 0.2) ||
+        !fasc_in_range(c->unit_pre_s, 0.002, 0.05) || !fasc_in_range(c->unit_post_s, 0.002, 0.05) ||
+        !fasc_in_range(c->unit_match, 1.0, 20.0) || c->unit_min_discharges < 1 ||
+        c->unit_min_discharges > 100 || !fasc_in_range(c->snippet_pre_s, 0.0, 0.5) ||
+        !fasc_in_range(c->snippet_post_s, 0.0, 0.5) || !fasc_in_range(c->candidate_delay_s, 0.0, 2.0) ||
         c->queue_capacity < 16 ||
         c->queue_capacity > 65536)
         return FASC_ERR_INVALID_ARGUMENT;
@@ -58,19 +54,6 @@ static int check(const fasc_classifier_config *c)
         c->geometry != FASC_GEOMETRY_GRID)
         return FASC_ERR_INVALID_ARGUMENT;
     return FASC_OK;
-}
-
-static int samples(double seconds, double rate)
-{
-    return (int)lround(seconds * rate);
-}
-
-static int pow2_at_least(long n)
-{
-    int p = 1;
-    while (p < n)
-        p *= 2;
-    return p;
 }
 
 int fasc_cls_design(const fasc_classifier_config *cfg, cls_design *d)
@@ -85,7 +68,7 @@ int fasc_cls_design(const fasc_classifier_config *cfg, cls_design *d)
     d->geometry = cfg->geometry;
     d->rows = cfg->geometry == FASC_GEOMETRY_GRID ? cfg->grid_rows : 1;
     d->cols = cfg->geometry == FASC_GEOMETRY_GRID ? cfg->grid_cols : cfg->channels;
-    d->block_n = samples(cfg->block_s, fs);
+    d->block_n = fasc_samples(cfg->block_s, fs);
     d->sub_n = d->block_n / CLS_SUB > 0 ? d->block_n / CLS_SUB : 1;
     d->block_n = d->sub_n * CLS_SUB; /* whole sub-blocks */
     const double block_s = d->block_n / fs;
@@ -99,27 +82,27 @@ int fasc_cls_design(const fasc_classifier_config *cfg, cls_design *d)
     /* Final once the voluntary test has seen vol_blocks after it and the
      * margins are known. */
     d->delay_blocks = d->vol_blocks + d->margin_blocks + d->lag_blocks;
-    d->ring_blocks = pow2_at_least(2 * (d->delay_blocks + d->margin_blocks + 4));
+    d->ring_blocks = fasc_pow2_at_least(2 * (d->delay_blocks + d->margin_blocks + 4));
     d->ratio = cfg->voluntary_ratio;
     d->min_events = cfg->voluntary_min_events_per_s;
     d->ecg = cfg->ecg;
-    d->ecg_win_n = samples(cfg->ecg_window_s, fs);
-    d->ecg_smooth_n = samples(0.020, fs) | 1;
+    d->ecg_win_n = fasc_samples(cfg->ecg_window_s, fs);
+    d->ecg_smooth_n = fasc_samples(0.020, fs) | 1;
     /* a beat is confirmed at most ~0.25 s after its R wave; its template
      * window and breadth test reach ecg_win_n further back */
-    d->beat_ring_n = pow2_at_least(samples(0.30, fs) + 3 * d->ecg_win_n + d->sub_n + 4);
-    d->upre_n = samples(cfg->unit_pre_s, fs);
-    d->upost_n = samples(cfg->unit_post_s, fs);
+    d->beat_ring_n = fasc_pow2_at_least(fasc_samples(0.30, fs) + 3 * d->ecg_win_n + d->sub_n + 4);
+    d->upre_n = fasc_samples(cfg->unit_pre_s, fs);
+    d->upost_n = fasc_samples(cfg->unit_post_s, fs);
     d->ulen = d->upre_n + d->upost_n + 1;
-    d->ulag_n = samples(0.001, fs);
+    d->ulag_n = fasc_samples(0.001, fs);
     d->unit_match = cfg->unit_match;
     d->unit_min = cfg->unit_min_discharges;
-    d->snip_pre_n = samples(cfg->snippet_pre_s, fs);
-    d->snip_len = d->snip_pre_n + samples(cfg->snippet_post_s, fs) + 1;
+    d->snip_pre_n = fasc_samples(cfg->snippet_pre_s, fs);
+    d->snip_len = d->snip_pre_n + fasc_samples(cfg->snippet_post_s, fs) + 1;
     d->queue_cap = cfg->queue_capacity;
     /* 10 ms of exact zeros (or replaced non-finite samples): a lead drops
      * out; a real signal with noise is never exactly 0 that long */
-    d->dropout_n = samples(0.010, fs) > 1 ? samples(0.010, fs) : 2;
+    d->dropout_n = fasc_samples(0.010, fs) > 1 ? fasc_samples(0.010, fs) : 2;
     return FASC_OK;
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "det_internal.h"
+#include "../common/config_util.h"
 
 /* Smoothing windows of about 2.5, 5 and 10 ms: the shortest matches the
  * main phase of a fasciculation potential, the longest its whole bi- or
@@ -56,42 +57,24 @@ void fasc_detector_config_default(fasc_detector_config *cfg)
     cfg->wavelet_threshold = 5.0;
 }
 
-static bool in_range(double v, double lo, double hi)
-{
-    return v >= lo && v <= hi; /* false for NaN */
-}
-
-static int pow2_at_least(long n)
-{
-    int p = 1;
-    while (p < n)
-        p *= 2;
-    return p;
-}
-
-static int samples(double seconds, double rate)
-{
-    return (int)lround(seconds * rate);
-}
-
 static int check(const fasc_detector_config *cfg)
 {
-    if (!cfg || !in_range(cfg->sample_rate, FASC_MIN_SAMPLE_RATE, FASC_MAX_SAMPLE_RATE) ||
+    if (!cfg || !fasc_in_range(cfg->sample_rate, FASC_MIN_SAMPLE_RATE, FASC_MAX_SAMPLE_RATE) ||
         cfg->channels < 1 || cfg->channels > FASC_MAX_CHANNELS ||
-        !in_range(cfg->threshold, 0.0, 20.0) ||
-        !in_range(cfg->release, 0.0, cfg->threshold) ||
+        !fasc_in_range(cfg->threshold, 0.0, 20.0) ||
+        !fasc_in_range(cfg->release, 0.0, cfg->threshold) ||
         !(cfg->release < cfg->threshold) ||
-        !in_range(cfg->noise_window_s, 1.0, 60.0) ||
-        !in_range(cfg->group_window_s, 0.0, 0.02) ||
-        !in_range(cfg->dead_time_s, 0.0, 0.010) || !(cfg->dead_time_s < 0.010) ||
-        !in_range(cfg->max_event_s, 0.02, 0.5) ||
+        !fasc_in_range(cfg->noise_window_s, 1.0, 60.0) ||
+        !fasc_in_range(cfg->group_window_s, 0.0, 0.02) ||
+        !fasc_in_range(cfg->dead_time_s, 0.0, 0.010) || !(cfg->dead_time_s < 0.010) ||
+        !fasc_in_range(cfg->max_event_s, 0.02, 0.5) ||
         !(cfg->ceiling_sd > 0.0 && cfg->ceiling_sd <= 1e6) ||
-        !in_range(cfg->ceiling_uv, 0.0, 1e12) ||
-        !in_range(cfg->snippet_pre_s, 0.0, 0.5) ||
-        !in_range(cfg->snippet_post_s, 0.0, 0.5) ||
+        !fasc_in_range(cfg->ceiling_uv, 0.0, 1e12) ||
+        !fasc_in_range(cfg->snippet_pre_s, 0.0, 0.5) ||
+        !fasc_in_range(cfg->snippet_post_s, 0.0, 0.5) ||
         cfg->queue_capacity < 1 || cfg->queue_capacity > 65536 ||
-        !in_range(cfg->confirm_threshold, 0.0, 20.0) || !in_range(cfg->shadow_s, 0.0, 0.1) ||
-        !in_range(cfg->wavelet_threshold, 0.0, 20.0) ||
+        !fasc_in_range(cfg->confirm_threshold, 0.0, 20.0) || !fasc_in_range(cfg->shadow_s, 0.0, 0.1) ||
+        !fasc_in_range(cfg->wavelet_threshold, 0.0, 20.0) ||
         cfg->prefilter_sections < 0 || cfg->prefilter_sections > FASC_DETECTOR_MAX_PREFILTER)
         return FASC_ERR_INVALID_ARGUMENT;
     for (int k = 0; k < cfg->prefilter_sections; k++) {
@@ -143,27 +126,27 @@ static void design_scales(det_design *d)
     d->d_max = d->a[DET_SCALES - 1] - 1;
     for (int s = 0; s < DET_SCALES; s++)
         d->off[s] = d->a[DET_SCALES - 1] - d->a[s];
-    d->zrows = pow2_at_least(d->a[DET_SCALES - 1] + 1);
+    d->zrows = fasc_pow2_at_least(d->a[DET_SCALES - 1] + 1);
     d->lags = 2 * d->a[DET_SCALES - 1] - 2;
 }
 
 static void design_events(const fasc_detector_config *cfg, det_design *d)
 {
     const double fs = d->rate;
-    d->max_n = samples(cfg->max_event_s, fs);
-    d->dead_n = samples(cfg->dead_time_s, fs);
+    d->max_n = fasc_samples(cfg->max_event_s, fs);
+    d->dead_n = fasc_samples(cfg->dead_time_s, fs);
     if (d->dead_n < 1)
         d->dead_n = 1;
-    d->gw_n = samples(cfg->group_window_s, fs);
-    d->pre_n = samples(cfg->snippet_pre_s, fs);
-    d->post_n = samples(cfg->snippet_post_s, fs);
+    d->gw_n = fasc_samples(cfg->group_window_s, fs);
+    d->pre_n = fasc_samples(cfg->snippet_pre_s, fs);
+    d->post_n = fasc_samples(cfg->snippet_post_s, fs);
     d->snip_len = d->pre_n + d->post_n + 1;
     d->max_pre_n = 2 * d->a[DET_SCALES - 1] - 1;
-    d->split_n = samples(det_split_s, fs);
-    d->split_gap_n = samples(det_split_gap_s, fs);
+    d->split_n = fasc_samples(det_split_s, fs);
+    d->split_gap_n = fasc_samples(det_split_gap_s, fs);
     if (d->split_gap_n < 1)
         d->split_gap_n = 1;
-    d->guard_n = samples(det_guard_s, fs);
+    d->guard_n = fasc_samples(det_guard_s, fs);
     /* A group is ready once its snippets are complete and no neighbouring
      * run that could still join it is open; such a run started within the
      * group window of the group's last crossing and lasts at most
@@ -172,11 +155,11 @@ static void design_events(const fasc_detector_config *cfg, det_design *d)
     /* Verification (verify.c) reads 4 ms around the event plus a wavelet's
      * half span, and the zero-phase pass 10 ms before and 30 ms after. */
     d->confirm = cfg->confirm_threshold;
-    d->shadow_n = samples(cfg->shadow_s, fs);
+    d->shadow_n = fasc_samples(cfg->shadow_s, fs);
     /* Two accepted peaks closer than this on one or neighbouring channels
      * are one discharge: below the 10 ms of the shortest repeat discharge
      * the issue and the literature count (Bashford et al. 2020). */
-    d->refractory_n = samples(0.008, fs);
+    d->refractory_n = fasc_samples(0.008, fs);
     fasc_det_wavelet_design(d);
     /* candidate wavelets: orders 1 and 2 of the widest width whose half
      * span fits in the centring delay (1.2 ms at 2048 Hz; the other widths
@@ -195,18 +178,18 @@ static void design_events(const fasc_detector_config *cfg, det_design *d)
     d->strong_z = cfg->wavelet_threshold < cfg->threshold ? cfg->wavelet_threshold : cfg->threshold;
     const double weak = det_weak_z < cfg->wavelet_threshold ? det_weak_z : cfg->wavelet_threshold;
     d->wthr2 = (float)(weak * weak);
-    d->wrows = pow2_at_least(DET_CHUNK + 2 * d->d_max + 1); /* a chunk and its span */
-    d->vpad_n = samples(0.004, fs);
-    d->zp_left_n = samples(0.010, fs);
-    d->zp_right_n = samples(0.030, fs);
+    d->wrows = fasc_pow2_at_least(DET_CHUNK + 2 * d->d_max + 1); /* a chunk and its span */
+    d->vpad_n = fasc_samples(0.004, fs);
+    d->zp_left_n = fasc_samples(0.010, fs);
+    d->zp_right_n = fasc_samples(0.030, fs);
     /* local background: 50 ms ending 5 ms before the onset */
-    d->loc_n = samples(0.050, fs);
-    d->loc_gap_n = samples(0.005, fs);
+    d->loc_n = fasc_samples(0.050, fs);
+    d->loc_gap_n = fasc_samples(0.005, fs);
     /* templates: ±15 ms main-channel windows (potentials of up to 20 ms,
      * centred on any of their phases), aligned over ±8 ms (a phase flip
      * moves the first peak estimate by 5-8 ms) */
-    d->tw_n = samples(0.015, fs);
-    d->tlag_n = samples(0.008, fs);
+    d->tw_n = fasc_samples(0.015, fs);
+    d->tlag_n = fasc_samples(0.008, fs);
     /* templates are read from the event's zero-phase signal */
     if (d->tw_n + d->tlag_n > d->zp_left_n)
         d->zp_left_n = d->tw_n + d->tlag_n;
@@ -229,7 +212,7 @@ static void design_events(const fasc_detector_config *cfg, det_design *d)
 static void design_memory(const fasc_detector_config *cfg, det_design *d)
 {
     const double fs = d->rate;
-    d->erows = pow2_at_least(DET_CHUNK + d->max_pre_n + 1);
+    d->erows = fasc_pow2_at_least(DET_CHUNK + d->max_pre_n + 1);
     /* Noise is fed once its samples can no longer be claimed by an event:
      * a run found at tau marks back to its onset - guard. */
     long fd = d->d_max + d->max_pre_n + d->guard_n + 1;
@@ -245,13 +228,13 @@ static void design_memory(const fasc_detector_config *cfg, det_design *d)
         left = d->tw_n + d->tlag_n;
     long snippet_need = (long)d->d_max + d->tail + d->max_n + left + 2;
     long noise_need = (long)d->feed_delay + DET_CHUNK + d->lags + 2;
-    d->hrows = pow2_at_least(snippet_need > noise_need ? snippet_need : noise_need);
+    d->hrows = fasc_pow2_at_least(snippet_need > noise_need ? snippet_need : noise_need);
     /* busy bits are kept long enough for the autocorrelation windows and
      * for the wavelet noise windows (verify.c) */
     d->keep_n = d->lags > 2 * d->w_half_max + 48 ? d->lags : 2 * d->w_half_max + 48;
     int lag_words = (d->keep_n + 63) / 64;
     long span = ((long)d->feed_delay + DET_CHUNK + d->guard_n) / 64 + lag_words + 4;
-    d->busy_words = pow2_at_least(span);
+    d->busy_words = fasc_pow2_at_least(span);
     d->noise_step = (int)floor(fs / det_noise_rate);
     if (d->noise_step < 1)
         d->noise_step = 1;
