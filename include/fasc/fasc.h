@@ -10,11 +10,13 @@
  * Every index in a fasc_event is an input sample index (at the input rate,
  * counted from init or reset), whatever decimation the filter bank applies.
  * An event is handed out at most fasc_latency() input samples after its
- * offset was fed: the filter bank's decimation delay, twice the detector's
- * latency (the classifier trails the detector by it, so that it takes each
- * candidate exactly when it has seen the signal up to the candidate's
- * offset, which keeps the results independent of block sizes) and the
- * classifier's delay. With the defaults at 2048 Hz: 2598 samples, 1.27 s.
+ * offset was fed (by the process call that consumes that sample): the
+ * filter bank's decimation delay and the classifier's delay, which waits
+ * for candidates that reach it the detector's latency (plus, with
+ * `remove_ecg`, the heartbeat horizon) after their offset. Each candidate is
+ * handed to the classifier exactly when the classifier's own position
+ * reaches that point, which keeps the results independent of block sizes.
+ * With the defaults at 2048 Hz: 2560 samples, 1.25 s.
  *
  * ### Streaming contract
  * `process` takes any block length; events are identical for any block
