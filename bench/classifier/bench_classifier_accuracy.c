@@ -11,8 +11,27 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "../bench_settings.h"
 #include "../../tests/classifier/fasc_pipeline.h"
+
+/* FASC_SET="common_median=0,remove_ecg=1,threshold=4.5" changes the
+ * defaults, for sweeps. */
+static void tweak(fasc_config *cfg)
+{
+    const char *set = getenv("FASC_SET");
+    char name[64];
+    double value;
+    while (bench_setting_next(&set, name, &value)) {
+        if (!strcmp(name, "common_median")) cfg->detector.common_median = value != 0;
+        else if (!strcmp(name, "remove_ecg")) cfg->remove_ecg = value != 0;
+        else if (!strcmp(name, "threshold")) cfg->detector.threshold = value;
+        else if (!strcmp(name, "confirm_threshold")) cfg->detector.confirm_threshold = value;
+        else if (!strcmp(name, "noise_window_s")) cfg->detector.noise_window_s = value;
+        else fprintf(stderr, "FASC_SET: unknown %s\n", name);
+    }
+}
 
 static size_t per_class[FASC_CLASS_COUNT][3]; /* truth, detected, matched */
 
@@ -64,6 +83,7 @@ static const char *name(int c)
 
 int main(int argc, char **argv)
 {
+    fp_tweak = tweak;
     const double minutes = argc > 1 ? atof(argv[1]) : 10.0;
     const int seeds = argc > 2 ? atoi(argv[2]) : 3;
     const double snr = argc > 3 ? atof(argv[3]) : 20.0;

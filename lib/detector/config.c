@@ -193,7 +193,9 @@ static void design_events(const fasc_detector_config *cfg, det_design *d)
     /* templates are read from the event's zero-phase signal */
     if (d->tw_n + d->tlag_n > d->zp_left_n)
         d->zp_left_n = d->tw_n + d->tlag_n;
-    d->max_templates = 32;
+    /* Room for a few units per channel besides the one-member templates
+     * that ECG, voluntary MUAPs and noise leave behind. */
+    d->max_templates = 32 + 4 * d->channels;
     d->vwin_max = d->max_n + 2 * d->vpad_n + 1;
     d->ready_n = d->post_n;
     if (d->vpad_n + d->w_half_max > d->ready_n)

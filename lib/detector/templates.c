@@ -20,6 +20,12 @@ static const float det_template_gain_lo = 0.7f, det_template_gain_hi = 1.4f;
 /* Residual allowance, in standard deviations of the residual energy a
  * matching member leaves (noise only). */
 static const float det_template_residual_sd = 4.0f;
+/* A template decides between two phases of opposite sign only when the
+ * larger exceeds the other by this share of it. */
+static const float det_template_margin = 0.05f;
+#define DET_NO_PEAK INT32_MIN
+/* The same on the template's own span, for timing and learning. */
+static const float det_template_close_sd = 3.0f;
 
 /* Σ_k ρ(k)² over all lags of the channel's noise autocorrelation: the sum
  * of n squared samples of band-limited noise has variance 2 n Σ ρ² instead
@@ -118,16 +124,70 @@ static det_fit best_template(fasc_detector *det, int c, fasc_index centre, float
     return best;
 }
 
+/* Whether the event fits template k closely where the template holds its
+ * potential: from the first to the last sample reaching a quarter of its
+ * largest |value|, widened by 3 samples, the residual after the best gain
+ * stays within det_template_close_sd standard deviations of noise. Over
+ * the whole ±15 ms window the noise of some 60 samples hides the
+ * difference between two units of similar shape on one channel; this test
+ * keeps their discharges from being averaged into one template, and a
+ * template from timing a unit it does not describe. */
+static bool fits_closely(const fasc_detector *det, int k, fasc_index centre)
+{
+    const int w = det->d.tw_n, len = 2 * w + 1;
+    const int c = det->templates[k].channel;
+    const float inv = det->inv[c];
+    if (!zp_holds(det, centre - w, centre + w) || inv == 0.0f)
+        return false;
+    const float *tp = det->tdata + (size_t)k * (size_t)len;
+    float top = 0.0f;
+    for (int i = 0; i < len; i++)
+        top = fmaxf(top, fabsf(tp[i]));
+    int a = 0, b = len - 1;
+    while (a < b && fabsf(tp[a]) < 0.25f * top)
+        a++;
+    while (b > a && fabsf(tp[b]) < 0.25f * top)
+        b--;
+    a = a - 3 < 0 ? 0 : a - 3;
+    b = b + 3 >= len ? len - 1 : b + 3;
+    float xt = 0.0f, tt = 0.0f;
+    for (int i = a; i <= b; i++) {
+        xt += zp_at(det, centre - w + i, inv) * tp[i];
+        tt += tp[i] * tp[i];
+    }
+    if (!(tt > 0.0f))
+        return false;
+    const float gain = xt / tt;
+    float r = 0.0f;
+    for (int i = a; i <= b; i++) {
+        const float e = zp_at(det, centre - w + i, inv) - gain * tp[i];
+        r += e * e;
+    }
+    const float n = (float)(b - a + 1), m = (float)det->templates[k].count;
+    return r < (n + det_template_close_sd * sqrtf(2.0f * n * noise_rho2(det, c))) * (1.0f + 1.0f / m);
+}
+
 /* Offset from the template's centre to its largest |value| (templates
- * hold zero-phase samples). */
+ * hold zero-phase samples), or DET_NO_PEAK when the largest value of the
+ * other sign comes within det_template_margin of it: such a template
+ * cannot tell which phase is the peak (two phases of nearly equal size, or
+ * a unit averaged with other shapes), and each discharge is then timed on
+ * its own signal. */
 static int template_peak(const fasc_detector *det, int k)
 {
     const int len = 2 * det->d.tw_n + 1;
     const float *tp = det->tdata + (size_t)k * (size_t)len;
     int at = 0;
-    for (int i = 1; i < len; i++)
+    float hi = 0.0f, lo = 0.0f;
+    for (int i = 0; i < len; i++) {
         if (fabsf(tp[i]) > fabsf(tp[at]))
             at = i;
+        hi = fmaxf(hi, tp[i]);
+        lo = fminf(lo, tp[i]);
+    }
+    const float other = tp[at] > 0.0f ? -lo : hi;
+    if (other > (1.0f - det_template_margin) * fabsf(tp[at]))
+        return DET_NO_PEAK;
     return at - det->d.tw_n;
 }
 
@@ -151,7 +211,9 @@ void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *templat
     const fasc_index centre = ev->peak + fit.lag;
     /* The template may only choose among this event's own phases: in a
      * doublet the window also holds the other discharge. */
-    if (centre + t->peak_offset < ev->onset || centre + t->peak_offset > ev->offset)
+    if (t->peak_offset == DET_NO_PEAK || centre + t->peak_offset < ev->onset ||
+        centre + t->peak_offset > ev->offset ||
+        !fits_closely(det, fit.index, centre))
         return;
     ev->peak = centre + t->peak_offset;
     ev->channel_peak[0] = ev->peak;
@@ -249,6 +311,15 @@ bool fasc_det_template_tail(const fasc_detector *det, const fasc_detection *ev)
     return r < limit;
 }
 
+/* Eviction order: fewer members first (a unit's own template counts as
+ * full once it times discharges), then least recently used. */
+static bool evict_before(const det_template *a, const det_template *b)
+{
+    const int ca = a->count < det_template_ready ? a->count : det_template_ready;
+    const int cb = b->count < det_template_ready ? b->count : det_template_ready;
+    return ca != cb ? ca < cb : a->last_used < b->last_used;
+}
+
 void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k, int lag,
                              fasc_index centre)
 {
@@ -256,6 +327,8 @@ void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k
     const int len = 2 * d->tw_n + 1;
     if (d->tw_n <= 0)
         return;
+    if (k >= 0 && !fits_closely(det, k, centre + lag))
+        k = -1;
     if (k >= 0) {
         det_template *t = &det->templates[k];
         if (!window(det, ev->main_channel, centre + lag, det->tscratch))
@@ -269,14 +342,17 @@ void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k
         t->peak_offset = template_peak(det, k);
         return;
     }
-    /* A new template, replacing the least recently used when full. */
+    /* A new template. When the store is full it replaces the least
+     * recently used of those with the fewest members: a busy stretch
+     * (voluntary activity, heartbeats) leaves many one-member templates,
+     * and they must not push out a unit that fires once a minute. */
     if (!window(det, ev->main_channel, centre, det->tscratch))
         return;
     int slot = det->ntemplates;
     if (slot == d->max_templates) {
         slot = 0;
         for (int j = 1; j < det->ntemplates; j++)
-            if (det->templates[j].last_used < det->templates[slot].last_used)
+            if (evict_before(&det->templates[j], &det->templates[slot]))
                 slot = j;
     } else {
         det->ntemplates++;

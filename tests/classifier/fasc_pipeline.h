@@ -26,6 +26,9 @@ typedef struct fp_result {
 } fp_result;
 
 /* "ch1".."ch256", so rows can point at labels that outlive them */
+/* Optional change to the composed defaults, for sweeps (NULL: defaults). */
+static void (*fp_tweak)(fasc_config *cfg);
+
 static inline const char *fp_label(int channel)
 {
     static char labels[FASC_MAX_CHANNELS][8];
@@ -108,6 +111,8 @@ static inline int fp_run(const fasc_synth_config *scfg, double seconds, fp_resul
     fasc_config_default(&cfg);
     cfg.sample_rate = scfg->sample_rate;
     cfg.channels = scfg->channels;
+    if (fp_tweak)
+        fp_tweak(&cfg);
     enum { BLOCK = 2048 };
     float *buf = malloc(sizeof(float) * BLOCK * (size_t)scfg->channels);
     float *ptr[FASC_MAX_CHANNELS];

@@ -25,6 +25,8 @@ typedef struct pipe_config {
 typedef struct pipe_point {
     fasc_index peak;
     int channel;
+    int unit;   /* truth only: 1-based unit */
+    double p2p; /* truth only: noise-free peak-to-peak, µV */
 } pipe_point;
 
 typedef struct pipe_points {
@@ -34,6 +36,7 @@ typedef struct pipe_points {
 
 typedef struct pipe_result {
     pipe_points det, truth;
+    double noise_uv; /* background noise RMS of the first half, µV */
 } pipe_result;
 
 static inline int pipe_push(pipe_points *pts, fasc_index peak, int channel)
@@ -46,7 +49,7 @@ static inline int pipe_push(pipe_points *pts, fasc_index peak, int channel)
         pts->p = p;
         pts->cap = cap;
     }
-    pts->p[pts->n++] = (pipe_point){peak, channel};
+    pts->p[pts->n++] = (pipe_point){peak, channel, 0, 0.0};
     return 0;
 }
 
@@ -60,8 +63,13 @@ static inline void pipe_on_truth(void *user, const fasc_synth_event *ev)
 {
     pipe_truth_ctx *ctx = user;
     if (ev->cls == FASC_CLASS_FASCICULATION && ev->peak_index >= ctx->from &&
-        ev->peak_index < ctx->to)
+        ev->peak_index < ctx->to) {
         ctx->failed |= pipe_push(ctx->truth, ev->peak_index, ev->channel);
+        if (!ctx->failed) {
+            ctx->truth->p[ctx->truth->n - 1].unit = ev->unit;
+            ctx->truth->p[ctx->truth->n - 1].p2p = ev->peak_to_peak_uv;
+        }
+    }
 }
 
 static inline int pipe_truth_order(const void *a, const void *b)
@@ -76,6 +84,9 @@ static inline void pipe_free(pipe_result *r)
     free(r->truth.p);
     memset(r, 0, sizeof *r);
 }
+
+/* Optional change to the detector's defaults, for sweeps (NULL: defaults). */
+static void (*pipe_tweak)(fasc_detector_config *cfg);
 
 /* 0 on success. */
 static inline int pipe_run(const pipe_config *pc, pipe_result *res)
@@ -104,6 +115,8 @@ static inline int pipe_run(const pipe_config *pc, pipe_result *res)
     fasc_detector_config dc;
     fasc_detector_config_default(&dc);
     dc.channels = pc->channels;
+    if (pipe_tweak)
+        pipe_tweak(&dc);
     fasc_detector *det = NULL;
     if (status == FASC_OK) {
         dc.sample_rate = fasc_filterbank_output_rate(fb);
@@ -114,6 +127,7 @@ static inline int pipe_run(const pipe_config *pc, pipe_result *res)
             status = fasc_detector_create(&dc, &det);
     }
     const int streams = fb ? fasc_filterbank_streams(fb) : 0;
+    res->noise_uv = syn[0] ? fasc_synth_noise_rms_uv(syn[0]) : 0.0;
     const size_t total = (size_t)(pc->seconds * sc.sample_rate);
     const fasc_index half = splice ? (fasc_index)(total / 2) : (fasc_index)total;
     float *buf = malloc(sizeof(float) * BLOCK * (size_t)pc->channels * (size_t)(2 + streams));
