@@ -22,7 +22,12 @@
  *     events and a 5 ms guard around them, kept in a 16-bins-per-octave
  *     histogram (bins at most 6.25 % wide, interpolated inside the bin).
  *     Exact zeros (digital silence, replaced non-finite samples) are not
- *     counted. σ is updated every 64 samples.
+ *     counted. σ is updated every 64 samples. When the newest half second
+ *     of entries has a median a factor 0.66 or more below the window's
+ *     (but its newest quarter second mostly within a factor 8 of it), the
+ *     window restarts from that half second, at most once a second: σ
+ *     comes down within about a second after a contraction instead of
+ *     half the window.
  *  3. **Statistic**: z = (x / σ)², smoothed by unit-sum triangular windows of
  *     about 2.5, 5 and 10 ms (odd lengths >= 3 samples), each delayed so
  *     that all three are centred on the same sample. On noise each smoothed

@@ -15,6 +15,14 @@ static const double det_mad_to_sigma = 1.0 / 0.6744897501960817;
 static const int det_bin_shift = 19;
 static const int det_bin_base = (127 - 12) << 4;
 static const double det_busy_limit = 0.2;
+/* The window restarts from its newest warm_n entries (half a second) when
+ * their median is this many bins (16 per octave: a factor 0.66) below the
+ * whole window's. */
+static const uint32_t det_fall_bins = 10;
+/* ... but not when it lies more than this many bins (a factor 8) below: a
+ * lead that drops out or decays to near silence is not a new background,
+ * and σ must not collapse onto it. */
+static const uint32_t det_fall_floor_bins = 48;
 
 static int noise_bin(float x)
 {
@@ -147,6 +155,54 @@ static void feed_noise(fasc_detector *det, int c, fasc_index u0, uint64_t word)
     ch->below = below;
 }
 
+/* How many of the newest m ring entries (ending at head) reach bin `level`. */
+static uint32_t newest_at_least(const uint16_t *ring, uint32_t cap, uint32_t head, uint32_t m,
+                                uint32_t level)
+{
+    const uint32_t wrap = m > head ? m - head : 0;
+    uint32_t count = 0;
+    for (uint32_t i = head - (m - wrap); i < head; i++)
+        count += ring[i] >= level;
+    for (uint32_t i = cap - wrap; i < cap; i++)
+        count += ring[i] >= level;
+    return count;
+}
+
+/* A fall of the noise level (the end of a contraction, which the window
+ * took in as background, or an electrode settling) shows in the newest
+ * half second long before it moves the median of the whole window; until
+ * it does, σ stays high and the potentials that follow a contraction are
+ * missed. When the median of the newest warm_n entries lies det_fall_bins
+ * under the window's, the older entries leave the histogram. A chance fall
+ * of that size in steady noise needs a median of 128 |x| about four
+ * standard errors low. A lead fading out is not a new background: the
+ * newest quarter second must still hold mostly values within
+ * det_fall_floor_bins of the old level. */
+static void noise_fall(fasc_detector *det, int c)
+{
+    det_channel *ch = &det->ch[c];
+    const uint32_t cap = (uint32_t)det->d.noise_cap, n = (uint32_t)det->d.warm_n;
+    /* one restart per second at most: a level that keeps falling is
+     * followed in steps, not chased down */
+    if (ch->noise_count < (3 * n < cap ? 3 * n : cap) || ch->median_bin < det_fall_bins)
+        return;
+    const uint16_t *ring = det->noise_ring + (size_t)c * cap;
+    uint32_t *hist = det->noise_hist + (size_t)c * DET_NOISE_BINS;
+    const uint32_t head = ch->noise_head, m = ch->median_bin;
+    const uint32_t floor = m > det_fall_floor_bins ? m - det_fall_floor_bins : 0;
+    if (newest_at_least(ring, cap, head, n, m - det_fall_bins) > n / 2 ||
+        newest_at_least(ring, cap, head, n / 2, floor) <= n / 4)
+        return;
+    for (uint32_t i = n + 1; i <= ch->noise_count; i++) /* once a second at most */
+        hist[ring[(head + cap - i) % cap]]--;
+    ch->noise_count = n;
+    uint32_t below = 0, b = 0;
+    while (below + hist[b] <= n / 2)
+        below += hist[b++];
+    ch->median_bin = b;
+    ch->below = below;
+}
+
 static double wilson_hilferty(double nu, double k)
 {
     double a = 2.0 / (9.0 * nu);
@@ -268,6 +324,8 @@ void fasc_det_chunk_end(fasc_detector *det)
             ch->busy_share += d->busy_alpha *
                               ((double)__builtin_popcountll(word) / DET_CHUNK - ch->busy_share);
             feed_noise(det, c, u0, ch->busy_share > det_busy_limit ? 0 : word);
+            if (((g + chunk) & 3) == 2)
+                noise_fall(det, c);
             if (((g + chunk) & 3) == 0 && u0 - d->lags >= 0 &&
                 window_clear(det, c, u0 - d->lags, u0 + DET_CHUNK - 1))
                 acf_clear |= bit;

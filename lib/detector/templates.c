@@ -25,7 +25,7 @@ static const float det_template_residual_sd = 4.0f;
 static const float det_template_margin = 0.05f;
 #define DET_NO_PEAK INT32_MIN
 /* The same on the template's own span, for timing and learning. */
-static const float det_template_close_sd = 3.0f;
+static const float det_template_close_sd = 2.5f;
 
 /* Σ_k ρ(k)² over all lags of the channel's noise autocorrelation: the sum
  * of n squared samples of band-limited noise has variance 2 n Σ ρ² instead

@@ -1,0 +1,86 @@
+/* The noise estimate follows a fall of the background (the end of a
+ * contraction the window took in, an electrode settling) within about a
+ * second, and is not dragged down by a lead that fades out. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "dtu.h"
+
+enum { FS = 2048 };
+
+/* 12 s: noise of 40 µV for 6 s, then 5 µV; 60 µV spikes (12 σ of the quiet
+ * part, 1.5 σ of the loud one) from 7 s on, every 0.4 s. */
+static void sigma_follows_a_fall(void **state)
+{
+    (void)state;
+    const size_t n = (size_t)FS * 12, step = (size_t)FS * 6;
+    float *loud = dtu_noise(1, n, 5u, 40.0f), *x = dtu_noise(1, n, 6u, 5.0f);
+    for (size_t t = 0; t < step; t++)
+        x[t] = loud[t];
+    const int spikes = 12;
+    for (int k = 0; k < spikes; k++)
+        dtu_spike(x, n, 0, (size_t)(7.0 * FS) + (size_t)k * (size_t)(0.4 * FS), 60.0f, 1);
+    fasc_detector_config cfg = dtu_config(1);
+    fasc_detector *det = NULL;
+    assert_int_equal(fasc_detector_create(&cfg, &det), FASC_OK);
+    dtu_events e = {0};
+    /* σ one second after the fall */
+    dtu_feed(det, &e, x, step + FS, 0, 0, 0);
+    const double sd = fasc_detector_noise_sd(det, 0);
+    dtu_feed(det, &e, x + step + FS, n - step - FS, 0, 0, 1);
+    int found = 0;
+    for (int k = 0; k < spikes; k++)
+        found += dtu_find(&e, (fasc_index)(7.0 * FS) + (fasc_index)k * (fasc_index)(0.4 * FS), 4) >= 0;
+    print_message("σ %.1f µV 1 s after a fall from 40 to 5 µV; %d of %d spikes from 1 s after it found\n",
+                  sd, found, spikes);
+    if (!(sd < 7.5))
+        fail_msg("σ %.1f µV one second after the fall to 5 µV", sd);
+    if (found < spikes - 1)
+        fail_msg("%d of %d spikes found after the fall", found, spikes);
+    dtu_free(&e);
+    fasc_detector_destroy(&det);
+    free(loud);
+    free(x);
+}
+
+/* A lead whose signal decays to near silence within 50 ms (a contact
+ * lost): a fall by more than a factor 8 is not a new background, so one
+ * second into it σ is still what the whole window says (three quarters of
+ * it still hold the old level), not the silence. */
+static void fade_does_not_collapse_sigma(void **state)
+{
+    (void)state;
+    const size_t n = (size_t)FS * 12, from = (size_t)FS * 6;
+    float *x = dtu_noise(1, n, 9u, 20.0f);
+    for (size_t t = from; t < n; t++)
+        x[t] *= (float)exp(-(double)(t - from) / (0.05 * FS)); /* 50 ms decay */
+    fasc_detector_config cfg = dtu_config(1);
+    fasc_detector *det = NULL;
+    assert_int_equal(fasc_detector_create(&cfg, &det), FASC_OK);
+    dtu_events e = {0};
+    dtu_feed(det, &e, x, from, 0, 0, 0);
+    const double before = fasc_detector_noise_sd(det, 0);
+    dtu_feed(det, &e, x + from, (size_t)FS, 0, 0, 0);
+    const double after = fasc_detector_noise_sd(det, 0);
+    print_message("σ %.1f µV before a fade, %.2f µV 1 s into it\n", before, after);
+    assert_true(before > 15.0 && before < 25.0);
+    if (!(after > 0.5 * before))
+        fail_msg("σ collapsed from %.1f to %.3f µV on a fading lead", before, after);
+    dtu_free(&e);
+    fasc_detector_destroy(&det);
+    free(x);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(sigma_follows_a_fall),
+        cmocka_unit_test(fade_does_not_collapse_sigma),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
