@@ -29,8 +29,10 @@
  * above 4 times the active level (a strong contraction, which the
  * detector's following noise estimate no longer resolves into candidates),
  * or where candidates come at twice that rate whatever the RMS (the first
- * units of a ramp). The recording is voluntary where at least half of the
- * channels are. *Artefact* blocks: a channel whose input meets its largest
+ * units of a ramp), or at three quarters of it in each of four voluntary
+ * windows in a row (a recording active throughout, whose rest level is
+ * itself an active one). The recording is voluntary where at least half
+ * of the channels are. *Artefact* blocks: a channel whose input meets its largest
  * value so far again at least 3 times in a block, 20 times above the rest
  * level (saturation at a rail), or whose band RMS falls under 1 % of the
  * rest level (flat or disconnected); a *movement* where the unfiltered
@@ -59,7 +61,12 @@
  *    candidate over the detector's ceiling (FASC_DETECTION_ARTEFACT) is a
  *    pop when it involves fewer than half of the channels, movement
  *    otherwise; a cut one (FASC_DETECTION_LONG) is movement.
- *  - `voluntary`: candidates inside voluntary epochs.
+ *  - `voluntary`: candidates inside voluntary epochs; and a candidate whose
+ *    unit's last four discharges came 33-250 ms apart with a coefficient
+ *    of variation under 0.3 (regular firing at voluntary rates, De Luca &
+ *    Hostage, J Neurophysiol 104:1034, 2010), or that involves a channel
+ *    where such a train fired in the last 0.5 s. Its unit keeps it in its
+ *    train but does not count it.
  *  - `noise`: candidates whose shape no motor-unit potential has (above
  *    the noise band for less than 1 ms, or more than 8 phases).
  *  - `fasciculation`: everything else, i.e. isolated discharges at rest.

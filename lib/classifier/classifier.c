@@ -249,6 +249,7 @@ void fasc_classifier_reset(fasc_classifier *cls)
         fasc_cls_hist_reset(&ch->h_rms);
         fasc_cls_hist_reset(&ch->h_lf);
         ch->art_until = -1;
+        ch->tonic_at = -1;
         cls->ep_ch_start[k] = -1;
         cls->ep_ch_kind[k] = 0;
     }

@@ -83,6 +83,8 @@ typedef struct cls_channel {
     int zero_run;       /* consecutive exact-zero or non-finite raw samples */
     bool dropout;       /* a dropout touched the current block */
     fasc_index art_until; /* a pop's span: later blocks start marked */
+    fasc_index tonic_at;  /* last discharge of a regularly firing unit seen
+                             on this channel (-1: none) */
     int run;            /* consecutive active blocks */
     bool vol;           /* inside a voluntary run */
     float rest;         /* rest level (RMS) */
@@ -207,8 +209,14 @@ bool fasc_cls_restore_beat(const fasc_classifier *cls, const fasc_classified *ev
                            float *out);
 
 /* units.c */
-void fasc_cls_assign_unit(fasc_classifier *cls, fasc_classified *ev, const float *snip,
+cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, fasc_classified *ev, const float *snip,
                           float noise_sd);
+/* Whether u's last discharges form a regular train at voluntary firing
+ * rates. */
+bool fasc_cls_unit_tonic(const fasc_classifier *cls, const cls_unit *u);
+/* Takes back the discharge fasc_cls_assign_unit counted for ev (which u
+ * received), keeping it in u's train. */
+void fasc_cls_unit_unclaim(fasc_classifier *cls, cls_unit *u, fasc_classified *ev);
 
 /* decide.c */
 void fasc_cls_decide_until(fasc_classifier *cls, int64_t final_block);

@@ -167,9 +167,37 @@ int fasc_classifier_push(fasc_classifier *cls, const fasc_detection *det, const 
     return FASC_OK;
 }
 
+/* How long a regular train keeps its channels voluntary after its last
+ * discharge: two intervals at the slowest voluntary rate. */
+static const double tonic_hold_s = 0.5;
+
 static float logistic(double x)
 {
     return (float)(1.0 / (1.0 + exp(-x)));
+}
+
+/* Assigns the candidate to a unit and says whether it belongs to voluntary
+ * firing: its unit's train is regular at voluntary rates, or a unit on one
+ * of its channels fired so within the last tonic_hold_s (the contraction
+ * goes on; its other units may not have shown a train yet). A voluntary
+ * discharge stays in its unit's train but is not counted. */
+static bool tonic(fasc_classifier *cls, fasc_classified *ev, const float *snip, float noise_sd)
+{
+    cls_unit *u = fasc_cls_assign_unit(cls, ev, snip, noise_sd);
+    const bool own = fasc_cls_unit_tonic(cls, u);
+    bool recent = false;
+    const fasc_index hold = (fasc_index)(tonic_hold_s * cls->d.rate);
+    for (int j = 0; j < ev->channel_count; j++) {
+        cls_channel *ch = &cls->ch[ev->channels[j]];
+        recent |= ch->tonic_at >= 0 && ev->peak - ch->tonic_at <= hold;
+        if (own)
+            ch->tonic_at = ev->peak;
+    }
+    if (!own && !recent)
+        return false;
+    if (u)
+        fasc_cls_unit_unclaim(cls, u, ev);
+    return true;
 }
 
 static void decide(fasc_classifier *cls, cls_pending *p, const float *snip)
@@ -210,11 +238,13 @@ static void decide(fasc_classifier *cls, cls_pending *p, const float *snip)
                ev->features.phases > noise_max_phases) {
         ev->cls = FASC_CLASS_NOISE;
         ev->confidence = 0.6f;
+    } else if (tonic(cls, ev, snip, p->noise_sd)) {
+        ev->cls = FASC_CLASS_VOLUNTARY;
+        ev->confidence = 0.7f;
     } else {
         ev->cls = FASC_CLASS_FASCICULATION;
         /* detection margin: z 6 gives 0.5, z 9 gives 0.9 */
         ev->confidence = logistic((score - 6.0) / 1.4);
-        fasc_cls_assign_unit(cls, ev, snip, p->noise_sd);
         if (ev->unit > 0 && cls->units[ev->unit - 1].discharges >= 3)
             ev->confidence = 1.0f - 0.3f * (1.0f - ev->confidence);
         fasc_channel_totals *t = &cls->ch[ev->channel].tot;

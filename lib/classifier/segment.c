@@ -2,6 +2,7 @@
  * voluntary runs, low-frequency excursions (movement, pops), saturation,
  * flat channels; widening, totals and epoch events. */
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -118,6 +119,11 @@ static void mark_back(fasc_classifier *cls, int k, int64_t from, int64_t to, uin
         fasc_cls_block(cls, b, k)->flags |= flag;
 }
 
+/* A candidate rate of sustained_share of voluntary_min_events_per_s in
+ * each of sustained_windows voluntary windows in a row (2 s by default). */
+static const int sustained_windows = 4;
+static const double sustained_share = 0.75;
+
 /* Voluntary test of block e (lag_blocks back, so its candidates are in). */
 static void voluntary_test(fasc_classifier *cls, int k, int64_t e)
 {
@@ -130,7 +136,19 @@ static void voluntary_test(fasc_classifier *cls, int k, int64_t e)
     /* Twice the rate alone marks a contraction whose RMS has not risen
      * yet (the first recruited units of a ramp); resting FPs (a few per
      * minute) never come this close together. */
-    if (events >= 2.0 * d->min_events * seconds && d->min_events > 0.0)
+    /* ... and so does a sustained rate over a longer stretch: where no rest
+     * was ever seen (a recording that is active throughout), the RMS test
+     * has no reference */
+    unsigned sustained = UINT_MAX;
+    for (int w = 0; w < sustained_windows; w++) {
+        unsigned n = 0;
+        for (int64_t b = e - (w + 1) * d->vol_blocks + 1; b <= e - w * d->vol_blocks; b++)
+            n += b >= 0 ? fasc_cls_block(cls, b, k)->events : 0;
+        sustained = n < sustained ? n : sustained;
+    }
+    if (d->min_events > 0.0 &&
+        (events >= 2.0 * d->min_events * seconds ||
+         sustained >= sustained_share * d->min_events * seconds))
         for (int64_t b = e - d->vol_blocks + 1; b <= e; b++)
             if (b >= cls->final_block && fasc_cls_block(cls, b, k)->events > 0)
                 fasc_cls_block(cls, b, k)->flags |= CLS_VOL;

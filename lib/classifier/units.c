@@ -13,6 +13,13 @@ static const int max_average = 16;
 /* Repeat discharges: 10-110 ms after the unit's previous one (Desai &
  * Swash 1997; the issue's clinical definition). */
 static const double repeat_min_s = 0.010, repeat_max_s = 0.110;
+/* Voluntary motor units fire regularly at about 5-30 Hz (De Luca &
+ * Hostage, J Neurophysiol 104:1034, 2010), fasciculating ones irregularly
+ * and seldom (Mills, Brain 133:3458, 2010): a unit whose last four
+ * discharges come at intervals of 33-250 ms with a coefficient of
+ * variation under 0.3 is firing tonically. */
+enum { tonic_discharges = 4 };
+static const double tonic_min_s = 0.033, tonic_max_s = 0.250, tonic_cv = 0.3;
 
 /* The event's window, zero outside the snippet. */
 static void window(const fasc_classifier *cls, const float *snip, float *x)
@@ -99,12 +106,12 @@ static void merge_into(fasc_classifier *cls, cls_unit *u, double sd)
     }
 }
 
-void fasc_cls_assign_unit(fasc_classifier *cls, fasc_classified *ev, const float *snip,
-                          float noise_sd)
+cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, fasc_classified *ev, const float *snip,
+                               float noise_sd)
 {
     const cls_design *d = &cls->d;
     if (!snip || !(noise_sd > 0.0f))
-        return;
+        return NULL;
     float *x = cls->scratch;
     window(cls, snip, x);
     const float p2p = ev->peak_to_peak_uv;
@@ -126,7 +133,7 @@ void fasc_cls_assign_unit(fasc_classifier *cls, fasc_classified *ev, const float
     }
     if (!best || best_r > d->unit_match) {
         if (cls->n_units == FASC_CLASSIFIER_MAX_UNITS)
-            return; /* unit 0: not clustered */
+            return NULL; /* unit 0: not clustered */
         best = &cls->units[cls->n_units++];
         memset(best->times, 0, sizeof best->times);
         best->id = cls->n_units;
@@ -176,4 +183,34 @@ void fasc_cls_assign_unit(fasc_classifier *cls, fasc_classified *ev, const float
     if (best->n_avg > 1)
         merge_into(cls, best, noise_sd);
     ev->unit = live(cls, best)->id;
+    return best;
+}
+
+bool fasc_cls_unit_tonic(const fasc_classifier *cls, const cls_unit *u)
+{
+    if (!u || u->n_times < tonic_discharges)
+        return false;
+    const double fs = cls->d.rate;
+    double s = 0.0, s2 = 0.0;
+    for (int j = 0; j + 1 < tonic_discharges; j++) {
+        const double iv = (double)(u->times[j] - u->times[j + 1]);
+        if (iv < tonic_min_s * fs || iv > tonic_max_s * fs)
+            return false;
+        s += iv;
+        s2 += iv * iv;
+    }
+    const int n = tonic_discharges - 1;
+    const double mean = s / n, var = s2 / n - mean * mean;
+    return var <= tonic_cv * tonic_cv * mean * mean;
+}
+
+void fasc_cls_unit_unclaim(fasc_classifier *cls, cls_unit *u, fasc_classified *ev)
+{
+    cls_unit *owner = live(cls, u);
+    if (owner->discharges > 0)
+        owner->discharges--;
+    if (ev->repeat && owner->repeats > 0)
+        owner->repeats--;
+    ev->unit = 0;
+    ev->repeat = false;
 }

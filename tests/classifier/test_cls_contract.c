@@ -712,6 +712,65 @@ static void rest_scene_classes(void **state)
 
 /* ---- latency ---- */
 
+/* One unit firing regularly at 8 Hz for 1.5 s on lead 5 (a weak voluntary
+ * contraction: too short, too few candidates and too little RMS for the
+ * segment tests) and one fasciculating irregularly on lead 1. From its fourth
+ * discharge the train is voluntary, and so is a second unit's discharge
+ * on the same lead during it; the lone unit stays fasciculating
+ * throughout, and after the train has stopped for 2 s lead 5 is scored
+ * again. */
+static void regular_train_is_voluntary(void **state)
+{
+    (void)state;
+    cs_scene sc = cs_new(C, 40.0, 5.0f, 77u);
+    static const double lone_s[] = {8.0, 13.3, 17.9, 21.2, 26.6, 31.4};
+    for (size_t i = 0; i < sizeof lone_s / sizeof *lone_s; i++)
+        cs_discharge(&sc, 1, 1, at_s(lone_s[i]), 80.0, 10.0, 0);
+    const double train_from_s = 20.0, period_s = 0.125;
+    const int train = 12;
+    cs_rng r = {99u};
+    for (int k = 0; k < train; k++) /* ±4 ms jitter: CV 0.03 */
+        cs_discharge(&sc, 5, 1, at_s(train_from_s + k * period_s + 0.004 * (2.0 * cs_uniform(&r) - 1.0)),
+                     60.0, 9.0, 0);
+    const double other_s = train_from_s + 1.03, after_s = train_from_s + train * period_s + 2.0;
+    cs_discharge(&sc, 5, 1, at_s(other_s), 110.0, 12.0, 0);
+    cs_discharge(&sc, 5, 1, at_s(after_s), 110.0, 12.0, 0);
+    cs_finish(&sc);
+    fasc_classifier_config cfg = config(C);
+    fasc_classifier *cls = NULL;
+    assert_int_equal(fasc_classifier_create(&cfg, &cls), FASC_OK);
+    cs_out o;
+    memset(&o, 0, sizeof o);
+    cs_feed(cls, &sc, &o, 5u, 512, true);
+    int voluntary = 0;
+    for (int k = 0; k < train; k++) {
+        const fasc_classified *e = cs_find(&o, at_s(train_from_s + k * period_s), 10);
+        assert_non_null(e);
+        voluntary += e->cls == FASC_CLASS_VOLUNTARY;
+        if (k >= 3 && e->cls != FASC_CLASS_VOLUNTARY)
+            fail_msg("train discharge %d at %.3f s: %s", k, (double)e->peak / CS_FS,
+                     fasc_class_name(e->cls));
+        if (e->cls == FASC_CLASS_VOLUNTARY && e->unit != 0)
+            fail_msg("voluntary discharge %d counted in unit %d", k, e->unit);
+    }
+    print_message("%d of %d discharges of an 8 Hz train voluntary\n", voluntary, train);
+    const fasc_classified *other = cs_find(&o, at_s(other_s), 0);
+    assert_non_null(other);
+    assert_int_equal(other->cls, FASC_CLASS_VOLUNTARY);
+    const fasc_classified *after = cs_find(&o, at_s(after_s), 0);
+    assert_non_null(after);
+    assert_int_equal(after->cls, FASC_CLASS_FASCICULATION);
+    for (size_t i = 0; i < sizeof lone_s / sizeof *lone_s; i++) {
+        const fasc_classified *e = cs_find(&o, at_s(lone_s[i]), 0);
+        assert_non_null(e);
+        if (e->cls != FASC_CLASS_FASCICULATION)
+            fail_msg("lone unit at %.1f s: %s", lone_s[i], fasc_class_name(e->cls));
+    }
+    cs_out_free(&o);
+    fasc_classifier_destroy(&cls);
+    cs_free(&sc);
+}
+
 static void check_latency(const cs_scene *sc, bool beats_too, size_t min_events)
 {
     fasc_classifier_config cfg = config(C);
@@ -824,6 +883,7 @@ int main(void)
         cmocka_unit_test(heartbeats_and_rate),
         cmocka_unit_test(ecg_candidates_and_riding_discharges),
         cmocka_unit_test(rest_scene_classes),
+        cmocka_unit_test(regular_train_is_voluntary),
         cmocka_unit_test(latency_bound),
         cmocka_unit_test(beats_within_latency),
         cmocka_unit_test(beats_are_not_movement),
