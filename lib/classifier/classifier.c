@@ -146,6 +146,9 @@ static size_t layout(const cls_design *d, unsigned char *base, fasc_classifier *
     TAKE(unit_data, sizeof(float) * FASC_CLASSIFIER_MAX_UNITS * (size_t)d->ulen);
     TAKE(scratch, sizeof(float) * (size_t)(d->ulen + 2 * d->ulag_n + 2));
     TAKE(restored, sizeof(float) * (size_t)d->snip_len);
+    TAKE(align_x, sizeof(float) * (size_t)(2 * d->ecg_win_n + 1 + 2 * (d->ecg_win_n / 2)));
+    TAKE(align_acc, sizeof(float) * (size_t)(2 * (d->ecg_win_n / 2) + 1));
+    TAKE(align_total, sizeof(double) * (size_t)(2 * (d->ecg_win_n / 2) + 1));
     /* histograms: counts and rings of each channel, and the beat energy's */
     for (size_t k = 0; k < c; k++) {
         cls_channel *ch = base ? &cls->ch[k] : NULL;

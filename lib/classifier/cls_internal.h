@@ -145,6 +145,10 @@ struct fasc_classifier {
     int snap_next;
     bool removing;               /* remove_heartbeats has been called */
     float *restored;             /* snip_len: a snippet with its beat added back */
+    float *align_x;              /* 2 ecg_win_n + 1 + 2 (ecg_win_n / 2): one
+                                    channel's history around a beat */
+    float *align_acc;            /* 2 (ecg_win_n / 2) + 1 per-lag sums */
+    double *align_total;         /* the same over all channels */
     int n_beats;
     fasc_index cand[CLS_BEATS];  /* candidate beats, latest first */
     int n_cand;

@@ -109,26 +109,40 @@ static void keep_for_removal(fasc_classifier *cls, fasc_index r)
  * channels, within half a template window: the energy peak of a high-passed
  * QRS may fall on either of its lobes), so that the templates average
  * aligned beats and candidates are compared at the right time. */
-static fasc_index align(const fasc_classifier *cls, fasc_index r)
+static fasc_index align(fasc_classifier *cls, fasc_index r)
 {
     const cls_design *d = &cls->d;
-    const int w = d->ecg_win_n, len = 2 * w + 1, s = d->ecg_win_n / 2;
+    const int w = d->ecg_win_n, len = 2 * w + 1, s = d->ecg_win_n / 2, lags = 2 * s + 1;
     if (cls->ecg_tmpl_n < 1 || !in_ring(cls, r - s - w, r + s + w))
         return r;
+    double *total = cls->align_total;
+    float *x = cls->align_x, *acc = cls->align_acc;
+    for (int l = 0; l < lags; l++)
+        total[l] = 0.0;
+    for (int k = 0; k < d->channels; k++) {
+        const float *tm = cls->ecg_tmpl + (size_t)k * (size_t)len;
+        for (int i = 0; i < len + lags - 1; i++)
+            x[i] = ring_at(cls, k, r - s - w + i);
+        /* lags innermost: an axpy per template sample, which vectorises
+         * without reordering any sum */
+        for (int l = 0; l < lags; l++)
+            acc[l] = 0.0f;
+        for (int j = 0; j < len; j++) {
+            const float t = tm[j];
+            const float *xj = x + j;
+            for (int l = 0; l < lags; l++)
+                acc[l] += t * xj[l];
+        }
+        for (int l = 0; l < lags; l++)
+            total[l] += acc[l];
+    }
     fasc_index best = r;
     double top = -INFINITY;
-    for (int l = -s; l <= s; l++) {
-        double acc = 0.0;
-        for (int k = 0; k < d->channels; k++) {
-            const float *tm = cls->ecg_tmpl + (size_t)k * (size_t)len;
-            for (int j = 0; j < len; j++)
-                acc += (double)tm[j] * ring_at(cls, k, r + l - w + j);
+    for (int l = 0; l < lags; l++)
+        if (total[l] > top) {
+            top = total[l];
+            best = r + l - s;
         }
-        if (acc > top) {
-            top = acc;
-            best = r + l;
-        }
-    }
     return best;
 }
 

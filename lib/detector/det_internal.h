@@ -177,6 +177,7 @@ struct fasc_detector {
     det_template *templates; /* [max_templates] */
     float *tdata;           /* [max_templates][2 tw_n + 1], σ units */
     float *tscratch;        /* [2 (tw_n + tlag_n) + 1] */
+    float *lagscratch;      /* [2][2 tlag_n + 1]: Σ x², Σ x t per lag */
     int ntemplates;
     /* the main channel's zero-phase signal of the event being verified:
      * zpscratch[0 .. zp_n) holds inputs zp_lo .. zp_lo + zp_n - 1 */
@@ -242,6 +243,8 @@ bool fasc_det_verify(fasc_detector *det, fasc_detection *ev);
 void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *template_index, int *lag,
                             float *gain);
 bool fasc_det_template_ready(const fasc_detector *det, int k);
+/* Whether channel c has a template ready to time and confirm discharges. */
+bool fasc_det_channel_has_ready_template(const fasc_detector *det, int c);
 float fasc_det_template_z(const fasc_detector *det, int k, fasc_index centre);
 bool fasc_det_template_tail(const fasc_detector *det, const fasc_detection *ev);
 void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k, int lag,

@@ -9,7 +9,7 @@
 
 typedef struct det_layout {
     size_t ch, hist, zring, s1ring, acc, inv, tlow, e, xsring, xslin, wscale, wz, noise_ring, noise_hist,
-        acf, win_acf, acf_x, busy, nbmask, cmr, cmr_vec, cmr_net, pending, queue, qsnip, wtaps, vscratch, zpscratch, lscratch, xscratch, templates, tdata, tscratch,
+        acf, win_acf, acf_x, busy, nbmask, cmr, cmr_vec, cmr_net, pending, queue, qsnip, wtaps, vscratch, zpscratch, lscratch, xscratch, templates, tdata, tscratch, lagscratch,
         total;
 } det_layout;
 
@@ -69,6 +69,7 @@ static void compute_layout(const det_design *d, det_layout *l)
     l->templates = take(&off, sizeof(det_template) * (size_t)d->max_templates);
     l->tdata = take(&off, sizeof(float) * (size_t)d->max_templates * (size_t)(2 * d->tw_n + 1));
     l->tscratch = take(&off, sizeof(float) * (size_t)(2 * (d->tw_n + d->tlag_n) + 1));
+    l->lagscratch = take(&off, sizeof(float) * 2 * (size_t)(2 * d->tlag_n + 1));
     l->total = off + DET_ALIGN - 1; /* caller memory may have any alignment */
 }
 
@@ -117,6 +118,7 @@ static void place(fasc_detector *det, unsigned char *base, const det_layout *l)
     det->templates = (det_template *)(void *)(base + l->templates);
     det->tdata = (float *)(void *)(base + l->tdata);
     det->tscratch = (float *)(void *)(base + l->tscratch);
+    det->lagscratch = (float *)(void *)(base + l->lagscratch);
 }
 
 static void add_neighbour(fasc_detector *det, int c, int nb)

@@ -90,6 +90,17 @@ static det_fit best_template(fasc_detector *det, int c, fasc_index centre, float
     for (int i = lo - d->tw_n; i <= hi + d->tw_n; i++)
         x[i + reach] = zp_at(det, centre + i, inv);
     const float rho2 = noise_rho2(det, c);
+    /* Σ x² of the window at every lag, for the closed-form residual
+     * Σ (x - g t)² = Σ x² - (Σ x t)² / Σ t² at the least-squares gain g */
+    const int lags = hi - lo + 1;
+    float *xx = det->lagscratch, *xt = xx + 2 * d->tlag_n + 1;
+    for (int l = 0; l < lags; l++) {
+        const float *xw = x + reach + lo + l - d->tw_n;
+        float sum = 0.0f;
+        for (int i = 0; i < len; i++)
+            sum += xw[i] * xw[i];
+        xx[l] = sum;
+    }
     for (int k = 0; k < det->ntemplates; k++) {
         det_template *t = &det->templates[k];
         if (t->channel != c)
@@ -104,21 +115,22 @@ static det_fit best_template(fasc_detector *det, int c, fasc_index centre, float
         const float expect = (float)len * (1.0f + 1.0f / n);
         const float limit = expect + det_template_residual_sd * sqrtf(2.0f * (float)len * rho2) *
                                          (1.0f + 1.0f / n);
-        for (int lag = lo; lag <= hi; lag++) {
-            const float *xw = x + reach + lag - d->tw_n;
-            float xt = 0.0f;
-            for (int i = 0; i < len; i++)
-                xt += xw[i] * tp[i];
-            const float gain = xt / tt;
+        /* lags innermost: an axpy per template sample, vectorised without
+         * reordering any sum */
+        for (int l = 0; l < lags; l++)
+            xt[l] = 0.0f;
+        for (int i = 0; i < len; i++) {
+            const float ti = tp[i], *xi = x + reach + lo - d->tw_n + i;
+            for (int l = 0; l < lags; l++)
+                xt[l] += ti * xi[l];
+        }
+        for (int l = 0; l < lags; l++) {
+            const float gain = xt[l] / tt;
             if (gain < det_template_gain_lo || gain > det_template_gain_hi)
                 continue;
-            float r = 0.0f;
-            for (int i = 0; i < len; i++) {
-                const float e = xw[i] - gain * tp[i];
-                r += e * e;
-            }
+            const float r = xx[l] - xt[l] * gain;
             if (r < limit && r < best.residual)
-                best = (det_fit){k, lag, gain, r};
+                best = (det_fit){k, lo + l, gain, r};
         }
     }
     return best;
@@ -258,6 +270,14 @@ float fasc_det_template_z(const fasc_detector *det, int k, fasc_index centre)
 bool fasc_det_template_ready(const fasc_detector *det, int k)
 {
     return det->templates[k].count >= det_template_ready;
+}
+
+bool fasc_det_channel_has_ready_template(const fasc_detector *det, int c)
+{
+    for (int k = 0; k < det->ntemplates; k++)
+        if (det->templates[k].channel == c && det->templates[k].count >= det_template_ready)
+            return true;
+    return false;
 }
 
 /* A long polyphasic potential can be cut in two by the doublet split when

@@ -430,6 +430,13 @@ bool fasc_det_verify(fasc_detector *det, fasc_detection *ev)
      * unit's discharge */
     const bool weak = ev->score < (float)d->strong_z;
     const float score = d->confirm > 0.0 && !weak ? wavelet_score(det, ev) : -1.0f;
+    /* short of the wavelets' level, only a ready template of the main
+     * channel can still confirm it: without one, no need to read peaks */
+    if (d->confirm > 0.0 && score < (float)d->confirm &&
+        !fasc_det_channel_has_ready_template(det, ev->main_channel)) {
+        det->suppressed++;
+        return false;
+    }
     zero_phase_peaks(det, ev, (ev->onset >= det->pf_from ? det->pf_next_n : det->pf_cur_n) > 0);
     const fasc_index centre = ev->peak;
     int template_index, lag;
