@@ -22,6 +22,7 @@
 #define DET_NOISE_BINS 512  /* 16 per octave over 32 octaves */
 #define DET_ALIGN 64
 #define DET_WAVELETS 12   /* Gaussian derivatives: 3 orders x 4 widths */
+#define DET_ZP_LANES 4    /* channels read at zero phase side by side */
 
 typedef struct det_design {
     int channels, groups;
@@ -171,7 +172,7 @@ struct fasc_detector {
     size_t qhead, qcount;
     float *wtaps;           /* [w_total] unit-norm wavelets */
     float *vscratch;        /* [FASC_DETECTOR_MAX_EVENT_CHANNELS][vwin_max] z series */
-    double *zpscratch;      /* [3][zp_len] */
+    double *zpscratch;      /* [2 + DET_ZP_LANES][zp_len]: own, sum, lanes */
     float *lscratch;        /* [loc_n] local background, or [2 w_half_max + 49][lane] */
     float *xscratch;        /* [FASC_DETECTOR_MAX_EVENT_CHANNELS][vwin_max + 2 w_half_max] */
     det_template *templates; /* [max_templates] */
@@ -238,6 +239,15 @@ void fasc_det_wavelet_noise(fasc_detector *det, int g, fasc_index u0, unsigned m
 void fasc_det_wavelet_scales(fasc_detector *det, int g);
 void fasc_det_wavelet_restart(fasc_detector *det, int c);
 bool fasc_det_verify(fasc_detector *det, fasc_detection *ev);
+/* Channel c of an event from onset to offset (with the run-ins) after a
+ * backward pass through the pre-filter: y[i] is input *lo + i; returns the
+ * length. The reference for fasc_det_zero_phase_lanes. */
+int fasc_det_zero_phase(const fasc_detector *det, int c, fasc_index onset, fasc_index offset,
+                        fasc_index *lo, double *y);
+/* The same for channels cs[0..m), m <= DET_ZP_LANES, side by side: lane j
+ * of y4[i * DET_ZP_LANES + j] is channel cs[j] at *lo + i. */
+int fasc_det_zero_phase_lanes(const fasc_detector *det, const int *cs, int m, fasc_index onset,
+                              fasc_index offset, fasc_index *lo, double *y4);
 
 /* templates.c */
 void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *template_index, int *lag,

@@ -58,7 +58,7 @@ static void compute_layout(const det_design *d, det_layout *l)
     /* zero-phase passes over an event (verify.c) or a template (templates.c) */
     /* zero-phase passes over an event (verify.c: own, sum, neighbour) or a
      * template (templates.c) */
-    l->zpscratch = take(&off, sizeof(double) * 3 * (size_t)d->zp_len);
+    l->zpscratch = take(&off, sizeof(double) * (2 + DET_ZP_LANES) * (size_t)d->zp_len);
     /* local background (verify.c) or the wavelet noise span of a group */
     size_t lwords = (size_t)(d->loc_n + 2 * d->w_half_max + 64);
     if ((size_t)DET_LANES * (size_t)(2 * d->w_half_max + 49) > lwords)

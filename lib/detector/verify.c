@@ -252,8 +252,9 @@ static bool neighbours(const fasc_detector *det, int a, int b)
     return fasc_det_bit(det->nbmask + (size_t)a * DET_WORDS, b);
 }
 
-/* Best Gaussian-equivalent z of any wavelet, on any involved channel or
- * pair of neighbouring involved channels, over the event's extent; -1 when
+/* Best Gaussian-equivalent z of any wavelet, on the main channel, its
+ * involved neighbours or a pair of neighbouring ones, over the event's
+ * extent; -1 when
  * no channel is calibrated yet. Only channels that crossed the threshold
  * themselves take part: a neighbour's own potential must not confirm a
  * fragment on a quiet channel beside it. */
@@ -278,6 +279,12 @@ static float wavelet_score(fasc_detector *det, const fasc_detection *ev)
     bool ok[FASC_DETECTOR_MAX_EVENT_CHANNELS];
     const int span = len + 2 * d->w_half_max;
     for (int i = 0; i < nc; i++) {
+        /* the main channel and its neighbours: a potential centred here
+         * shows its largest outputs there, and a wide event (a heartbeat,
+         * a burst of voluntary activity over 16 leads) costs no more */
+        ok[i] = i == 0 || neighbours(det, ev->channels[0], ev->channels[i]);
+        if (!ok[i])
+            continue;
         const float inv = local_inverse_sigma(det, ev->channels[i], ev->onset);
         float *xs = det->xscratch + (size_t)i * (size_t)(d->vwin_max + 2 * d->w_half_max);
         for (int k = 0; k < span; k++)
@@ -311,27 +318,41 @@ static float wavelet_score(fasc_detector *det, const fasc_detection *ev)
     return best;
 }
 
+/* The pre-filter in force for an event from `onset` and the span its
+ * zero-phase reading covers: zp_left before the onset to zp_right after the
+ * offset (the backward pass's run-in), as far as the history holds.
+ * Returns its length; *lo receives its first input index. */
+static int zp_span(const fasc_detector *det, fasc_index onset, fasc_index offset,
+                   const fasc_biquad **pf, int *pf_n, fasc_index *lo)
+{
+    const det_design *d = &det->d;
+    const bool next = onset >= det->pf_from;
+    *pf = next ? det->pf_next : det->pf_cur;
+    *pf_n = next ? det->pf_next_n : det->pf_cur_n;
+    fasc_index a = onset - d->zp_left_n, b = offset + d->zp_right_n;
+    const fasc_index oldest = det->now - d->hrows + 1;
+    if (a < oldest)
+        a = oldest;
+    if (a < 0)
+        a = 0;
+    if (b > det->now - 1)
+        b = det->now - 1;
+    *lo = a;
+    return (int)(b - a + 1);
+}
+
 /* Channel c over [*lo, *lo + n) after a backward pass through the
  * pre-filter: causal forward (upstream) + anti-causal backward = zero
  * phase, so the largest phase is the one the unfiltered potential has.
  * The span reaches zp_left before the onset and zp_right after the offset
  * (the backward pass's run-in), as far as the history holds; returns n. */
-static int zero_phase(const fasc_detector *det, int c, fasc_index onset, fasc_index offset,
-                      fasc_index *lo_out, double *y)
+int fasc_det_zero_phase(const fasc_detector *det, int c, fasc_index onset, fasc_index offset,
+                        fasc_index *lo_out, double *y)
 {
-    const det_design *d = &det->d;
-    const bool next = onset >= det->pf_from;
-    const fasc_biquad *pf = next ? det->pf_next : det->pf_cur;
-    const int pf_n = next ? det->pf_next_n : det->pf_cur_n;
-    fasc_index lo = onset - d->zp_left_n, hi = offset + d->zp_right_n;
-    const fasc_index oldest = det->now - d->hrows + 1;
-    if (lo < oldest)
-        lo = oldest;
-    if (lo < 0)
-        lo = 0;
-    if (hi > det->now - 1)
-        hi = det->now - 1;
-    const int n = (int)(hi - lo + 1);
+    const fasc_biquad *pf;
+    int pf_n;
+    fasc_index lo;
+    const int n = zp_span(det, onset, offset, &pf, &pf_n, &lo);
     for (int i = 0; i < n; i++)
         y[i] = *fasc_det_x(det, c, lo + i);
     for (int k = 0; k < pf_n; k++) {
@@ -346,6 +367,53 @@ static int zero_phase(const fasc_detector *det, int c, fasc_index onset, fasc_in
     }
     *lo_out = lo;
     return n;
+}
+
+/* The same for up to DET_ZP_LANES channels of one event at once (they
+ * share its span): lane j of y4[i * DET_ZP_LANES + j] holds cs[j] at
+ * *lo_out + i. Independent recursions side by side keep the pipeline full
+ * where one channel's would wait on its own previous output. */
+int fasc_det_zero_phase_lanes(const fasc_detector *det, const int *cs, int m, fasc_index onset,
+                              fasc_index offset, fasc_index *lo_out, double *y4)
+{
+    const fasc_biquad *pf;
+    int pf_n;
+    fasc_index lo;
+    const int n = zp_span(det, onset, offset, &pf, &pf_n, &lo);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < DET_ZP_LANES; j++)
+            y4[i * DET_ZP_LANES + j] = j < m ? *fasc_det_x(det, cs[j], lo + i) : 0.0;
+    for (int k = 0; k < pf_n; k++) {
+        const fasc_biquad q = pf[k];
+        double z1[DET_ZP_LANES] = {0}, z2[DET_ZP_LANES] = {0};
+        for (int i = n - 1; i >= 0; i--) {
+            double *v = y4 + (size_t)i * DET_ZP_LANES;
+            for (int j = 0; j < DET_ZP_LANES; j++) {
+                const double in = v[j], out = q.b0 * in + z1[j];
+                z1[j] = q.b1 * in - q.a1 * out + z2[j];
+                z2[j] = q.b2 * in - q.a2 * out;
+                v[j] = out;
+            }
+        }
+    }
+    *lo_out = lo;
+    return n;
+}
+
+/* largest() over one lane of an interleaved block */
+static fasc_index largest_lane(const double *y4, int lane, fasc_index lo, fasc_index onset,
+                               fasc_index offset)
+{
+    fasc_index peak = onset;
+    double top = -1.0;
+    for (fasc_index u = onset; u <= offset; u++) {
+        const double v = fabs(y4[(size_t)(u - lo) * DET_ZP_LANES + (size_t)lane]);
+        if (v > top) {
+            top = v;
+            peak = u;
+        }
+    }
+    return peak;
 }
 
 static fasc_index largest(const double *y, fasc_index lo, fasc_index onset, fasc_index offset)
@@ -375,7 +443,7 @@ static void zero_phase_peaks(fasc_detector *det, fasc_detection *ev, bool time_p
     const det_design *d = &det->d;
     double *own = det->zpscratch, *sum = own + d->zp_len, *y = sum + d->zp_len;
     fasc_index lo;
-    const int n = zero_phase(det, ev->main_channel, ev->onset, ev->offset, &lo, own);
+    const int n = fasc_det_zero_phase(det, ev->main_channel, ev->onset, ev->offset, &lo, own);
     det->zp_lo = lo;
     det->zp_n = n;
     if (!time_peaks)
@@ -387,18 +455,22 @@ static void zero_phase_peaks(fasc_detector *det, fasc_detection *ev, bool time_p
     for (fasc_index u = on; u <= off; u++)
         mm += own[u - lo] * own[u - lo];
     memcpy(sum, own, sizeof(double) * (size_t)n);
-    for (int k = 1; k < ev->channel_count; k++) {
+    for (int k0 = 1; k0 < ev->channel_count; k0 += DET_ZP_LANES) {
+        const int m = ev->channel_count - k0 < DET_ZP_LANES ? ev->channel_count - k0 : DET_ZP_LANES;
         fasc_index lo_k;
-        zero_phase(det, ev->channels[k], ev->onset, ev->offset, &lo_k, y);
-        ev->channel_peak[k] = largest(y, lo_k, on, off);
-        if (!neighbours(det, ev->main_channel, ev->channels[k]) || !(mm > 0.0))
-            continue;
-        double ym = 0.0;
-        for (fasc_index u = on; u <= off; u++)
-            ym += y[u - lo] * own[u - lo];
-        const double gain = ym / mm;
-        for (int i = 0; i < n; i++)
-            sum[i] += gain * y[i];
+        fasc_det_zero_phase_lanes(det, ev->channels + k0, m, ev->onset, ev->offset, &lo_k, y);
+        for (int j = 0; j < m; j++) {
+            const int k = k0 + j;
+            ev->channel_peak[k] = largest_lane(y, j, lo_k, on, off);
+            if (!neighbours(det, ev->main_channel, ev->channels[k]) || !(mm > 0.0))
+                continue;
+            double ym = 0.0;
+            for (fasc_index u = on; u <= off; u++)
+                ym += y[(size_t)(u - lo) * DET_ZP_LANES + (size_t)j] * own[u - lo];
+            const double gain = ym / mm;
+            for (int i = 0; i < n; i++)
+                sum[i] += gain * y[(size_t)i * DET_ZP_LANES + (size_t)j];
+        }
     }
     ev->peak = largest(sum, lo, on, off);
     ev->polarity = sum[ev->peak - lo] < 0.0 ? -1 : 1;
