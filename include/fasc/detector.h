@@ -202,7 +202,11 @@ typedef struct fasc_detector_config {
      *  with a bank of motor-unit-like wavelets (Gaussian derivatives of
      *  orders 1-3, widths 0.8-2.6 ms, on each involved channel and on pairs
      *  of neighbours) reaches this Gaussian-equivalent z; 0 turns the stage
-     *  off. 0..20 (default 5.5) */
+     *  off. The level holds for up to 8 channels; with C > 8 the detector
+     *  raises it to z_C with Q(z_C) = Q(z) 8 / C (Q the Gaussian upper
+     *  tail), so that noise confirms as many events per recording as on 8
+     *  channels: 5.5 becomes 5.86 at 64 channels, 6.08 at 256.
+     *  0..20 (default 5.5) */
     double confirm_threshold;
     /** an event on the same main channel less than this long after a
      *  larger one (more than twice its peak-to-peak) is that event's

@@ -25,6 +25,37 @@ static const double det_weak_z = 4.0;
  * default 4 s window put the MAD within ~2 % (512 gave 1.6 % at twice the
  * cache traffic of the per-channel rings, the detector's costliest part). */
 static const double det_noise_rate = 256.0;
+/* confirm_threshold is the level for this many channels (see family_level) */
+static const int det_family_channels = 8;
+
+/* Gaussian upper tail Q(z). */
+static double upper_tail(double z)
+{
+    return 0.5 * erfc(z / sqrt(2.0));
+}
+
+/* Every channel is tested on its own, so noise crosses a level C / 8 times
+ * as often on C channels as on 8 (the Bonferroni argument): the level
+ * given for 8 channels is raised to z_C with Q(z_C) = Q(z) 8 / C, which
+ * keeps the false detections per recording of 8 channels. Measured on one
+ * hour of 64-channel fasc-synth at 20 dB: 3.2 false FPs per minute at 5.5,
+ * 0.75 at 5.86, the same true ones found. */
+static double family_level(double z, int channels)
+{
+    if (!(z > 0.0) || channels <= det_family_channels)
+        return z;
+    const double target = upper_tail(z) * det_family_channels / channels;
+    double lo = z, hi = z + 4.0;
+    for (int i = 0; i < 60; i++) {
+        const double mid = 0.5 * (lo + hi);
+        if (upper_tail(mid) > target)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
 static const double det_threshold_update_s = 0.25;
 static const double det_acf_average_s = 2.0;
 /* z = (x / σ)² is clamped here (|x| = 32 σ, far above any ceiling) so that
@@ -154,7 +185,7 @@ static void design_events(const fasc_detector_config *cfg, det_design *d)
     long wait = (long)d->gw_n + d->max_n + d->dead_n;
     /* Verification (verify.c) reads 4 ms around the event plus a wavelet's
      * half span, and the zero-phase pass 10 ms before and 30 ms after. */
-    d->confirm = cfg->confirm_threshold;
+    d->confirm = family_level(cfg->confirm_threshold, cfg->channels);
     d->shadow_n = fasc_samples(cfg->shadow_s, fs);
     /* Two accepted peaks closer than this on one or neighbouring channels
      * are one discharge: below the 10 ms of the shortest repeat discharge
