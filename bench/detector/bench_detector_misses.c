@@ -92,6 +92,34 @@ int main(int argc, char **argv)
         for (int u = 0; u < UNITS; u++)
             if (un[u])
                 printf("%4d %4d %3zu %6.2f %8.2f\n", seed, u + 1, un[u], (double)uh[u] / (double)un[u], up[u]);
+        /* false detections: how far the nearest true discharge lies */
+        char *used = calloc(r.det.n + 1, 1);
+        for (size_t i = 0; used && i < r.truth.n; i++)
+            if (match[i] >= 0)
+                used[match[i]] = 1;
+        size_t false_near = 0, false_far = 0;
+        for (size_t j = 0; used && j < r.det.n; j++) {
+            if (used[j])
+                continue;
+            long best = -1;
+            for (size_t i = 0; i < r.truth.n; i++)
+                if (best < 0 || llabs((long long)(r.truth.p[i].peak - r.det.p[j].peak)) <
+                                    llabs((long long)(r.truth.p[best].peak - r.det.p[j].peak)))
+                    best = (long)i;
+            const long long dt = best < 0 ? 1 << 30 : (long long)(r.det.p[j].peak - r.truth.p[best].peak);
+            if (llabs(dt) <= 82) {
+                false_near++;
+                printf("  false: seed %d at %.4f s ch%d, %+.1f ms from unit %d's discharge (ch%d)%s\n", seed,
+                       (double)r.det.p[j].peak / 2048.0, r.det.p[j].channel + 1, (double)dt / 2.048,
+                       r.truth.p[best].unit, r.truth.p[best].channel + 1,
+                       match[best] >= 0 ? ", which is also matched" : "");
+            } else {
+                false_far++;
+            }
+        }
+        printf("seed %d: %zu false detections within 40 ms of a true discharge, %zu elsewhere\n", seed,
+               false_near, false_far);
+        free(used);
         free(det);
         free(tru);
         free(match);
