@@ -1,8 +1,8 @@
 /* Where the default filter bank + detector loses fasciculations at rest:
  * sensitivity per motor unit and per amplitude class (true peak-to-peak over
  * the background noise RMS), and how far off the nearest detection lies for
- * the misses. Usage: bench_detector_misses [SNR_DB [FIRST_SEED [LAST_SEED]]]
- * (default 14 dB, seeds 1-3; 8 channels, 5 minutes). */
+ * the misses. Usage: bench_detector_misses [SNR_DB [FIRST_SEED [LAST_SEED
+ * [MAINS_HZ]]]] (default 14 dB, seeds 1-3, no mains; 8 channels, 5 min). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,13 +33,14 @@ int main(int argc, char **argv)
     const double snr = argc > 1 ? atof(argv[1]) : 14.0;
     pipe_tweak = tweak;
     const int first = argc > 2 ? atoi(argv[2]) : 1, last = argc > 3 ? atoi(argv[3]) : 3;
+    const double mains = argc > 4 ? atof(argv[4]) : 0.0;
     /* amplitude classes: peak-to-peak / noise RMS */
     static const double edges[BINS + 1] = {0, 2, 3, 4, 5, 6, 8, 12, 1e9};
     size_t bin_n[BINS] = {0}, bin_hit[BINS] = {0};
     size_t off_near = 0, off_chan = 0, off_none = 0;
     printf("seed unit   n  found  median p2p/noise\n");
     for (int seed = first; seed <= last; seed++) {
-        pipe_config pc = {CHANNELS, 300.0, snr, NAN, (uint64_t)seed, 0.0};
+        pipe_config pc = {CHANNELS, 300.0, snr, NAN, (uint64_t)seed, mains};
         pipe_result r;
         if (pipe_run(&pc, &r) != 0)
             return 1;
