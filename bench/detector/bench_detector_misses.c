@@ -116,6 +116,9 @@ int main(int argc, char **argv)
                        match[best] >= 0 ? ", which is also matched" : "");
             } else {
                 false_far++;
+                if (getenv("FASC_MISSES_ALL"))
+                    printf("  false: seed %d at %.4f s ch%d, no true discharge within 40 ms\n", seed,
+                           (double)r.det.p[j].peak / 2048.0, r.det.p[j].channel + 1);
             }
         }
         printf("seed %d: %zu false detections within 40 ms of a true discharge, %zu elsewhere\n", seed,
