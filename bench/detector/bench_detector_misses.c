@@ -2,7 +2,8 @@
  * sensitivity per motor unit and per amplitude class (true peak-to-peak over
  * the background noise RMS), and how far off the nearest detection lies for
  * the misses. Usage: bench_detector_misses [SNR_DB [FIRST_SEED [LAST_SEED
- * [MAINS_HZ]]]] (default 14 dB, seeds 1-3, no mains; 8 channels, 5 min). */
+ * [MAINS_HZ]]]] (default 14 dB, seeds 1-3, no mains; 8 channels, 5 min);
+ * FASC_MISSES_ALL=1 also lists false detections far from any discharge. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
