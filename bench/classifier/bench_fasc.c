@@ -74,14 +74,24 @@ static double measure(setup *s, int stage_only)
     return rates[RUNS / 2];
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    static const int counts[] = {1, 8, 64, 256};
+    /* `bench_fasc N` measures N channels only (for profiling) */
+    int counts[] = {1, 8, 64, 256};
+    size_t ncounts = sizeof counts / sizeof counts[0];
+    if (argc > 1) {
+        counts[0] = atoi(argv[1]);
+        ncounts = 1;
+        if (counts[0] < 1 || counts[0] > FASC_MAX_CHANNELS) {
+            fprintf(stderr, "usage: %s [CHANNELS]\n", argv[0]);
+            return 2;
+        }
+    }
     printf("composed detector (fasc.h, defaults, 2048 Hz), M channel-samples/s, median of %d\n",
            RUNS);
     printf("%8s %12s %12s %14s %14s\n", "channels", "composed", "classifier", "state B/ch",
            "x realtime");
-    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+    for (size_t i = 0; i < ncounts; i++) {
         setup s;
         memset(&s, 0, sizeof s);
         s.channels = counts[i];

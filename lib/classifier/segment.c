@@ -37,27 +37,74 @@ static const int warm_blocks = 8;
 
 /* Block sums, sub-block sums and the saturation test over a run of `len`
  * samples of every channel (channel by channel, so the sums vectorise). */
+/* The per-sample sums of a run (at most one sub-block) in SEG_LANES
+ * interleaved partial sums, which the compiler vectorises; float partials
+ * over a few dozen samples lose nothing the RMS and mean tests could see. */
+#define SEG_LANES 8
+
+static double sum_squares(const float *x, int len)
+{
+    float part[SEG_LANES] = {0};
+    int j = 0;
+    for (; j + SEG_LANES <= len; j += SEG_LANES)
+        for (int l = 0; l < SEG_LANES; l++)
+            part[l] += x[j + l] * x[j + l];
+    double sq = 0.0;
+    for (; j < len; j++)
+        sq += (double)x[j] * x[j];
+    for (int l = 0; l < SEG_LANES; l++)
+        sq += part[l];
+    return sq;
+}
+
+/* Σ r and max |r| of a run into *sum and *top; nonzero when the run holds
+ * an exact zero or a non-finite sample (then both are to be redone sample
+ * by sample). */
+static int scan_raw(const float *r, int len, double *sum, float *top)
+{
+    float part[SEG_LANES] = {0}, hi[SEG_LANES] = {0};
+    int bad[SEG_LANES] = {0};
+    int j = 0;
+    for (; j + SEG_LANES <= len; j += SEG_LANES)
+        for (int l = 0; l < SEG_LANES; l++) {
+            const float a = fabsf(r[j + l]);
+            bad[l] |= !(a > 0.0f && a <= FLT_MAX);
+            part[l] += r[j + l];
+            hi[l] = a > hi[l] ? a : hi[l];
+        }
+    double s = 0.0;
+    float t = 0.0f;
+    int odd = 0;
+    for (; j < len; j++) {
+        const float a = fabsf(r[j]);
+        odd |= !(a > 0.0f && a <= FLT_MAX);
+        s += r[j];
+        t = a > t ? a : t;
+    }
+    for (int l = 0; l < SEG_LANES; l++) {
+        s += part[l];
+        t = hi[l] > t ? hi[l] : t;
+        odd |= bad[l];
+    }
+    *sum = s;
+    *top = t;
+    return odd;
+}
+
 void fasc_cls_segment_run(fasc_classifier *cls, const float *const *band,
                           const float *const *raw, size_t from, int len)
 {
     for (int k = 0; k < cls->d.channels; k++) {
         cls_channel *ch = &cls->ch[k];
         const float *x = band[k] + from;
-        double sq = 0.0, sum = 0.0;
-        for (int j = 0; j < len; j++)
-            sq += (double)x[j] * x[j];
-        ch->sumsq += sq;
+        double sum = 0.0;
+        ch->sumsq += sum_squares(x, len);
         if (!raw)
             continue; /* no low-frequency track: the band has none */
         const float *r = raw[k] + from;
         float top = 0.0f;
-        int odd = 0; /* exact zeros or non-finite samples in the run */
-        for (int j = 0; j < len; j++) {
-            const float a = fabsf(r[j]);
-            odd |= !(a > 0.0f && a <= FLT_MAX);
-            sum += r[j];
-            top = a > top ? a : top;
-        }
+        /* exact zeros or non-finite samples in the run */
+        const int odd = scan_raw(r, len, &sum, &top);
         if (odd) { /* the slow path: sample by sample */
             sum = 0.0;
             top = 0.0f;
