@@ -29,6 +29,7 @@ static void tweak(fasc_config *cfg)
         else if (!strcmp(name, "threshold")) cfg->detector.threshold = value;
         else if (!strcmp(name, "confirm_threshold")) cfg->detector.confirm_threshold = value;
         else if (!strcmp(name, "noise_window_s")) cfg->detector.noise_window_s = value;
+        else if (!strcmp(name, "unit_match")) cfg->classifier.unit_match = value;
         else fprintf(stderr, "FASC_SET: unknown %s\n", name);
     }
 }
