@@ -133,11 +133,17 @@ typedef void (*det_smooth_fn)(struct fasc_detector *det, int g0, int g1,
 /* kernel_*.c: sums over one chunk of the lane-interleaved x (64 + lags
  * rows) of x[i] x[i - k], k = 0..lags, into r[k][lane]. */
 typedef void (*det_acf_fn)(const float *x, int lags, float *r);
+/* median.c / kernel_avx2.c: leave-one-out medians of `lanes` samples at
+ * once through a sorting network (see fasc_det_loo_medians4) */
+typedef void (*det_loo_fn)(const uint16_t *pairs, int count, int size, int n, const float *x,
+                           float *scratch, float *med);
 
 struct fasc_detector {
     det_design d;
     det_smooth_fn smooth;
     det_acf_fn acf_lags;
+    det_loo_fn loo;
+    int loo_lanes;          /* samples per loo call: 4 or 8 */
     fasc_index t;           /* next input index */
     fasc_index now;         /* inputs the event logic may read (< now) */
     bool flushed;
@@ -162,7 +168,7 @@ struct fasc_detector {
     uint64_t *busy;         /* [channel][busy_words] event + guard mask */
     uint64_t *nbmask;       /* [channel][DET_WORDS] */
     float *cmr;             /* scratch, 3 x channels */
-    float *cmr_vec;         /* 4 x (2 x channels + cmr_size): network scratch */
+    float *cmr_vec;         /* 8 x (2 x channels + cmr_size): network scratch */
     uint16_t *cmr_net;      /* 2 x cmr_pairs comparator indices */
     uint64_t runset[DET_WORDS]; /* channels in a run or blocked */
     det_group *pending;
@@ -219,6 +225,12 @@ void fasc_det_loo_medians_ref(const float *x, float *scratch, int n, float *med)
 int fasc_det_sortnet_pairs(int size, uint16_t *pairs);
 void fasc_det_loo_medians4(const uint16_t *pairs, int count, int size, int n, const float *x,
                            float *scratch, float *med);
+/* The same eight samples at once (kernel_avx2.c; call only where
+ * fasc_det_loo_best chose it). x and med hold [channel][8]. */
+void fasc_det_loo_medians8_avx2(const uint16_t *pairs, int count, int size, int n,
+                                const float *x, float *scratch, float *med);
+/* The widest network path this CPU runs and its lane count (4 or 8). */
+det_loo_fn fasc_det_loo_best(int *lanes);
 void fasc_det_load_input(fasc_detector *det, const float *const *x,
                          size_t pos, fasc_index t0, int len);
 

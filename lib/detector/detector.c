@@ -46,7 +46,7 @@ static void compute_layout(const det_design *d, det_layout *l)
     l->busy = take(&off, sizeof(uint64_t) * c * (size_t)d->busy_words);
     l->nbmask = take(&off, sizeof(uint64_t) * c * DET_WORDS);
     l->cmr = take(&off, sizeof(float) * 3 * c);
-    const size_t cmr_vec = d->common_median ? 4 * (2 * c + (size_t)d->cmr_size) : 1;
+    const size_t cmr_vec = d->common_median ? 8 * (2 * c + (size_t)d->cmr_size) : 1;
     l->cmr_vec = take(&off, sizeof(float) * cmr_vec);
     l->cmr_net = take(&off, sizeof(uint16_t) * 2 * (size_t)(d->cmr_pairs > 0 ? d->cmr_pairs : 1));
     l->pending = take(&off, sizeof(det_group) * (size_t)d->pending_cap);
@@ -182,6 +182,7 @@ int fasc_detector_init(void *memory, size_t size, const fasc_detector_config *cf
     det->d = d;
     det->smooth = fasc_det_smooth_best();
     det->acf_lags = fasc_det_acf_best();
+    det->loo = fasc_det_loo_best(&det->loo_lanes);
     place(det, base, &l);
     set_neighbours(det);
     if (d.common_median)

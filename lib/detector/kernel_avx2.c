@@ -12,6 +12,28 @@
 
 #include "kernel_template.h"
 
+#include <float.h>
+
+typedef float det_v8 __attribute__((vector_size(32)));
+typedef int32_t det_m8 __attribute__((vector_size(32)));
+#define MED_NAME fasc_det_loo_medians8_avx2
+#define MED_TARGET DET_TARGET
+#define MED_LANES 8
+#define MED_V det_v8
+#define MED_M det_m8
+#include "median_template.h"
+
+det_loo_fn fasc_det_loo_best(int *lanes)
+{
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2")) {
+        *lanes = 8;
+        return fasc_det_loo_medians8_avx2;
+    }
+    *lanes = 4;
+    return fasc_det_loo_medians4;
+}
+
 det_smooth_fn fasc_det_smooth_best(void)
 {
     __builtin_cpu_init();
@@ -49,6 +71,12 @@ void fasc_det_acf_lags_avx2(const float *x, int lags, float *r)
 det_acf_fn fasc_det_acf_best(void)
 {
     return fasc_det_acf_lags_generic;
+}
+
+det_loo_fn fasc_det_loo_best(int *lanes)
+{
+    *lanes = 4;
+    return fasc_det_loo_medians4;
 }
 
 #endif

@@ -60,47 +60,9 @@ int fasc_det_sortnet_pairs(int size, uint16_t *pairs)
     return count;
 }
 
-static inline void compare_exchange(det_v4 *a, det_v4 *b)
-{
-    const det_m4 swap = *a > *b;
-    const det_m4 diff = ((det_m4)*a ^ (det_m4)*b) & swap;
-    *a = (det_v4)((det_m4)*a ^ diff);
-    *b = (det_v4)((det_m4)*b ^ diff);
-}
-
-/* m ? yes : no, lane by lane (a macro, so no vector is passed by value) */
-#define SELECT_V(m, yes, no) ((det_v4)(((det_m4)(yes) & (m)) | ((det_m4)(no) & ~(m))))
-
-void fasc_det_loo_medians4(const uint16_t *pairs, int count, int size, int n, const float *x,
-                           float *scratch, float *med)
-{
-    det_v4 *v = (det_v4 *)(void *)scratch;
-    const det_v4 low = {-FLT_MAX, -FLT_MAX, -FLT_MAX, -FLT_MAX};
-    const det_v4 high = -low;
-    const int pad_low = (size - n) / 2;
-    for (int i = 0; i < pad_low; i++)
-        v[i] = low;
-    memcpy(v + pad_low, x, sizeof(det_v4) * (size_t)n);
-    for (int i = pad_low + n; i < size; i++)
-        v[i] = high;
-    for (int q = 0; q < count; q++)
-        compare_exchange(&v[pairs[2 * q]], &v[pairs[2 * q + 1]]);
-    const int k = pad_low + n / 2;
-    const det_v4 mid = v[k], below = v[k - 1], above = k + 1 < size ? v[k + 1] : high;
-    const det_v4 half = {0.5f, 0.5f, 0.5f, 0.5f};
-    const det_v4 zero = {0};
-    const det_v4 *xv = (const det_v4 *)(const void *)x;
-    det_v4 *out = (det_v4 *)(void *)med;
-    for (int c = 0; c < n; c++) {
-        const det_v4 xc = xv[c];
-        det_v4 m;
-        if (n % 2 == 0) {
-            m = SELECT_V(xc < mid, mid, below);
-        } else {
-            const det_v4 lo = half * (mid + above), hi = half * (below + mid),
-                         eq = half * (below + above);
-            m = SELECT_V(xc < mid, lo, SELECT_V(xc > mid, hi, eq));
-        }
-        out[c] = m + zero;
-    }
-}
+#define MED_NAME fasc_det_loo_medians4
+#define MED_TARGET
+#define MED_LANES 4
+#define MED_V det_v4
+#define MED_M det_m4
+#include "median_template.h"

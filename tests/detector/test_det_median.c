@@ -68,37 +68,54 @@ static void network_sorts(void **state)
     assert_int_equal(fasc_det_sortnet_pairs(64, NULL), 543);
 }
 
-static void fast_equals_reference(void **state)
+/* The network path of `lanes` samples at once equals the reference. */
+static void check_lanes(det_loo_fn loo, int lanes)
 {
-    (void)state;
     for (int n = 3; n <= 256; n += (n < 20 ? 1 : 13)) {
         const int size = pow2(n), count = fasc_det_sortnet_pairs(size, NULL);
+        const size_t bytes = sizeof(float) * 8 * 256;
         uint16_t *pairs = malloc(sizeof(uint16_t) * 2 * (size_t)count);
-        float *x4 = aligned_alloc(64, sizeof(float) * 4 * 256);
-        float *m4 = aligned_alloc(64, sizeof(float) * 4 * 256);
-        float *net = aligned_alloc(64, sizeof(float) * 4 * 256);
+        float *xl = aligned_alloc(64, bytes), *ml = aligned_alloc(64, bytes);
+        float *net = aligned_alloc(64, bytes);
         float x[256], scratch[256], med[256];
-        assert_true(pairs && x4 && m4 && net);
+        assert_true(pairs && xl && ml && net);
         fasc_det_sortnet_pairs(size, pairs);
         for (int kind = 0; kind < 4; kind++)
             for (int trial = 0; trial < 8; trial++) {
                 for (int c = 0; c < n; c++)
-                    for (int l = 0; l < 4; l++)
-                        x4[4 * c + l] = draw((kind + l) % 4);
-                fasc_det_loo_medians4(pairs, count, size, n, x4, net, m4);
-                for (int l = 0; l < 4; l++) {
+                    for (int l = 0; l < lanes; l++)
+                        xl[lanes * c + l] = draw((kind + l) % 4);
+                loo(pairs, count, size, n, xl, net, ml);
+                for (int l = 0; l < lanes; l++) {
                     for (int c = 0; c < n; c++)
-                        x[c] = x4[4 * c + l];
+                        x[c] = xl[lanes * c + l];
                     fasc_det_loo_medians_ref(x, scratch, n, med);
                     for (int c = 0; c < n; c++)
-                        assert_memory_equal(&med[c], &m4[4 * c + l], sizeof(float));
+                        assert_memory_equal(&med[c], &ml[lanes * c + l], sizeof(float));
                 }
             }
         free(pairs);
-        free(x4);
-        free(m4);
+        free(xl);
+        free(ml);
         free(net);
     }
+}
+
+static void fast_equals_reference(void **state)
+{
+    (void)state;
+    check_lanes(fasc_det_loo_medians4, 4);
+}
+
+/* The widest path this CPU runs (eight lanes with AVX2) too. */
+static void best_equals_reference(void **state)
+{
+    (void)state;
+    int lanes = 0;
+    const det_loo_fn loo = fasc_det_loo_best(&lanes);
+    assert_true(lanes == 4 || lanes == 8);
+    print_message("network path: %d lanes\n", lanes);
+    check_lanes(loo, lanes);
 }
 
 int main(void)
@@ -106,6 +123,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(network_sorts),
         cmocka_unit_test(fast_equals_reference),
+        cmocka_unit_test(best_equals_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
