@@ -65,14 +65,29 @@ static void common_median(fasc_detector *det, fasc_index t0, int len)
     const int w = det->loo_lanes;
     float *xs = det->cmr_vec, *med = xs + (size_t)w * (size_t)channels,
           *net = med + (size_t)w * (size_t)channels;
+    const size_t hm = (size_t)det->d.hrows - 1, hrows = (size_t)det->d.hrows;
     for (; j + w <= len; j += w) {
-        for (int c = 0; c < channels; c++)
-            for (int l = 0; l < w; l++)
-                xs[w * c + l] = *fasc_det_x(det, c, t0 + j + l);
+        /* history rows hold eight channels side by side: transpose each
+         * group's w rows into channel-major vectors and back */
+        for (int c0 = 0; c0 < channels; c0 += DET_LANES) {
+            const int lanes = channels - c0 < DET_LANES ? channels - c0 : DET_LANES;
+            const float *group = det->hist + (size_t)(c0 / DET_LANES) * hrows * DET_LANES;
+            for (int l = 0; l < w; l++) {
+                const float *row = group + (((size_t)(t0 + j + l)) & hm) * DET_LANES;
+                for (int k = 0; k < lanes; k++)
+                    xs[w * (c0 + k) + l] = row[k];
+            }
+        }
         det->loo(det->cmr_net, det->d.cmr_pairs, det->d.cmr_size, channels, xs, net, med);
-        for (int c = 0; c < channels; c++)
-            for (int l = 0; l < w; l++)
-                *fasc_det_x(det, c, t0 + j + l) = xs[w * c + l] - med[w * c + l];
+        for (int c0 = 0; c0 < channels; c0 += DET_LANES) {
+            const int lanes = channels - c0 < DET_LANES ? channels - c0 : DET_LANES;
+            float *group = det->hist + (size_t)(c0 / DET_LANES) * hrows * DET_LANES;
+            for (int l = 0; l < w; l++) {
+                float *row = group + (((size_t)(t0 + j + l)) & hm) * DET_LANES;
+                for (int k = 0; k < lanes; k++)
+                    row[k] = xs[w * (c0 + k) + l] - med[w * (c0 + k) + l];
+            }
+        }
     }
     float *x = det->cmr, *sorted = det->cmr + channels, *m1 = sorted + channels;
     for (; j < len; j++) {
