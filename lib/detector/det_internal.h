@@ -167,7 +167,6 @@ struct fasc_detector {
     float *acf_x;           /* scratch, [64 + lags][lane], then [lags + 1][lane] sums */
     uint64_t *busy;         /* [channel][busy_words] event + guard mask */
     uint64_t *nbmask;       /* [channel][DET_WORDS] */
-    float *cmr;             /* scratch, 3 x channels */
     float *cmr_vec;         /* 8 x (2 x channels + cmr_size): network scratch */
     uint16_t *cmr_net;      /* 2 x cmr_pairs comparator indices */
     uint64_t runset[DET_WORDS]; /* channels in a run or blocked */

@@ -9,7 +9,7 @@
 
 typedef struct det_layout {
     size_t ch, hist, zring, s1ring, acc, inv, tlow, e, xsring, xslin, wscale, wz, noise_ring, noise_hist,
-        acf, win_acf, acf_x, busy, nbmask, cmr, cmr_vec, cmr_net, pending, queue, qsnip, wtaps, vscratch, zpscratch, lscratch, xscratch, templates, tdata, tscratch, lagscratch,
+        acf, win_acf, acf_x, busy, nbmask, cmr_vec, cmr_net, pending, queue, qsnip, wtaps, vscratch, zpscratch, lscratch, xscratch, templates, tdata, tscratch, lagscratch,
         total;
 } det_layout;
 
@@ -45,7 +45,6 @@ static void compute_layout(const det_design *d, det_layout *l)
     l->acf_x = take(&off, sizeof(float) * DET_LANES * (DET_CHUNK + 2 * lags + 1));
     l->busy = take(&off, sizeof(uint64_t) * c * (size_t)d->busy_words);
     l->nbmask = take(&off, sizeof(uint64_t) * c * DET_WORDS);
-    l->cmr = take(&off, sizeof(float) * 3 * c);
     const size_t cmr_vec = d->common_median ? 8 * (2 * c + (size_t)d->cmr_size) : 1;
     l->cmr_vec = take(&off, sizeof(float) * cmr_vec);
     l->cmr_net = take(&off, sizeof(uint16_t) * 2 * (size_t)(d->cmr_pairs > 0 ? d->cmr_pairs : 1));
@@ -104,7 +103,6 @@ static void place(fasc_detector *det, unsigned char *base, const det_layout *l)
     det->acf_x = (float *)(void *)(base + l->acf_x);
     det->busy = (uint64_t *)(void *)(base + l->busy);
     det->nbmask = (uint64_t *)(void *)(base + l->nbmask);
-    det->cmr = (float *)(void *)(base + l->cmr);
     det->cmr_vec = (float *)(void *)(base + l->cmr_vec);
     det->cmr_net = (uint16_t *)(void *)(base + l->cmr_net);
     det->pending = (det_group *)(void *)(base + l->pending);

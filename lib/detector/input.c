@@ -55,25 +55,27 @@ float fasc_det_select_kth(float *a, int n, int k)
  * others keeps each residual a sum of independent parts, so the noise stays
  * near-Gaussian and MAD / 0.6745 stays unbiased (the plain median makes the
  * middle channels' residuals tiny and the MAD about a third too low).
- * Four (eight with AVX2) samples at a time go through the sorting network,
- * the rest through the reference selection (median.c); all give the same
- * bits. */
+ * Four (eight with AVX2) samples at a time go through the sorting network
+ * (median.c), which gives the same bits as the reference selection. */
 static void common_median(fasc_detector *det, fasc_index t0, int len)
 {
     const int channels = det->d.channels;
-    int j = 0;
     const int w = det->loo_lanes;
     float *xs = det->cmr_vec, *med = xs + (size_t)w * (size_t)channels,
           *net = med + (size_t)w * (size_t)channels;
     const size_t hm = (size_t)det->d.hrows - 1, hrows = (size_t)det->d.hrows;
-    for (; j + w <= len; j += w) {
+    for (int j = 0; j < len; j += w) {
+        /* the last vector of a run may be partly filled: its spare lanes
+         * repeat the first sample and are not written back (lanes do not
+         * interact) */
+        const int used = len - j < w ? len - j : w;
         /* history rows hold eight channels side by side: transpose each
-         * group's w rows into channel-major vectors and back */
+         * group's rows into channel-major vectors and back */
         for (int c0 = 0; c0 < channels; c0 += DET_LANES) {
             const int lanes = channels - c0 < DET_LANES ? channels - c0 : DET_LANES;
             const float *group = det->hist + (size_t)(c0 / DET_LANES) * hrows * DET_LANES;
             for (int l = 0; l < w; l++) {
-                const float *row = group + (((size_t)(t0 + j + l)) & hm) * DET_LANES;
+                const float *row = group + (((size_t)(t0 + j + (l < used ? l : 0))) & hm) * DET_LANES;
                 for (int k = 0; k < lanes; k++)
                     xs[w * (c0 + k) + l] = row[k];
             }
@@ -82,20 +84,12 @@ static void common_median(fasc_detector *det, fasc_index t0, int len)
         for (int c0 = 0; c0 < channels; c0 += DET_LANES) {
             const int lanes = channels - c0 < DET_LANES ? channels - c0 : DET_LANES;
             float *group = det->hist + (size_t)(c0 / DET_LANES) * hrows * DET_LANES;
-            for (int l = 0; l < w; l++) {
+            for (int l = 0; l < used; l++) {
                 float *row = group + (((size_t)(t0 + j + l)) & hm) * DET_LANES;
                 for (int k = 0; k < lanes; k++)
                     row[k] = xs[w * (c0 + k) + l] - med[w * (c0 + k) + l];
             }
         }
-    }
-    float *x = det->cmr, *sorted = det->cmr + channels, *m1 = sorted + channels;
-    for (; j < len; j++) {
-        for (int c = 0; c < channels; c++)
-            x[c] = *fasc_det_x(det, c, t0 + j);
-        fasc_det_loo_medians_ref(x, sorted, channels, m1);
-        for (int c = 0; c < channels; c++)
-            *fasc_det_x(det, c, t0 + j) = x[c] - m1[c];
     }
 }
 
