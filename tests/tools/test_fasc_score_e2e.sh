@@ -2,7 +2,8 @@
 # fasc-synth -> fasc-score -> fasc-eval on two seeds, and the outputs'
 # form: nine-column table, sidecar naming every column, summary JSON whose
 # figures agree with the table, well-formed report, EDF+ annotations that
-# hold every event, -j 2 equal to -j 1, the closing table.
+# hold every event, -j 2 equal to -j 1, the closing table, rows in order of
+# onset.
 #
 # Sensible figures (20 dB SNR, 8 channels, 2 minutes at rest, 40 FP/min):
 # fasciculation sensitivity >= 0.80 and precision >= 0.75 at fasc-eval's
@@ -37,6 +38,8 @@ rows = list(csv.DictReader(open(base + ".events.tsv"), delimiter="\t"))
 header = open(base + ".events.tsv").readline().rstrip("\n").split("\t")
 assert header == ["onset", "duration", "peak", "channel", "class", "unit",
                   "peak_to_peak_uv", "phases", "confidence"], header
+onsets = [float(r["onset"]) for r in rows]
+assert onsets == sorted(onsets), "rows not in order of onset"
 side = json.load(open(base + ".events.json"))
 assert all(c in side and side[c]["Description"] for c in header), side.keys()
 assert side["onset"]["Units"] == "s" and side["peak_to_peak_uv"]["Units"] == "uV"

@@ -4,6 +4,8 @@
 # are plausible:
 #  - durations equal the README's (emgdb healthy 12.72 s, myopathy 27.58 s,
 #    BioSPPy 100 s, PSYC9080 10 s) to the sample;
+#  - the table's rows are in order of onset (epochs and beats among the
+#    discharges);
 #  - counts agree: table rows of class fasciculation = overall count = sum
 #    over channels = sum over epochs; scorable + excluded = duration;
 #  - rates are finite and non-negative, noise RMS positive, a grade given;
@@ -43,6 +45,9 @@ assert fp == sum(e["fasciculations"] for e in s["epochs"])
 assert abs(o["scorable_min"] + o["excluded_min"] - s["duration_min"]) < 1e-6
 assert math.isfinite(o["rate_per_min"]) and o["rate_per_min"] >= 0
 assert o["noise_rms_uv"] > 0 and o["quality"] in ("good", "fair", "poor")
+onsets = [float(r["onset"]) for r in rows]
+assert onsets == sorted(onsets), "rows not in order of onset"
+assert base.split("/")[-1] != "emg_healthy" or len({r["class"] for r in rows}) > 1
 assert eval(sys.argv[3]), sys.argv[3]
 PY
 }
