@@ -79,20 +79,26 @@ static int write_one(text_file *tf, const char *base, const char *suffix, writer
     return 0;
 }
 
-/* A table row and where it came in (sorting is stable). */
-typedef struct sort_row {
+/* A sort key: onset, then the order it came in (sorting is stable). */
+typedef struct onset_key {
     double onset;
-    const char *text;
-    size_t len, order;
-} sort_row;
+    size_t order;
+} onset_key;
 
 static int by_onset(const void *a, const void *b)
 {
-    const sort_row *x = a, *y = b;
+    const onset_key *x = a, *y = b;
     if (x->onset != y->onset)
         return x->onset < y->onset ? -1 : 1;
     return (x->order > y->order) - (x->order < y->order);
 }
+
+/* A table row (its key first, so by_onset sorts rows too). */
+typedef struct sort_row {
+    onset_key key;
+    const char *text;
+    size_t len;
+} sort_row;
 
 /* The detector hands out discharges in order of peak and epochs when they
  * end; the table reads in order of onset (rows with equal onsets keep
@@ -145,7 +151,7 @@ static int sort_table(const char *path)
     for (p = buf + header; p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const size_t len = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-        row[n] = (sort_row){strtod(p, NULL), p, len, n};
+        row[n] = (sort_row){{strtod(p, NULL), n}, p, len};
         n++;
         p += len;
     }
@@ -179,9 +185,15 @@ static int write_edf(const score_outputs *out, const score_run *run, char *err, 
 {
     fasc_edf_annotation *a = malloc((run->mark_n + 1) * sizeof *a);
     char (*text)[FASC_EDF_ANNOTATION_TEXT_MAX + 1] = malloc((run->mark_n + 1) * sizeof *text);
-    int rc = a && text ? 0 : -1;
+    onset_key *order = malloc((run->mark_n + 1) * sizeof *order);
+    int rc = a && text && order ? 0 : -1;
+    /* in order of onset, as the table */
+    for (size_t i = 0; rc == 0 && i < run->mark_n; i++)
+        order[i] = (onset_key){run->marks[i].onset_s, i};
+    if (rc == 0)
+        qsort(order, run->mark_n, sizeof *order, by_onset);
     for (size_t i = 0; rc == 0 && i < run->mark_n; i++) {
-        const score_mark *m = &run->marks[i];
+        const score_mark *m = &run->marks[order[i].order];
         const char *where = m->channel >= 0 ? run->labels[m->channel] : "all";
         if (m->cls == FASC_CLASS_FASCICULATION && m->unit > 0)
             snprintf(text[i], sizeof text[i], "%s %s u%d", fasc_class_name(m->cls), where,
@@ -199,6 +211,7 @@ static int write_edf(const score_outputs *out, const score_run *run, char *err, 
         rc = -1;
     free(a);
     free(text);
+    free(order);
     return rc;
 }
 
