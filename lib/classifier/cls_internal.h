@@ -213,8 +213,11 @@ bool fasc_cls_restore_beat(const fasc_classifier *cls, const fasc_classified *ev
                            float *out);
 
 /* units.c */
+/* Assigns ev (a fasciculation candidate) to the best-matching unit, or to
+ * a new one when none matches and `may_create`; returns the unit whose
+ * train received it, or NULL (ev->unit 0). */
 cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, fasc_classified *ev, const float *snip,
-                          float noise_sd);
+                               float noise_sd, bool may_create);
 /* Whether u's last discharges form a regular train at voluntary firing
  * rates. */
 bool fasc_cls_unit_tonic(const fasc_classifier *cls, const cls_unit *u);

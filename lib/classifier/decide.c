@@ -183,16 +183,19 @@ static float logistic(double x)
  * discharge stays in its unit's train but is not counted. */
 static bool tonic(fasc_classifier *cls, fasc_classified *ev, const float *snip, float noise_sd)
 {
-    cls_unit *u = fasc_cls_assign_unit(cls, ev, snip, noise_sd);
-    const bool own = fasc_cls_unit_tonic(cls, u);
     bool recent = false;
     const fasc_index hold = (fasc_index)(tonic_hold_s * cls->d.rate);
     for (int j = 0; j < ev->channel_count; j++) {
-        cls_channel *ch = &cls->ch[ev->channels[j]];
+        const cls_channel *ch = &cls->ch[ev->channels[j]];
         recent |= ch->tonic_at >= 0 && ev->peak - ch->tonic_at <= hold;
-        if (own)
-            ch->tonic_at = ev->peak;
     }
+    /* inside a contraction a discharge only joins the units already known
+     * (to follow their trains): new units there would be voluntary ones,
+     * and would fill the store the fasciculating units need */
+    cls_unit *u = fasc_cls_assign_unit(cls, ev, snip, noise_sd, !recent);
+    const bool own = fasc_cls_unit_tonic(cls, u);
+    for (int j = 0; own && j < ev->channel_count; j++)
+        cls->ch[ev->channels[j]].tonic_at = ev->peak;
     if (!own && !recent)
         return false;
     if (u)

@@ -107,7 +107,7 @@ static void merge_into(fasc_classifier *cls, cls_unit *u, double sd)
 }
 
 cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, fasc_classified *ev, const float *snip,
-                               float noise_sd)
+                               float noise_sd, bool may_create)
 {
     const cls_design *d = &cls->d;
     if (!snip || !(noise_sd > 0.0f))
@@ -132,7 +132,7 @@ cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, fasc_classified *ev, const 
         }
     }
     if (!best || best_r > d->unit_match) {
-        if (cls->n_units == FASC_CLASSIFIER_MAX_UNITS)
+        if (!may_create || cls->n_units == FASC_CLASSIFIER_MAX_UNITS)
             return NULL; /* unit 0: not clustered */
         best = &cls->units[cls->n_units++];
         memset(best->times, 0, sizeof best->times);
