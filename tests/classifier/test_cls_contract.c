@@ -771,6 +771,59 @@ static void regular_train_is_voluntary(void **state)
     cs_free(&sc);
 }
 
+/* Units known to the classifier (merged ones included). */
+static int units_known(const fasc_classifier *cls)
+{
+    fasc_unit_info info;
+    int n = 0;
+    while (fasc_classifier_unit(cls, n + 1, &info) == FASC_OK)
+        n++;
+    return n;
+}
+
+/* During a regular train (a weak contraction on lead 5), discharges of
+ * other shapes on that lead are voluntary and open no units of their own:
+ * in a long contraction they would fill the store the fasciculating units
+ * need. Only the train's own unit is known afterwards. */
+static void contraction_opens_no_units(void **state)
+{
+    (void)state;
+    cs_scene sc = cs_new(C, 30.0, 5.0f, 91u);
+    const double from_s = 10.0, period_s = 0.125;
+    const int train = 12;
+    for (int k = 0; k < train; k++)
+        cs_discharge(&sc, 5, 1, at_s(from_s + k * period_s), 60.0, 9.0, 0);
+    /* between the train's discharges from the fifth on, few enough for the
+     * segment tests to stay quiet: potentials of 90, 150 and 250 µV (too
+     * different to join one unit) */
+    static const double other_uv[] = {90.0, 150.0, 250.0};
+    const int others = 3;
+    for (int k = 0; k < others; k++)
+        cs_discharge(&sc, 5, 1, at_s(from_s + 0.56 + k * 0.2), other_uv[k], 10.0, 0);
+    cs_finish(&sc);
+    fasc_classifier_config cfg = config(C);
+    fasc_classifier *cls = NULL;
+    assert_int_equal(fasc_classifier_create(&cfg, &cls), FASC_OK);
+    cs_out o;
+    memset(&o, 0, sizeof o);
+    cs_feed(cls, &sc, &o, 3u, 512, true);
+    int voluntary = 0;
+    for (int k = 0; k < others; k++) {
+        const fasc_classified *e = cs_find(&o, at_s(from_s + 0.56 + k * 0.2), 0);
+        assert_non_null(e);
+        voluntary += e->cls == FASC_CLASS_VOLUNTARY;
+    }
+    const int units = units_known(cls);
+    print_message("%d of %d potentials inside a train voluntary; %d units known\n", voluntary, others,
+                  units);
+    assert_int_equal(voluntary, others);
+    if (units != 1)
+        fail_msg("%d units known after one regular train", units);
+    cs_out_free(&o);
+    fasc_classifier_destroy(&cls);
+    cs_free(&sc);
+}
+
 static void check_latency(const cs_scene *sc, bool beats_too, size_t min_events)
 {
     fasc_classifier_config cfg = config(C);
@@ -884,6 +937,7 @@ int main(void)
         cmocka_unit_test(ecg_candidates_and_riding_discharges),
         cmocka_unit_test(rest_scene_classes),
         cmocka_unit_test(regular_train_is_voluntary),
+        cmocka_unit_test(contraction_opens_no_units),
         cmocka_unit_test(latency_bound),
         cmocka_unit_test(beats_within_latency),
         cmocka_unit_test(beats_are_not_movement),
