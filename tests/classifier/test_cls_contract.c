@@ -712,6 +712,19 @@ static void rest_scene_classes(void **state)
 
 /* ---- latency ---- */
 
+/* Finishes the scene and runs a default classifier over it in random
+ * blocks of up to 512 samples; the caller destroys the classifier. */
+static fasc_classifier *classify_scene(cs_scene *sc, uint64_t block_seed, cs_out *o)
+{
+    cs_finish(sc);
+    fasc_classifier_config cfg = config(C);
+    fasc_classifier *cls = NULL;
+    assert_int_equal(fasc_classifier_create(&cfg, &cls), FASC_OK);
+    memset(o, 0, sizeof *o);
+    cs_feed(cls, sc, o, block_seed, 512, true);
+    return cls;
+}
+
 /* One unit firing regularly at 8 Hz for 1.5 s on lead 5 (a weak voluntary
  * contraction: too short, too few candidates and too little RMS for the
  * segment tests) and one fasciculating irregularly on lead 1. From its fourth
@@ -735,13 +748,8 @@ static void regular_train_is_voluntary(void **state)
     const double other_s = train_from_s + 1.03, after_s = train_from_s + train * period_s + 2.0;
     cs_discharge(&sc, 5, 1, at_s(other_s), 110.0, 12.0, 0);
     cs_discharge(&sc, 5, 1, at_s(after_s), 110.0, 12.0, 0);
-    cs_finish(&sc);
-    fasc_classifier_config cfg = config(C);
-    fasc_classifier *cls = NULL;
-    assert_int_equal(fasc_classifier_create(&cfg, &cls), FASC_OK);
     cs_out o;
-    memset(&o, 0, sizeof o);
-    cs_feed(cls, &sc, &o, 5u, 512, true);
+    fasc_classifier *cls = classify_scene(&sc, 5u, &o);
     int voluntary = 0;
     for (int k = 0; k < train; k++) {
         const fasc_classified *e = cs_find(&o, at_s(train_from_s + k * period_s), 10);
@@ -800,13 +808,8 @@ static void contraction_opens_no_units(void **state)
     const int others = 3;
     for (int k = 0; k < others; k++)
         cs_discharge(&sc, 5, 1, at_s(from_s + 0.56 + k * 0.2), other_uv[k], 10.0, 0);
-    cs_finish(&sc);
-    fasc_classifier_config cfg = config(C);
-    fasc_classifier *cls = NULL;
-    assert_int_equal(fasc_classifier_create(&cfg, &cls), FASC_OK);
     cs_out o;
-    memset(&o, 0, sizeof o);
-    cs_feed(cls, &sc, &o, 3u, 512, true);
+    fasc_classifier *cls = classify_scene(&sc, 3u, &o);
     int voluntary = 0;
     for (int k = 0; k < others; k++) {
         const fasc_classified *e = cs_find(&o, at_s(from_s + 0.56 + k * 0.2), 0);
