@@ -254,8 +254,7 @@ static bool neighbours(const fasc_detector *det, int a, int b)
 
 /* Best Gaussian-equivalent z of any wavelet, on the main channel, its
  * involved neighbours or a pair of neighbouring ones, over the event's
- * extent; -1 when
- * no channel is calibrated yet. Only channels that crossed the threshold
+ * extent; -1 when no channel is calibrated yet. Only channels that crossed the threshold
  * themselves take part: a neighbour's own potential must not confirm a
  * fragment on a quiet channel beside it. */
 static float wavelet_score(fasc_detector *det, const fasc_detection *ev)
@@ -400,28 +399,16 @@ int fasc_det_zero_phase_lanes(const fasc_detector *det, const int *cs, int m, fa
     return n;
 }
 
-/* largest() over one lane of an interleaved block */
-static fasc_index largest_lane(const double *y4, int lane, fasc_index lo, fasc_index onset,
-                               fasc_index offset)
+/* Index of the largest |y| from onset to offset, y[(u - lo) * stride]
+ * holding input u (stride DET_ZP_LANES for a lane of an interleaved
+ * block, with y pointing at the lane). */
+static fasc_index largest(const double *y, size_t stride, fasc_index lo, fasc_index onset,
+                          fasc_index offset)
 {
     fasc_index peak = onset;
     double top = -1.0;
     for (fasc_index u = onset; u <= offset; u++) {
-        const double v = fabs(y4[(size_t)(u - lo) * DET_ZP_LANES + (size_t)lane]);
-        if (v > top) {
-            top = v;
-            peak = u;
-        }
-    }
-    return peak;
-}
-
-static fasc_index largest(const double *y, fasc_index lo, fasc_index onset, fasc_index offset)
-{
-    fasc_index peak = onset;
-    double top = -1.0;
-    for (fasc_index u = onset; u <= offset; u++) {
-        const double v = fabs(y[u - lo]);
+        const double v = fabs(y[(size_t)(u - lo) * stride]);
         if (v > top) {
             top = v;
             peak = u;
@@ -450,7 +437,7 @@ static void zero_phase_peaks(fasc_detector *det, fasc_detection *ev, bool time_p
         return;
     const fasc_index on = ev->onset < lo ? lo : ev->onset;
     const fasc_index off = ev->offset > lo + n - 1 ? lo + n - 1 : ev->offset;
-    ev->channel_peak[0] = largest(own, lo, on, off);
+    ev->channel_peak[0] = largest(own, 1, lo, on, off);
     double mm = 0.0;
     for (fasc_index u = on; u <= off; u++)
         mm += own[u - lo] * own[u - lo];
@@ -461,7 +448,7 @@ static void zero_phase_peaks(fasc_detector *det, fasc_detection *ev, bool time_p
         fasc_det_zero_phase_lanes(det, ev->channels + k0, m, ev->onset, ev->offset, &lo_k, y);
         for (int j = 0; j < m; j++) {
             const int k = k0 + j;
-            ev->channel_peak[k] = largest_lane(y, j, lo_k, on, off);
+            ev->channel_peak[k] = largest(y + j, DET_ZP_LANES, lo_k, on, off);
             if (!neighbours(det, ev->main_channel, ev->channels[k]) || !(mm > 0.0))
                 continue;
             double ym = 0.0;
@@ -472,7 +459,7 @@ static void zero_phase_peaks(fasc_detector *det, fasc_detection *ev, bool time_p
                 sum[i] += gain * y[(size_t)i * DET_ZP_LANES + (size_t)j];
         }
     }
-    ev->peak = largest(sum, lo, on, off);
+    ev->peak = largest(sum, 1, lo, on, off);
     ev->polarity = sum[ev->peak - lo] < 0.0 ? -1 : 1;
 }
 
