@@ -2,7 +2,6 @@
  * voluntary runs, low-frequency excursions (movement, pops), saturation,
  * flat channels; widening, totals and epoch events. */
 #include <float.h>
-#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -186,8 +185,8 @@ static void voluntary_test(fasc_classifier *cls, int k, int64_t e)
     /* ... and so does a sustained rate over a longer stretch: where no rest
      * was ever seen (a recording that is active throughout), the RMS test
      * has no reference */
-    unsigned sustained = UINT_MAX;
-    for (int w = 0; w < sustained_windows; w++) {
+    unsigned sustained = events; /* window 0 is the one counted above */
+    for (int w = 1; w < sustained_windows; w++) {
         unsigned n = 0;
         for (int64_t b = e - (w + 1) * d->vol_blocks + 1; b <= e - w * d->vol_blocks; b++)
             n += b >= 0 ? fasc_cls_block(cls, b, k)->events : 0;
