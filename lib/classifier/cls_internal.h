@@ -190,6 +190,11 @@ void fasc_cls_hist_add(cls_hist *h, double value);
 double fasc_cls_hist_quantile(const cls_hist *h, double q);
 
 /* segment.c */
+/* Σ r and max |r| of a run of raw samples; nonzero when it holds an exact
+ * zero or a non-finite sample. The vectorised form and its plain reference
+ * give the same bits. */
+int fasc_cls_scan_raw(const float *r, int len, double *sum, float *top);
+int fasc_cls_scan_raw_ref(const float *r, int len, double *sum, float *top);
 void fasc_cls_segment_run(fasc_classifier *cls, const float *const *band,
                           const float *const *raw, size_t from, int len);
 void fasc_cls_block_end(fasc_classifier *cls);

@@ -58,42 +58,107 @@ static double sum_squares(const float *x, int len)
 
 /* Σ r and max |r| of a run into *sum and *top; nonzero when the run holds
  * an exact zero or a non-finite sample (then both are to be redone sample
- * by sample). */
-static int scan_raw(const float *r, int len, double *sum, float *top)
+ * by sample). Branch-free lanes of sum, max and min: a NaN poisons the sum,
+ * an infinity the max, an exact zero the min (an overflow of the float
+ * partial sums only sends a run to the exact slow path). */
+static int scan_finish(const float *r, int j, int len, const float *part,
+                       const float *hi, const float *lo, double *sum, float *top)
 {
-    float part[SEG_LANES] = {0}, hi[SEG_LANES] = {0};
-    int bad[SEG_LANES] = {0};
-    int j = 0;
-    for (; j + SEG_LANES <= len; j += SEG_LANES)
-        for (int l = 0; l < SEG_LANES; l++) {
-            const float a = fabsf(r[j + l]);
-            bad[l] |= !(a > 0.0f && a <= FLT_MAX);
-            part[l] += r[j + l];
-            hi[l] = a > hi[l] ? a : hi[l];
-        }
     double s = 0.0;
-    float t = 0.0f;
-    int odd = 0;
+    float t = 0.0f, m = FLT_MAX;
     for (; j < len; j++) {
         const float a = fabsf(r[j]);
-        odd |= !(a > 0.0f && a <= FLT_MAX);
         s += r[j];
         t = a > t ? a : t;
+        m = a < m ? a : m;
     }
     for (int l = 0; l < SEG_LANES; l++) {
         s += part[l];
         t = hi[l] > t ? hi[l] : t;
-        odd |= bad[l];
+        m = lo[l] < m ? lo[l] : m;
     }
     *sum = s;
     *top = t;
-    return odd;
+    return !(m > 0.0f) | !(t <= FLT_MAX) | !(fabs(s) <= DBL_MAX);
+}
+
+/* the plain reference */
+int fasc_cls_scan_raw_ref(const float *r, int len, double *sum, float *top)
+{
+    float part[SEG_LANES] = {0}, hi[SEG_LANES] = {0}, lo[SEG_LANES];
+    for (int l = 0; l < SEG_LANES; l++)
+        lo[l] = FLT_MAX;
+    int j = 0;
+    for (; j + SEG_LANES <= len; j += SEG_LANES)
+        for (int l = 0; l < SEG_LANES; l++) {
+            const float a = fabsf(r[j + l]);
+            part[l] += r[j + l];
+            hi[l] = a > hi[l] ? a : hi[l];
+            lo[l] = a < lo[l] ? a : lo[l];
+        }
+    return scan_finish(r, j, len, part, hi, lo, sum, top);
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+/* The same lanes in GCC/Clang vector extensions, two four-float registers
+ * on any target (the loop-carried max and min defeat the auto-vectoriser);
+ * the same operations in the same order, so the same bits. */
+typedef float seg_v4 __attribute__((vector_size(16)));
+typedef int32_t seg_m4 __attribute__((vector_size(16)));
+/* the lanes of `yes` where mask m is set, of `no` elsewhere */
+#define SEG_SELECT(m, yes, no) ((seg_v4)(((seg_m4)(yes) & (m)) | ((seg_m4)(no) & ~(m))))
+
+static int scan_raw(const float *r, int len, double *sum, float *top)
+{
+    seg_v4 p0 = {0}, p1 = {0}, h0 = {0}, h1 = {0};
+    seg_v4 l0 = {FLT_MAX, FLT_MAX, FLT_MAX, FLT_MAX}, l1 = l0;
+    const seg_m4 abs_mask = {INT32_MAX, INT32_MAX, INT32_MAX, INT32_MAX};
+    int j = 0;
+    for (; j + SEG_LANES <= len; j += SEG_LANES) {
+        seg_v4 x0, x1;
+        memcpy(&x0, r + j, sizeof x0);
+        memcpy(&x1, r + j + 4, sizeof x1);
+        p0 += x0;
+        p1 += x1;
+        const seg_v4 a0 = (seg_v4)((seg_m4)x0 & abs_mask);
+        const seg_v4 a1 = (seg_v4)((seg_m4)x1 & abs_mask);
+        h0 = SEG_SELECT(a0 > h0, a0, h0);
+        h1 = SEG_SELECT(a1 > h1, a1, h1);
+        l0 = SEG_SELECT(a0 < l0, a0, l0);
+        l1 = SEG_SELECT(a1 < l1, a1, l1);
+    }
+    float part[SEG_LANES], hi[SEG_LANES], lo[SEG_LANES];
+    memcpy(part, &p0, sizeof p0);
+    memcpy(part + 4, &p1, sizeof p1);
+    memcpy(hi, &h0, sizeof h0);
+    memcpy(hi + 4, &h1, sizeof h1);
+    memcpy(lo, &l0, sizeof l0);
+    memcpy(lo + 4, &l1, sizeof l1);
+    return scan_finish(r, j, len, part, hi, lo, sum, top);
+}
+#else
+#define scan_raw fasc_cls_scan_raw_ref
+#endif
+
+int fasc_cls_scan_raw(const float *r, int len, double *sum, float *top)
+{
+    return scan_raw(r, len, sum, top);
 }
 
 void fasc_cls_segment_run(fasc_classifier *cls, const float *const *band,
                           const float *const *raw, size_t from, int len)
 {
+    /* the composed object hands runs out of rings written seconds ago, in
+     * more streams than the hardware prefetchers follow: fetch the channel
+     * after next while this one is summed */
+    const int ahead = 2;
     for (int k = 0; k < cls->d.channels; k++) {
+        if (k + ahead < cls->d.channels)
+            for (int j = 0; j < len; j += 16) {
+                __builtin_prefetch(band[k + ahead] + from + j);
+                if (raw)
+                    __builtin_prefetch(raw[k + ahead] + from + j);
+            }
         cls_channel *ch = &cls->ch[k];
         const float *x = band[k] + from;
         double sum = 0.0;
