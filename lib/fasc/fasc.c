@@ -35,6 +35,7 @@ struct fasc {
     size_t ring_n;         /* power of two */
     float *clean;          /* channels x FASC_PIECE: the detector's input */
     float **clean_ptr;
+    const float **det_in;  /* channels pointers into band_ring */
     fasc_index lag, horizon, t_fb, t_det, t_cls, t_raw;
     fasc_detection held;   /* the detector's next candidate, waiting */
     bool have_held;
@@ -153,7 +154,7 @@ static int sizes(const fasc_config *cfg, fasc_sizes *s)
     s->snip_len = (size_t)(lround(det.snippet_pre_s * work) + lround(det.snippet_post_s * work) + 1);
     s->det_snip_cap = FASC_DETECTOR_MAX_EVENT_CHANNELS * s->snip_len;
     s->total = round_up(sizeof(struct fasc)) + round_up(s->fb) + round_up(s->det) +
-               round_up(s->cls) + round_up(5 * c * sizeof(float *)) +
+               round_up(s->cls) + round_up(6 * c * sizeof(float *)) +
                round_up(c * s->work_cap * sizeof(float)) +
                round_up(c * FASC_STEP * sizeof(float)) +
                round_up(2 * c * s->ring_n * sizeof(float)) +
@@ -223,12 +224,13 @@ int fasc_init(void *memory, size_t size, const fasc_config *cfg, fasc **out)
     f->work_cap = s.work_cap;
     f->snip_len = s.snip_len;
     f->det_snip_cap = s.det_snip_cap;
-    float **ptrs = carve(&at, 5 * c * sizeof(float *));
+    float **ptrs = carve(&at, 6 * c * sizeof(float *));
     f->band = ptrs;
     f->in = (const float **)(void *)(ptrs + c);
     f->cls_band = (const float **)(void *)(ptrs + 2 * c);
     f->cls_raw = (const float **)(void *)(ptrs + 3 * c);
     f->clean_ptr = ptrs + 4 * c;
+    f->det_in = (const float **)(void *)(ptrs + 5 * c);
     f->band_data = carve(&at, c * s.work_cap * sizeof(float));
     f->deint = carve(&at, c * FASC_STEP * sizeof(float));
     f->ring_n = s.ring_n;
@@ -303,12 +305,17 @@ static void detect_to(fasc *f, fasc_index upto)
         size_t len = (size_t)(upto - f->t_det);
         len = len < FASC_PIECE ? len : FASC_PIECE;
         len = len < f->ring_n - at ? len : f->ring_n - at;
-        for (int k = 0; k < f->channels; k++)
-            memcpy(f->clean_ptr[k], f->band_ring + (size_t)k * f->ring_n + at,
-                   len * sizeof(float));
-        if (f->cfg.remove_ecg)
+        if (f->cfg.remove_ecg) { /* beats are taken out of a copy */
+            for (int k = 0; k < f->channels; k++)
+                memcpy(f->clean_ptr[k], f->band_ring + (size_t)k * f->ring_n + at,
+                       len * sizeof(float));
             fasc_classifier_remove_heartbeats(f->cls, f->clean_ptr, f->t_det, len);
-        fasc_detector_process(f->det, (const float *const *)f->clean_ptr, len);
+            fasc_detector_process(f->det, (const float *const *)f->clean_ptr, len);
+        } else { /* the detector reads the ring itself */
+            for (int k = 0; k < f->channels; k++)
+                f->det_in[k] = f->band_ring + (size_t)k * f->ring_n + at;
+            fasc_detector_process(f->det, f->det_in, len);
+        }
         f->t_det += (fasc_index)len;
     }
 }
