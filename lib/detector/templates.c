@@ -297,7 +297,9 @@ bool fasc_det_template_tail(const fasc_detector *det, const fasc_detection *ev)
         det->templates[k].channel != ev->main_channel)
         return false;
     const fasc_index c0 = ch->last_centre;
-    if (ev->peak <= c0 || ev->peak - c0 > d->tw_n || !(ev->peak_to_peak_uv < ch->last_p2p))
+    /* the candidate's own span must reach into the template's window (its
+     * peak may lie just beyond it: the last phase of a long potential) */
+    if (ev->peak <= c0 || ev->onset > c0 + d->tw_n || !(ev->peak_to_peak_uv < ch->last_p2p))
         return false;
     fasc_index a = ev->onset < c0 - d->tw_n ? c0 - d->tw_n : ev->onset;
     fasc_index b = ev->offset > c0 + d->tw_n ? c0 + d->tw_n : ev->offset;
