@@ -3,7 +3,8 @@
  * the background noise RMS), and how far off the nearest detection lies for
  * the misses. Usage: bench_detector_misses [SNR_DB [FIRST_SEED [LAST_SEED
  * [MAINS_HZ]]]] (default 14 dB, seeds 1-3, no mains; 8 channels, 5 min);
- * FASC_MISSES_ALL=1 also lists false detections far from any discharge. */
+ * FASC_MISSES_ALL=1 also lists false detections far from any discharge;
+ * FASC_MISSES_SNR2=DB changes the noise to that SNR halfway through. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,9 @@ int main(int argc, char **argv)
     size_t off_near = 0, off_chan = 0, off_none = 0;
     printf("seed unit   n  found  median p2p/noise\n");
     for (int seed = first; seed <= last; seed++) {
-        pipe_config pc = {CHANNELS, 300.0, snr, NAN, (uint64_t)seed, mains};
+        /* FASC_MISSES_SNR2=DB: the noise changes to that SNR halfway */
+        const char *snr2 = getenv("FASC_MISSES_SNR2");
+        pipe_config pc = {CHANNELS, 300.0, snr, snr2 ? atof(snr2) : NAN, (uint64_t)seed, mains};
         pipe_result r;
         if (pipe_run(&pc, &r) != 0)
             return 1;
