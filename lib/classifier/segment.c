@@ -64,22 +64,28 @@ static double sum_squares(const float *x, int len)
 static int scan_finish(const float *r, int j, int len, const float *part,
                        const float *hi, const float *lo, double *sum, float *top)
 {
-    double s = 0.0;
-    float t = 0.0f, m = FLT_MAX;
+    /* the lanes folded as a tree (l with l + 4, then pairs): three steps
+     * where a chain over the eight would take eight */
+    float p[4], h[4], m[4];
+    for (int l = 0; l < 4; l++) {
+        p[l] = part[l] + part[l + 4];
+        h[l] = hi[l] > hi[l + 4] ? hi[l] : hi[l + 4];
+        m[l] = lo[l] < lo[l + 4] ? lo[l] : lo[l + 4];
+    }
+    const float p01 = p[0] + p[2], p23 = p[1] + p[3];
+    const float h01 = h[0] > h[2] ? h[0] : h[2], h23 = h[1] > h[3] ? h[1] : h[3];
+    const float m01 = m[0] < m[2] ? m[0] : m[2], m23 = m[1] < m[3] ? m[1] : m[3];
+    double s = (double)(p01 + p23);
+    float t = h01 > h23 ? h01 : h23, least = m01 < m23 ? m01 : m23;
     for (; j < len; j++) {
         const float a = fabsf(r[j]);
         s += r[j];
         t = a > t ? a : t;
-        m = a < m ? a : m;
-    }
-    for (int l = 0; l < SEG_LANES; l++) {
-        s += part[l];
-        t = hi[l] > t ? hi[l] : t;
-        m = lo[l] < m ? lo[l] : m;
+        least = a < least ? a : least;
     }
     *sum = s;
     *top = t;
-    return !(m > 0.0f) | !(t <= FLT_MAX) | !(fabs(s) <= DBL_MAX);
+    return !(least > 0.0f) | !(t <= FLT_MAX) | !(fabs(s) <= DBL_MAX);
 }
 
 /* the plain reference */
@@ -99,41 +105,35 @@ int fasc_cls_scan_raw_ref(const float *r, int len, double *sum, float *top)
     return scan_finish(r, j, len, part, hi, lo, sum, top);
 }
 
-#if defined(__GNUC__) || defined(__clang__)
-/* The same lanes in GCC/Clang vector extensions, two four-float registers
- * on any target (the loop-carried max and min defeat the auto-vectoriser);
- * the same operations in the same order, so the same bits. */
-typedef float seg_v4 __attribute__((vector_size(16)));
-typedef int32_t seg_m4 __attribute__((vector_size(16)));
-/* the lanes of `yes` where mask m is set, of `no` elsewhere */
-#define SEG_SELECT(m, yes, no) ((seg_v4)(((seg_m4)(yes) & (m)) | ((seg_m4)(no) & ~(m))))
-
+#if defined(__SSE2__)
+#include <emmintrin.h>
+/* The same lanes in two SSE registers (x86-64's baseline); max and min
+ * keep the running value when the sample is NaN, as the reference's
+ * comparisons do, so the bits are the same. */
 static int scan_raw(const float *r, int len, double *sum, float *top)
 {
-    seg_v4 p0 = {0}, p1 = {0}, h0 = {0}, h1 = {0};
-    seg_v4 l0 = {FLT_MAX, FLT_MAX, FLT_MAX, FLT_MAX}, l1 = l0;
-    const seg_m4 abs_mask = {INT32_MAX, INT32_MAX, INT32_MAX, INT32_MAX};
+    __m128 p0 = _mm_setzero_ps(), p1 = p0, h0 = p0, h1 = p0;
+    __m128 l0 = _mm_set1_ps(FLT_MAX), l1 = l0;
+    const __m128 abs_mask = _mm_castsi128_ps(_mm_set1_epi32(INT32_MAX));
     int j = 0;
     for (; j + SEG_LANES <= len; j += SEG_LANES) {
-        seg_v4 x0, x1;
-        memcpy(&x0, r + j, sizeof x0);
-        memcpy(&x1, r + j + 4, sizeof x1);
-        p0 += x0;
-        p1 += x1;
-        const seg_v4 a0 = (seg_v4)((seg_m4)x0 & abs_mask);
-        const seg_v4 a1 = (seg_v4)((seg_m4)x1 & abs_mask);
-        h0 = SEG_SELECT(a0 > h0, a0, h0);
-        h1 = SEG_SELECT(a1 > h1, a1, h1);
-        l0 = SEG_SELECT(a0 < l0, a0, l0);
-        l1 = SEG_SELECT(a1 < l1, a1, l1);
+        const __m128 x0 = _mm_loadu_ps(r + j), x1 = _mm_loadu_ps(r + j + 4);
+        p0 = _mm_add_ps(p0, x0);
+        p1 = _mm_add_ps(p1, x1);
+        const __m128 a0 = _mm_and_ps(x0, abs_mask), a1 = _mm_and_ps(x1, abs_mask);
+        /* _mm_max_ps(a, b) is a > b ? a : b, _mm_min_ps(a, b) a < b ? a : b */
+        h0 = _mm_max_ps(a0, h0);
+        h1 = _mm_max_ps(a1, h1);
+        l0 = _mm_min_ps(a0, l0);
+        l1 = _mm_min_ps(a1, l1);
     }
     float part[SEG_LANES], hi[SEG_LANES], lo[SEG_LANES];
-    memcpy(part, &p0, sizeof p0);
-    memcpy(part + 4, &p1, sizeof p1);
-    memcpy(hi, &h0, sizeof h0);
-    memcpy(hi + 4, &h1, sizeof h1);
-    memcpy(lo, &l0, sizeof l0);
-    memcpy(lo + 4, &l1, sizeof l1);
+    _mm_storeu_ps(part, p0);
+    _mm_storeu_ps(part + 4, p1);
+    _mm_storeu_ps(hi, h0);
+    _mm_storeu_ps(hi + 4, h1);
+    _mm_storeu_ps(lo, l0);
+    _mm_storeu_ps(lo + 4, l1);
     return scan_finish(r, j, len, part, hi, lo, sum, top);
 }
 #else
