@@ -80,13 +80,18 @@
  * Every fasciculation's main-channel waveform (from -`unit_pre_s` to
  * +`unit_post_s` around its peak) is compared with the templates of the
  * known units on the same or a neighbouring main channel, aligned within
- * ±1 ms. The mismatch is Σ(x - t)² divided by what noise alone leaves,
- * L σ² (1 / n_unit + 1): it joins the unit with the smallest mismatch if
- * that is below `unit_match` and the amplitudes agree within a factor 1.5,
- * else it starts a new unit. Templates are running means (weight 1/n, at
- * most 1/16). When two units' templates come to match each other (the same
- * test with 1 / n_a + 1 / n_b), the younger one is merged into the older
- * one (its later discharges get the older number; counts are added). A unit
+ * ±`unit_pre_s` as far as the snippet reaches beyond the template window
+ * (±10 ms by default, at least ±1 ms: the detector's peak may sit on any
+ * phase of the potential). The mismatch is Σ(x - t)² divided by what
+ * noise alone leaves, L σ² (1 / n_unit + 1): it joins the unit with the
+ * smallest mismatch if that is below `unit_match` and the amplitudes agree
+ * within a factor 1.5, else it starts a new unit. For a discharge of the
+ * unit the mismatch is χ²_k / k with k = 2BT degrees of freedom (about 22
+ * for the 25 ms window of 20-450 Hz noise), whose 99.6th percentile is the
+ * default 2. Templates are running means (weight 1/n, at most 1/16).
+ * When two units' templates come to match each other (the same test with
+ * 1 / n_a + 1 / n_b), the younger one is merged into the older one (its
+ * later discharges get the older number; counts are added). A unit
  * counts as a distinct fasciculating unit once it has `unit_min_discharges`
  * discharges: one or two cannot be told from a misfit or a noise event. A
  * discharge of a unit 10-110 ms after its previous one is a *repeat*
@@ -175,7 +180,7 @@ typedef struct fasc_classifier_config {
      *  snippet_post_s; defaults 0.020, 0.030) */
     double snippet_pre_s, snippet_post_s;
     double unit_match;         /**< largest mismatch (see Motor units) that
-                                    joins a unit, 1..20 (default 3) */
+                                    joins a unit, 1..20 (default 2) */
     int unit_min_discharges;   /**< discharges that make a unit distinct,
                                     1..100 (default 3) */
     int queue_capacity;        /**< pending + finished events, 16..65536

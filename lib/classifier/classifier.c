@@ -24,7 +24,10 @@ void fasc_classifier_config_default(fasc_classifier_config *cfg)
     cfg->ecg_window_s = 0.06;
     cfg->unit_pre_s = 0.010;
     cfg->unit_post_s = 0.015;
-    cfg->unit_match = 3.0;
+    /* a discharge of the unit leaves noise only: Σ(x - t)² / (L σ² (1/n + 1))
+     * is then χ²_k / k with k = 2BT ≈ 22 (the 25 ms window of 20-450 Hz
+     * noise; Slepian, Proc IEEE 64:292, 1976), whose 99.6th percentile is 2 */
+    cfg->unit_match = 2.0;
     cfg->unit_min_discharges = 3;
     cfg->snippet_pre_s = 0.020;
     cfg->snippet_post_s = 0.030;
@@ -94,7 +97,16 @@ int fasc_cls_design(const fasc_classifier_config *cfg, cls_design *d)
     d->upre_n = fasc_samples(cfg->unit_pre_s, fs);
     d->upost_n = fasc_samples(cfg->unit_post_s, fs);
     d->ulen = d->upre_n + d->upost_n + 1;
-    d->ulag_n = fasc_samples(0.001, fs);
+    /* The detector's peak may sit on any phase of a potential (it moves by
+     * 5-15 ms when two phases are nearly equal), so a discharge is aligned
+     * with a template over as many lags as keep the template's window
+     * inside the snippet, up to the window's own lead (unit_pre_s); at
+     * least the 1 ms of sampling jitter. */
+    const int snip_post_n = fasc_samples(cfg->snippet_post_s, fs);
+    int room = fasc_samples(cfg->snippet_pre_s, fs) - d->upre_n;
+    room = snip_post_n - d->upost_n < room ? snip_post_n - d->upost_n : room;
+    room = d->upre_n < room ? d->upre_n : room;
+    d->ulag_n = room > fasc_samples(0.001, fs) ? room : fasc_samples(0.001, fs);
     d->unit_match = cfg->unit_match;
     d->unit_min = cfg->unit_min_discharges;
     d->snip_pre_n = fasc_samples(cfg->snippet_pre_s, fs);

@@ -125,7 +125,7 @@ static void defaults_are_documented_and_valid(void **state)
     assert_float_equal(cfg.unit_post_s, 0.015, 0.0);
     assert_float_equal(cfg.snippet_pre_s, 0.020, 0.0);
     assert_float_equal(cfg.snippet_post_s, 0.030, 0.0);
-    assert_float_equal(cfg.unit_match, 3.0, 0.0);
+    assert_float_equal(cfg.unit_match, 2.0, 0.0);
     assert_int_equal(cfg.unit_min_discharges, 3);
     assert_int_equal(cfg.queue_capacity, 1024);
     /* the detector's snippet window is the classifier's */
