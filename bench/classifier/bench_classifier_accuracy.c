@@ -17,7 +17,8 @@
 #include "../../tests/classifier/fasc_pipeline.h"
 
 /* FASC_SET="common_median=0,remove_ecg=1,threshold=4.5" changes the
- * defaults, for sweeps. */
+ * defaults, for sweeps (also confirm_threshold, noise_window_s,
+ * unit_match, epoch_margin_s). */
 static void tweak(fasc_config *cfg)
 {
     const char *set = getenv("FASC_SET");
@@ -30,6 +31,7 @@ static void tweak(fasc_config *cfg)
         else if (!strcmp(name, "confirm_threshold")) cfg->detector.confirm_threshold = value;
         else if (!strcmp(name, "noise_window_s")) cfg->detector.noise_window_s = value;
         else if (!strcmp(name, "unit_match")) cfg->classifier.unit_match = value;
+        else if (!strcmp(name, "epoch_margin_s")) cfg->classifier.epoch_margin_s = value;
         else fprintf(stderr, "FASC_SET: unknown %s\n", name);
     }
 }
