@@ -60,7 +60,9 @@ static void pass(setup *s, size_t total, int stage_only)
     }
 }
 
-static double measure(setup *s, int stage_only)
+/* Median and best (fastest) of RUNS passes: on a shared machine the best
+ * is the steadier figure, the median the more typical one. */
+static double measure(setup *s, int stage_only, double *best)
 {
     double rates[RUNS];
     const size_t total = (size_t)(work_channel_samples / s->channels) / BLOCK * BLOCK;
@@ -71,6 +73,8 @@ static double measure(setup *s, int stage_only)
         rates[r] = (double)total * s->channels / (bench_now() - t0) / 1e6;
     }
     qsort(rates, RUNS, sizeof rates[0], bench_compare);
+    if (best)
+        *best = rates[RUNS - 1];
     return rates[RUNS / 2];
 }
 
@@ -87,10 +91,10 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    printf("composed detector (fasc.h, defaults, 2048 Hz), M channel-samples/s, median of %d\n",
+    printf("composed detector (fasc.h, defaults, 2048 Hz), M channel-samples/s, median (and best) of %d\n",
            RUNS);
-    printf("%8s %12s %12s %14s %14s\n", "channels", "composed", "classifier", "state B/ch",
-           "x realtime");
+    printf("%8s %12s %12s %12s %14s %14s\n", "channels", "composed", "(best)", "classifier",
+           "state B/ch", "x realtime");
     for (size_t i = 0; i < ncounts; i++) {
         setup s;
         memset(&s, 0, sizeof s);
@@ -109,10 +113,11 @@ int main(int argc, char **argv)
             return 1;
         }
         fill(&s);
-        const double composed = measure(&s, 0), stage = measure(&s, 1);
+        double best = 0.0;
+        const double composed = measure(&s, 0, &best), stage = measure(&s, 1, NULL);
         const double per_channel = (double)fasc_memory_size(&cfg) / s.channels;
-        printf("%8d %12.1f %12.1f %14.0f %14.0f\n", s.channels, composed, stage, per_channel,
-               composed * 1e6 / s.channels / 2048.0);
+        printf("%8d %12.1f %12.1f %12.1f %14.0f %14.0f\n", s.channels, composed, best, stage,
+               per_channel, composed * 1e6 / s.channels / 2048.0);
         fasc_destroy(&s.f);
         fasc_classifier_destroy(&s.cls);
         free(s.in_data);
