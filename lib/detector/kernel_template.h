@@ -14,6 +14,22 @@ typedef uint32_t det_vu __attribute__((vector_size(32)));
 #define DET_LOAD(v, p) memcpy(&(v), (p), sizeof(v))
 #define DET_STORE(p, v) memcpy((p), &(v), sizeof(v))
 
+/* The larger of the two wavelets' squared, noise-scaled outputs of row t
+ * into wz, and whether it reaches the candidate level. */
+DET_TARGET static inline void DET_NAME(wavelet_out)(float *wz, size_t t, size_t em, det_vf o1,
+                                                    det_vf o2, det_vf sc1, det_vf sc2,
+                                                    det_vf wthr, det_vi *any)
+{
+    o1 = o1 * sc1;
+    o2 = o2 * sc2;
+    o1 = o1 * o1;
+    o2 = o2 * o2;
+    const det_vi more = o1 > o2;
+    const det_vf best = (det_vf)(((det_vi)o1 & more) | ((det_vi)o2 & ~more));
+    DET_STORE(wz + (t & em) * DET_LANES, best);
+    *any |= best >= wthr;
+}
+
 DET_TARGET static void DET_NAME(smooth_group)(fasc_detector *det, int g,
                                               fasc_index t0, int len,
                                               uint8_t *hot)
@@ -104,8 +120,31 @@ DET_TARGET static void DET_NAME(smooth_group)(fasc_detector *det, int g,
     for (size_t i = 0; ncw > 0 && i < (size_t)len + 2 * dm; i++)
         memcpy(lin + i * DET_LANES, xs + (((size_t)t0 - 2 * dm + i) & wm) * DET_LANES,
                sizeof(float) * DET_LANES);
-    for (int j = 0; ncw > 0 && j < len; j++) {
-        const size_t t = (size_t)(t0 + j);
+    /* two rows at a time: four independent sums hide the adds' latency
+     * (each row's sums keep their order, so the bits do not change) */
+    int j = 0;
+    for (; ncw > 0 && j + 1 < len; j += 2) {
+        const float *c0 = lin + ((size_t)j + dm) * DET_LANES, *c1 = c0 + DET_LANES;
+        det_vf x0, x1, p1 = {0, 0, 0, 0, 0, 0, 0, 0}, q1 = p1, p2, q2;
+        DET_LOAD(x0, c0);
+        DET_LOAD(x1, c1);
+        p2 = h2[0] * x0;
+        q2 = h2[0] * x1;
+        for (size_t k = 1; k <= ch_half; k++) {
+            det_vf a0, b0, a1, b1;
+            DET_LOAD(a0, c0 + k * DET_LANES);
+            DET_LOAD(b0, c0 - k * DET_LANES);
+            DET_LOAD(a1, c1 + k * DET_LANES);
+            DET_LOAD(b1, c1 - k * DET_LANES);
+            p1 += h1[k] * (a0 - b0);
+            p2 += h2[k] * (a0 + b0);
+            q1 += h1[k] * (a1 - b1);
+            q2 += h2[k] * (a1 + b1);
+        }
+        DET_NAME(wavelet_out)(wz, (size_t)(t0 + j), em, p1, p2, sc1, sc2, wthr, &any);
+        DET_NAME(wavelet_out)(wz, (size_t)(t0 + j + 1), em, q1, q2, sc1, sc2, wthr, &any);
+    }
+    for (; ncw > 0 && j < len; j++) {
         const float *centre = lin + ((size_t)j + dm) * DET_LANES;
         det_vf xc, o1 = {0, 0, 0, 0, 0, 0, 0, 0}, o2;
         DET_LOAD(xc, centre);
@@ -117,14 +156,7 @@ DET_TARGET static void DET_NAME(smooth_group)(fasc_detector *det, int g,
             o1 += h1[k] * (xa - xb);
             o2 += h2[k] * (xa + xb);
         }
-        o1 = o1 * sc1;
-        o2 = o2 * sc2;
-        o1 = o1 * o1;
-        o2 = o2 * o2;
-        const det_vi more = o1 > o2;
-        const det_vf best = (det_vf)(((det_vi)o1 & more) | ((det_vi)o2 & ~more));
-        DET_STORE(wz + (t & em) * DET_LANES, best);
-        any |= best >= wthr;
+        DET_NAME(wavelet_out)(wz, (size_t)(t0 + j), em, o1, o2, sc1, sc2, wthr, &any);
     }
     for (int s = 0; s < DET_SCALES; s++) {
         DET_STORE(acc + (size_t)s * DET_LANES, s1[s]);
