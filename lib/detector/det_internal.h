@@ -138,8 +138,14 @@ typedef void (*det_acf_fn)(const float *x, int lags, float *r);
 typedef void (*det_loo_fn)(const uint16_t *pairs, int count, int size, int n, const float *x,
                            float *scratch, float *med);
 
+/* input.c / kernel_avx2.c: eight input streams side by side: src[l][pos +
+ * j] into rows[((t0 + j) & hm) * DET_LANES + l] for j in [0, len). */
+typedef void (*det_rows_fn)(const float *const *src, size_t pos, float *rows, size_t hm,
+                            size_t t0, int len);
+
 struct fasc_detector {
     det_design d;
+    det_rows_fn rows8;
     det_smooth_fn smooth;
     det_acf_fn acf_lags;
     det_loo_fn loo;
@@ -215,6 +221,13 @@ void fasc_det_acf_lags_avx2(const float *x, int lags, float *r);
 det_acf_fn fasc_det_acf_best(void);
 
 /* input.c */
+/* The plain form of det_rows_fn, and the fastest this CPU runs (8 x 8
+ * transposes in AVX2 registers; the same values moved, so the same rows). */
+void fasc_det_rows8_generic(const float *const *src, size_t pos, float *rows, size_t hm,
+                            size_t t0, int len);
+void fasc_det_rows8_avx2(const float *const *src, size_t pos, float *rows, size_t hm,
+                         size_t t0, int len);
+det_rows_fn fasc_det_rows8_best(void);
 /* Element k of the sorted a[0..n), reordering a (Hoare's selection). */
 float fasc_det_select_kth(float *a, int n, int k);
 

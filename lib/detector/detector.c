@@ -178,6 +178,7 @@ int fasc_detector_init(void *memory, size_t size, const fasc_detector_config *cf
     memset(base, 0, l.total - (DET_ALIGN - 1));
     fasc_detector *det = (fasc_detector *)(void *)base;
     det->d = d;
+    det->rows8 = fasc_det_rows8_best();
     det->smooth = fasc_det_smooth_best();
     det->acf_lags = fasc_det_acf_best();
     det->loo = fasc_det_loo_best(&det->loo_lanes);

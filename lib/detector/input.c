@@ -93,6 +93,16 @@ static void common_median(fasc_detector *det, fasc_index t0, int len)
     }
 }
 
+void fasc_det_rows8_generic(const float *const *src, size_t pos, float *rows, size_t hm,
+                            size_t t0, int len)
+{
+    for (int j = 0; j < len; j++) {
+        float *dst = rows + ((t0 + (size_t)j) & hm) * DET_LANES;
+        for (int l = 0; l < DET_LANES; l++)
+            dst[l] = src[l][pos + (size_t)j];
+    }
+}
+
 void fasc_det_load_input(fasc_detector *det, const float *const *x,
                          size_t pos, fasc_index t0, int len)
 {
@@ -114,14 +124,7 @@ void fasc_det_load_input(fasc_detector *det, const float *const *x,
                 __builtin_prefetch(x[c] + pos + (size_t)j);
         if (ordinary && lanes == DET_LANES) {
             /* whole rows at once: eight input streams read side by side */
-            const float *src[DET_LANES];
-            for (int l = 0; l < DET_LANES; l++)
-                src[l] = x[c0 + l] + pos;
-            for (int j = 0; j < len; j++) {
-                float *dst = rows + (((size_t)t0 + (size_t)j) & hm) * DET_LANES;
-                for (int l = 0; l < DET_LANES; l++)
-                    dst[l] = src[l][j];
-            }
+            det->rows8(x + c0, pos, rows, hm, (size_t)t0, len);
             continue;
         }
         for (int l = 0; l < lanes; l++) {
