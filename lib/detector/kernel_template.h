@@ -181,7 +181,29 @@ DET_TARGET void DET_NAME(fasc_det_smooth)(fasc_detector *det, int g0, int g1,
  * same bits. */
 DET_TARGET void DET_NAME(fasc_det_acf_lags)(const float *x, int lags, float *r)
 {
-    for (int k = 0; k <= lags; k++) {
+    /* four lags at a time: independent sums hide the adds' latency, and
+     * each lag's sum keeps its order */
+    int k = 0;
+    for (; k + 3 <= lags; k += 4) {
+        det_vf s0 = {0, 0, 0, 0, 0, 0, 0, 0}, s1 = s0, s2 = s0, s3 = s0;
+        for (int i = lags; i < lags + DET_CHUNK; i++) {
+            det_vf a, b0, b1, b2, b3;
+            DET_LOAD(a, x + (size_t)i * DET_LANES);
+            DET_LOAD(b0, x + (size_t)(i - k) * DET_LANES);
+            DET_LOAD(b1, x + (size_t)(i - k - 1) * DET_LANES);
+            DET_LOAD(b2, x + (size_t)(i - k - 2) * DET_LANES);
+            DET_LOAD(b3, x + (size_t)(i - k - 3) * DET_LANES);
+            s0 += a * b0;
+            s1 += a * b1;
+            s2 += a * b2;
+            s3 += a * b3;
+        }
+        DET_STORE(r + (size_t)k * DET_LANES, s0);
+        DET_STORE(r + (size_t)(k + 1) * DET_LANES, s1);
+        DET_STORE(r + (size_t)(k + 2) * DET_LANES, s2);
+        DET_STORE(r + (size_t)(k + 3) * DET_LANES, s3);
+    }
+    for (; k <= lags; k++) {
         det_vf acc = {0, 0, 0, 0, 0, 0, 0, 0};
         for (int i = lags; i < lags + DET_CHUNK; i++) {
             det_vf a, b;
