@@ -74,16 +74,35 @@ static void common_median(fasc_detector *det, fasc_index t0, int len)
         for (int c0 = 0; c0 < channels; c0 += DET_LANES) {
             const int lanes = channels - c0 < DET_LANES ? channels - c0 : DET_LANES;
             const float *group = det->hist + (size_t)(c0 / DET_LANES) * hrows * DET_LANES;
-            for (int l = 0; l < w; l++) {
-                const float *row = group + (((size_t)(t0 + j + (l < used ? l : 0))) & hm) * DET_LANES;
-                for (int k = 0; k < lanes; k++)
-                    xs[w * (c0 + k) + l] = row[k];
+            const float *rows[DET_LANES];
+            for (int l = 0; l < w; l++)
+                rows[l] = group + (((size_t)(t0 + j + (l < used ? l : 0))) & hm) * DET_LANES;
+            if (w == DET_LANES && lanes == DET_LANES) {
+                /* an 8 x 8 block: channel k's vector is "row" k of it */
+                det->rows8(rows, 0, xs + (size_t)w * (size_t)c0, DET_LANES - 1, 0, DET_LANES);
+                continue;
             }
+            for (int l = 0; l < w; l++)
+                for (int k = 0; k < lanes; k++)
+                    xs[w * (c0 + k) + l] = rows[l][k];
         }
         det->loo(det->cmr_net, det->d.cmr_pairs, det->d.cmr_size, channels, xs, net, med);
         for (int c0 = 0; c0 < channels; c0 += DET_LANES) {
             const int lanes = channels - c0 < DET_LANES ? channels - c0 : DET_LANES;
             float *group = det->hist + (size_t)(c0 / DET_LANES) * hrows * DET_LANES;
+            if (w == DET_LANES && lanes == DET_LANES) {
+                /* the residuals in place of the inputs, then the block
+                 * back into the history rows */
+                float *x = xs + (size_t)w * (size_t)c0;
+                const float *m = med + (size_t)w * (size_t)c0;
+                const float *vec[DET_LANES];
+                for (int k = 0; k < DET_LANES * DET_LANES; k++)
+                    x[k] -= m[k];
+                for (int k = 0; k < DET_LANES; k++)
+                    vec[k] = x + (size_t)k * DET_LANES;
+                det->rows8(vec, 0, group, hm, (size_t)(t0 + j), used);
+                continue;
+            }
             for (int l = 0; l < used; l++) {
                 float *row = group + (((size_t)(t0 + j + l)) & hm) * DET_LANES;
                 for (int k = 0; k < lanes; k++)
