@@ -164,20 +164,20 @@ static size_t layout(const cls_design *d, unsigned char *base, fasc_classifier *
     /* histograms: counts and rings of each channel, and the beat energy's */
     for (size_t k = 0; k < c; k++) {
         cls_channel *ch = base ? &cls->ch[k] : NULL;
-        take(base, &off, sizeof(uint32_t) * CLS_HIST_BINS, &p);
+        take(base, &off, sizeof(uint32_t) * CLS_HIST_SLOTS, &p);
         if (ch)
             ch->h_rms.count = p;
         take(base, &off, sizeof(uint16_t) * (size_t)d->baseline_blocks, &p);
         if (ch)
             ch->h_rms.ring = p;
-        take(base, &off, sizeof(uint32_t) * CLS_HIST_BINS, &p);
+        take(base, &off, sizeof(uint32_t) * CLS_HIST_SLOTS, &p);
         if (ch)
             ch->h_lf.count = p;
         take(base, &off, sizeof(uint16_t) * (size_t)d->baseline_blocks, &p);
         if (ch)
             ch->h_lf.ring = p;
     }
-    take(base, &off, sizeof(uint32_t) * CLS_HIST_BINS, &p);
+    take(base, &off, sizeof(uint32_t) * CLS_HIST_SLOTS, &p);
     if (base)
         cls->h_mean.count = p;
     take(base, &off, sizeof(uint16_t) * (size_t)d->baseline_blocks, &p);

@@ -11,6 +11,10 @@
 #define CLS_ALIGN 64
 /* Sliding-window percentile histograms: 1/16 octave bins from 1e-3 µV. */
 #define CLS_HIST_BINS 640
+/* bins are also counted by groups of 16, so that a percentile is found
+ * in at most 40 + 16 steps instead of hundreds */
+#define CLS_HIST_GROUP 16
+#define CLS_HIST_SLOTS (CLS_HIST_BINS + CLS_HIST_BINS / CLS_HIST_GROUP)
 #define CLS_HIST_PER_OCTAVE 16
 #define CLS_HIST_FLOOR 1.0e-3
 /* Sub-blocks per block for the low-frequency (movement, pop) track. */
@@ -36,7 +40,7 @@ enum {
 
 /* A sliding-window percentile over the last `cap` values. */
 typedef struct cls_hist {
-    uint32_t *count; /* CLS_HIST_BINS */
+    uint32_t *count; /* CLS_HIST_SLOTS: bins, then groups of bins */
     uint16_t *ring;  /* cap bin indices */
     int cap, len, head;
 } cls_hist;

@@ -1,7 +1,9 @@
-/* The classifier's vectorised raw-run scan (sum, largest magnitude, and the
- * flag for exact zeros and non-finite samples) against its plain reference:
- * the same bits for every run length a sub-block can have, with zeros,
- * NaN, infinities, denormals and huge values placed anywhere. */
+/* The classifier's fast paths against plain forms: the vectorised raw-run
+ * scan (sum, largest magnitude, and the flag for exact zeros and
+ * non-finite samples) gives the same bits for every run length a sub-block
+ * can have, with zeros, NaN, infinities, denormals and huge values placed
+ * anywhere; the sliding percentile's two-level search finds the bin a
+ * plain walk over all bins finds. */
 #include <float.h>
 #include <math.h>
 #include <setjmp.h>
@@ -77,11 +79,46 @@ static void flags_what_it_should(void **state)
         }
 }
 
+/* the plain walk: the bin where the running count reaches ceil(q len) */
+static double plain_quantile(const cls_hist *h, double q)
+{
+    if (h->len == 0)
+        return 0.0;
+    uint32_t want = (uint32_t)ceil(q * h->len), acc = 0;
+    if (want < 1)
+        want = 1;
+    for (int b = 0; b < CLS_HIST_BINS; b++) {
+        acc += h->count[b];
+        if (acc >= want)
+            return b == 0 ? 0.0 : CLS_HIST_FLOOR * exp2((b + 0.5) / CLS_HIST_PER_OCTAVE);
+    }
+    return 0.0;
+}
+
+static void quantile_equals_plain_walk(void **state)
+{
+    (void)state;
+    static uint32_t count[CLS_HIST_SLOTS];
+    static uint16_t ring[300];
+    cls_hist h = {count, ring, 300, 0, 0};
+    fasc_cls_hist_reset(&h);
+    uint32_t seed = 3u;
+    const double qs[] = {0.0, 0.01, 0.2, 0.5, 0.9, 1.0};
+    for (int i = 0; i < 2000; i++) {
+        /* values over eight decades, zeros and huge ones among them */
+        const double v = i % 97 == 0 ? 0.0 : i % 89 == 0 ? 1e30 : 1e-4 * pow(10.0, (next(&seed) % 8000) / 1000.0);
+        fasc_cls_hist_add(&h, v);
+        for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++)
+            assert_true(fasc_cls_hist_quantile(&h, qs[k]) == plain_quantile(&h, qs[k]));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(vector_equals_reference),
         cmocka_unit_test(flags_what_it_should),
+        cmocka_unit_test(quantile_equals_plain_walk),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
