@@ -125,14 +125,35 @@ void fasc_det_wavelet_noise(fasc_detector *det, int g, fasc_index u0, unsigned m
                 p[l] += centre[k * DET_LANES + l] * centre[k * DET_LANES + l];
         for (int l = 0; l < DET_LANES; l++)
             power[j][l] = p[l] / (float)(2 * hm + 1);
+        /* the wavelets of one half span (the three orders of a width)
+         * together: independent sums hide the adds' latency, and each
+         * wavelet's sum keeps its order */
+        uint32_t done = 0;
         for (int w = 0; w < d->nw; w++) {
+            if ((done >> w) & 1u)
+                continue;
             const int half = d->w_half[w];
-            const float *h = det->wtaps + d->w_off[w];
-            float o[DET_LANES] = {0};
+            int ws[3] = {w, w, w}, m = 0;
+            for (int v = w; v < d->nw && m < 3; v++)
+                if (!((done >> v) & 1u) && d->w_half[v] == half) {
+                    ws[m++] = v;
+                    done |= 1u << v;
+                }
+            const float *h0 = det->wtaps + d->w_off[ws[0]], *h1 = det->wtaps + d->w_off[ws[1]],
+                        *h2 = det->wtaps + d->w_off[ws[2]];
+            float o0[DET_LANES] = {0}, o1[DET_LANES] = {0}, o2[DET_LANES] = {0};
             for (int k = -half; k <= half; k++)
-                for (int l = 0; l < DET_LANES; l++)
-                    o[l] += h[k + half] * centre[k * DET_LANES + l];
-            memcpy(out[j][w], o, sizeof o);
+                for (int l = 0; l < DET_LANES; l++) {
+                    const float xv = centre[k * DET_LANES + l];
+                    o0[l] += h0[k + half] * xv;
+                    o1[l] += h1[k + half] * xv;
+                    o2[l] += h2[k + half] * xv;
+                }
+            memcpy(out[j][ws[0]], o0, sizeof o0);
+            if (m > 1)
+                memcpy(out[j][ws[1]], o1, sizeof o1);
+            if (m > 2)
+                memcpy(out[j][ws[2]], o2, sizeof o2);
         }
     }
     for (int l = 0; l < DET_LANES; l++) {
