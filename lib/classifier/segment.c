@@ -48,11 +48,13 @@ static double sum_squares(const float *x, int len)
     for (; j + SEG_LANES <= len; j += SEG_LANES)
         for (int l = 0; l < SEG_LANES; l++)
             part[l] += x[j + l] * x[j + l];
-    double sq = 0.0;
+    /* folded as a tree, l with l + 4, then pairs */
+    float p[4];
+    for (int l = 0; l < 4; l++)
+        p[l] = part[l] + part[l + 4];
+    double sq = (double)((p[0] + p[2]) + (p[1] + p[3]));
     for (; j < len; j++)
         sq += (double)x[j] * x[j];
-    for (int l = 0; l < SEG_LANES; l++)
-        sq += part[l];
     return sq;
 }
 
