@@ -184,8 +184,11 @@ int fasc_detector_init(void *memory, size_t size, const fasc_detector_config *cf
     det->loo = fasc_det_loo_best(&det->loo_lanes);
     place(det, base, &l);
     set_neighbours(det);
-    if (d.common_median)
+    if (d.common_median) {
         fasc_det_sortnet_pairs(d.cmr_size, det->cmr_net);
+        det->d.cmr_pairs = fasc_det_sortnet_prune(det->cmr_net, d.cmr_pairs, d.cmr_size,
+                                                  d.channels);
+    }
     window_acf(det);
     fasc_det_wavelet_taps(det);
     fasc_detector_reset(det);

@@ -66,3 +66,28 @@ int fasc_det_sortnet_pairs(int size, uint16_t *pairs)
 #define MED_V det_v4
 #define MED_M det_m4
 #include "median_template.h"
+
+int fasc_det_sortnet_prune(uint16_t *pairs, int count, int size, int n)
+{
+    /* Only the three middle order statistics of the n channels are read
+     * (positions k - 1, k, k + 1 of the padded array): walking back from
+     * them, a comparator that touches no needed position cannot change
+     * them and is dropped; one that does makes both its inputs needed. */
+    uint8_t needed[FASC_MAX_CHANNELS + 2] = {0};
+    const int k = (size - n) / 2 + n / 2;
+    for (int i = k - 1; i <= k + 1; i++)
+        if (i >= 0 && i < size)
+            needed[i] = 1;
+    int kept = count; /* kept comparators fill pairs[2 kept .. 2 count) */
+    for (int q = count - 1; q >= 0; q--) {
+        const uint16_t a = pairs[2 * q], b = pairs[2 * q + 1];
+        if (!needed[a] && !needed[b])
+            continue;
+        needed[a] = needed[b] = 1;
+        kept--;
+        pairs[2 * kept] = a;
+        pairs[2 * kept + 1] = b;
+    }
+    memmove(pairs, pairs + 2 * kept, sizeof(uint16_t) * 2 * (size_t)(count - kept));
+    return count - kept;
+}
