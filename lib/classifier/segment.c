@@ -150,9 +150,10 @@ int fasc_cls_scan_raw(const float *r, int len, double *sum, float *top)
 void fasc_cls_segment_run(fasc_classifier *cls, const float *const *band,
                           const float *const *raw, size_t from, int len)
 {
-    /* the composed object hands runs out of rings written seconds ago, in
-     * more streams than the hardware prefetchers follow: fetch the channel
-     * after next while this one is summed */
+    /* two streams per channel, more than the hardware prefetchers follow
+     * (and in the composed object the detector's state pushes them out of
+     * the cache between runs): fetch the channel after next while this
+     * one is summed */
     const int ahead = 2;
     for (int k = 0; k < cls->d.channels; k++) {
         if (k + ahead < cls->d.channels)
