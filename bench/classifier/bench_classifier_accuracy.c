@@ -36,6 +36,24 @@ static void tweak(fasc_config *cfg)
     }
 }
 
+/* FASC_SYNTH="ecg=0,voluntary=0" switches interferences off, to see which
+ * one costs what (also mains_hz, movement, pops, wander). */
+static void synth_tweak(fasc_synth_config *s)
+{
+    const char *set = getenv("FASC_SYNTH");
+    char name[64];
+    double value;
+    while (bench_setting_next(&set, name, &value)) {
+        if (!strcmp(name, "mains_hz")) s->mains_hz = value;
+        else if (!strcmp(name, "ecg")) s->ecg = value != 0;
+        else if (!strcmp(name, "voluntary")) s->voluntary = value != 0;
+        else if (!strcmp(name, "movement")) s->movement = value != 0;
+        else if (!strcmp(name, "pops")) s->pops = value != 0;
+        else if (!strcmp(name, "wander")) s->wander = value != 0;
+        else fprintf(stderr, "FASC_SYNTH: unknown %s\n", name);
+    }
+}
+
 static size_t per_class[FASC_CLASS_COUNT][3]; /* truth, detected, matched */
 
 static void add_confusion(const fp_result *res, size_t conf[FASC_CLASS_COUNT + 1][FASC_CLASS_COUNT + 1])
@@ -100,6 +118,7 @@ int main(int argc, char **argv)
     for (int k = first; k < first + seeds; k++) {
         fasc_synth_config s;
         fp_all_artefacts(&s, k, snr, k % 2 ? 6 : 10);
+        synth_tweak(&s);
         fp_result res;
         fp_score sc;
         if (fp_run(&s, minutes * 60.0, &res) || fp_evaluate(&res, 0.005, &sc)) {
@@ -151,6 +170,7 @@ int main(int argc, char **argv)
     for (int k = first; k < first + seeds; k++) {
         fasc_synth_config s;
         fp_all_artefacts(&s, 100 + k, snr, 0);
+        synth_tweak(&s);
         fp_result res;
         if (fp_run(&s, minutes * 60.0, &res)) {
             fprintf(stderr, "bench_classifier_accuracy: seed %d failed\n", 100 + k);

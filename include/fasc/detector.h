@@ -77,29 +77,33 @@
  *     its zero-phase signal plus those of its involved neighbours, each
  *     weighted by its least-squares projection on the main one, so that
  *     noise does not swap two phases of similar size. Units that fire
- *     again are learnt as templates (main channel at zero phase, ±15 ms,
- *     matched over ±8 ms with a residual test scaled by the noise's own
- *     correlation). A discharge matching a template of three or more
+ *     again are learnt as templates (main channel and its neighbours at
+ *     zero phase, ±15 ms, matched on the main channel over ±8 ms with a
+ *     residual test scaled by the noise's own correlation). A discharge matching a template of three or more
  *     members is timed at the template's peak, and is also kept when that
  *     template used as a matched filter (its projection over the
  *     projection's noise level, from the noise autocorrelation) reaches
  *     `confirm_threshold`; weak candidates (step 4) are kept only that way.
  *     Repeats within 8 ms and smaller after-effects within `shadow_s` are
- *     dropped, and so is a smaller candidate inside the ±15 ms of the
- *     previous discharge's template when that part of the template is
- *     clearly smaller (below 0.8 of its peak-to-peak) and, at that
+ *     dropped, and so is a smaller candidate, on the same or a
+ *     neighbouring channel, that starts where the previous discharge
+ *     ended (at most 2 ms later), inside the ±15 ms of its template, when
+ *     that template's trace for the candidate's channel, at the
  *     discharge's gain, leaves only noise there (the late phases of a long
- *     potential cut off by the doublet split; a doublet of equal
- *     potentials is always kept).
+ *     potential cut off by the doublet split; a repeat discharge after a
+ *     quiet gap is always kept).
  *
  * ### Time base and latency
  * Indices (`fasc_index`) are absolute input samples since init or reset.
  * onset / offset are corrected for the smoothing delay (they are input
  * sample indices of x). An event whose offset is sample k is queued by the
  * `process` call that consumes input sample k + fasc_detector_latency()
- * at the latest. With the defaults at 2048 Hz the latency is 147 samples
- * (72 ms): the 10 ms centring delay plus the time a neighbouring run that
- * may still join the event can last (group window + max event + dead time).
+ * at the latest. With the defaults at 2048 Hz the latency is 270 samples
+ * (132 ms): the 10 ms centring delay, the time a neighbouring run that may
+ * still join the event can last (group window + max event + dead time),
+ * and one more max event: an event waits for an earlier one on its own or
+ * a neighbouring channel, so that a discharge is verified before its late
+ * phases (which end first when they show on a neighbour alone).
  * No detection happens during the first 0.5 s of noise (warm-up) of a
  * channel; fasc_detector_noise_sd() returns 0 until then.
  *

@@ -221,6 +221,10 @@ static void design_events(const fasc_detector_config *cfg, det_design *d)
      * moves the first peak estimate by 5-8 ms) */
     d->tw_n = fasc_samples(0.015, fs);
     d->tlag_n = fasc_samples(0.008, fs);
+    /* the main channel's trace, then one per neighbour (a line has two, a
+     * grid four) */
+    d->tslots = 1 + (d->geometry == FASC_GEOMETRY_NONE ? 0
+                     : d->geometry == FASC_GEOMETRY_GRID ? 4 : 2);
     /* templates are read from the event's zero-phase signal */
     if (d->tw_n + d->tlag_n > d->zp_left_n)
         d->zp_left_n = d->tw_n + d->tlag_n;
@@ -236,6 +240,10 @@ static void design_events(const fasc_detector_config *cfg, det_design *d)
     if (d->tw_n + d->tlag_n > d->ready_n)
         d->ready_n = d->tw_n + d->tlag_n;
     d->tail = wait > d->ready_n ? wait : d->ready_n;
+    /* A group also waits for an earlier group on its own or a neighbouring
+     * channel (groups.c: a discharge is verified before its tail), which
+     * lasts at most max_n longer than it. */
+    d->tail += d->max_n;
     d->zp_len = d->max_n + d->zp_left_n + d->zp_right_n + 2;
     d->pf_n = cfg->prefilter_sections;
     for (int k = 0; k < d->pf_n; k++)

@@ -53,7 +53,7 @@ typedef struct det_design {
     /* verification (verify.c) */
     double confirm;
     int shadow_n, ready_n, refractory_n, keep_n, loc_n, loc_gap_n;
-    int tw_n, tlag_n, max_templates; /* templates.c */
+    int tw_n, tlag_n, max_templates, tslots; /* templates.c */
     int nw, w_half[DET_WAVELETS], w_off[DET_WAVELETS], w_order[DET_WAVELETS], w_total, w_half_max;
     int vpad_n, zp_left_n, zp_right_n, zp_len, vwin_max;
     /* candidate wavelets (kernel): 0 or 2 (orders 1 and 2 of one width,
@@ -108,7 +108,7 @@ typedef struct det_channel {
     /* templates.c: the ready template that timed that event, where its
      * centre lay and its gain (-1: none) */
     int last_template;
-    fasc_index last_centre;
+    fasc_index last_centre, last_end;
     float last_gain;
 } det_channel;
 
@@ -119,7 +119,8 @@ typedef struct det_group {
     unsigned flags;
 } det_group;
 
-/* A unit's averaged main-channel waveform (templates.c). */
+/* A unit's averaged waveform on its main channel and that channel's
+ * neighbours (templates.c). */
 typedef struct det_template {
     int channel, count, peak_offset;
     fasc_index last_used;
@@ -187,8 +188,8 @@ struct fasc_detector {
     float *lscratch;        /* [loc_n] local background, or [2 w_half_max + 49][lane] */
     float *xscratch;        /* [FASC_DETECTOR_MAX_EVENT_CHANNELS][vwin_max + 2 w_half_max] */
     det_template *templates; /* [max_templates] */
-    float *tdata;           /* [max_templates][2 tw_n + 1], σ units */
-    float *tscratch;        /* [2 (tw_n + tlag_n) + 1] */
+    float *tdata;           /* [max_templates][tslots][2 tw_n + 1], σ units */
+    float *tscratch;        /* [2 (tw_n + tlag_n) + 1], then [tslots - 1][2 tw_n + 1] */
     float *lagscratch;      /* [2][2 tlag_n + 1]: Σ x², Σ x t per lag */
     int ntemplates;
     /* the main channel's zero-phase signal of the event being verified:

@@ -66,8 +66,10 @@ static void compute_layout(const det_design *d, det_layout *l)
     l->xscratch = take(&off, sizeof(float) * FASC_DETECTOR_MAX_EVENT_CHANNELS *
                                  (size_t)(d->vwin_max + 2 * d->w_half_max));
     l->templates = take(&off, sizeof(det_template) * (size_t)d->max_templates);
-    l->tdata = take(&off, sizeof(float) * (size_t)d->max_templates * (size_t)(2 * d->tw_n + 1));
-    l->tscratch = take(&off, sizeof(float) * (size_t)(2 * (d->tw_n + d->tlag_n) + 1));
+    l->tdata = take(&off, sizeof(float) * (size_t)d->max_templates * (size_t)d->tslots *
+                                (size_t)(2 * d->tw_n + 1));
+    l->tscratch = take(&off, sizeof(float) * ((size_t)(2 * (d->tw_n + d->tlag_n) + 1) +
+                                              (size_t)(d->tslots - 1) * (size_t)(2 * d->tw_n + 1)));
     l->lagscratch = take(&off, sizeof(float) * 2 * (size_t)(2 * d->tlag_n + 1));
     l->total = off + DET_ALIGN - 1; /* caller memory may have any alignment */
 }

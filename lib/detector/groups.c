@@ -252,6 +252,25 @@ static void emit(fasc_detector *det, const det_group *g)
     det->qcount++;
 }
 
+/* Whether a pending group that began earlier on g's channels or their
+ * neighbours, close enough for g to be its late phases, is still open: the
+ * template tail test (templates.c) needs that discharge verified first,
+ * and a short tail on a neighbour ends before the long potential it
+ * belongs to. */
+static bool after_earlier(const fasc_detector *det, const det_group *g)
+{
+    const fasc_index reach = det->d.max_n + det->d.tw_n;
+    for (int i = 0; i < det->npending; i++) {
+        const det_group *h = &det->pending[i];
+        if (h == g || !before(h, g) || g->onset - h->onset > reach)
+            continue;
+        for (int w = 0; w < DET_WORDS; w++)
+            if (h->near[w] & g->chans[w])
+                return true;
+    }
+    return false;
+}
+
 void fasc_det_finalise_ready(fasc_detector *det, fasc_index tau, bool all)
 {
     const det_design *d = &det->d;
@@ -259,8 +278,11 @@ void fasc_det_finalise_ready(fasc_detector *det, fasc_index tau, bool all)
         int pick = -1;
         for (int i = 0; i < det->npending; i++) {
             const det_group *g = &det->pending[i];
-            bool ready = all || (tau >= g->offset + d->ready_n &&
-                                 tau > g->core_end + d->gw_n && !waiting(det, g));
+            /* past the deadline (the latency) a group goes whatever it
+             * waited for */
+            bool ready = all || (tau >= g->offset + d->ready_n && tau > g->core_end + d->gw_n &&
+                                 !waiting(det, g) &&
+                                 (tau >= g->offset + d->tail || !after_earlier(det, g)));
             if (ready && (pick < 0 || before(g, &det->pending[pick])))
                 pick = i;
         }

@@ -27,6 +27,14 @@ static const float det_template_margin = 0.05f;
 /* The same on the template's own span, for timing and learning. */
 static const float det_template_close_sd = 2.5f;
 
+/* Trace `slot` of template k: 0 its main channel, j + 1 that channel's
+ * neighbour nb[j]. */
+static float *trace(const fasc_detector *det, int k, int slot)
+{
+    const size_t len = (size_t)(2 * det->d.tw_n + 1);
+    return det->tdata + ((size_t)k * (size_t)det->d.tslots + (size_t)slot) * len;
+}
+
 /* Σ_k ρ(k)² over all lags of the channel's noise autocorrelation: the sum
  * of n squared samples of band-limited noise has variance 2 n Σ ρ² instead
  * of 2 n. */
@@ -105,7 +113,7 @@ static det_fit best_template(fasc_detector *det, int c, fasc_index centre, float
         det_template *t = &det->templates[k];
         if (t->channel != c)
             continue;
-        const float *tp = det->tdata + (size_t)k * (size_t)len;
+        const float *tp = trace(det, k, 0);
         float tt = 0.0f;
         for (int i = 0; i < len; i++)
             tt += tp[i] * tp[i];
@@ -151,7 +159,7 @@ static bool fits_closely(const fasc_detector *det, int k, fasc_index centre)
     const float inv = det->inv[c];
     if (!zp_holds(det, centre - w, centre + w) || inv == 0.0f)
         return false;
-    const float *tp = det->tdata + (size_t)k * (size_t)len;
+    const float *tp = trace(det, k, 0);
     float top = 0.0f;
     for (int i = 0; i < len; i++)
         top = fmaxf(top, fabsf(tp[i]));
@@ -188,7 +196,7 @@ static bool fits_closely(const fasc_detector *det, int k, fasc_index centre)
 static int template_peak(const fasc_detector *det, int k)
 {
     const int len = 2 * det->d.tw_n + 1;
-    const float *tp = det->tdata + (size_t)k * (size_t)len;
+    const float *tp = trace(det, k, 0);
     int at = 0;
     float hi = 0.0f, lo = 0.0f;
     for (int i = 0; i < len; i++) {
@@ -232,9 +240,6 @@ void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *templat
     ev->polarity = zp_holds(det, ev->peak, ev->peak) && det->zpscratch[ev->peak - det->zp_lo] < 0.0 ? -1 : 1;
 }
 
-/* Largest peak-to-peak of a tail relative to its whole template. */
-static const float det_tail_ratio = 0.8f;
-
 /* Matched-filter z of ready template k on the event's zero-phase main
  * channel, the template's centre at `centre`: the projection of the
  * window on the template over the projection's noise level, which the
@@ -250,7 +255,7 @@ float fasc_det_template_z(const fasc_detector *det, int k, fasc_index centre)
     const double *r = det->acf + (size_t)t->channel * (size_t)(lags + 1);
     if (!zp_holds(det, centre - w, centre + w) || inv == 0.0f || !(r[0] > 0.0))
         return -1.0f;
-    const float *tp = det->tdata + (size_t)k * (size_t)len;
+    const float *tp = trace(det, k, 0);
     double xt = 0.0, var = 0.0;
     for (int i = 0; i < len; i++) {
         xt += (double)zp_at(det, centre - w + i, inv) * tp[i];
@@ -280,47 +285,32 @@ bool fasc_det_channel_has_ready_template(const fasc_detector *det, int c)
     return false;
 }
 
-/* A long polyphasic potential can be cut in two by the doublet split when
- * the noise hides the brief low between its phases; its late phases then
- * come as a second candidate 10-20 ms after the first. When the template
- * that timed the previous event on this channel reaches over the new one
- * and, scaled by that event's gain, leaves only noise-sized residuals
- * there (best_template's test), the new candidate is that discharge's
- * tail. A repeat discharge adds a whole potential the template does not
- * hold and fails the test. */
-bool fasc_det_template_tail(const fasc_detector *det, const fasc_detection *ev)
+/* Whether the candidate's main-channel signal over its span is the late
+ * part of the last event timed on channel c, as trace `slot` of that
+ * event's template (scaled by the event's gain) predicts it: the residual
+ * stays within noise (best_template's test). */
+static bool tail_of(const fasc_detector *det, const fasc_detection *ev, int c, int slot)
 {
     const det_design *d = &det->d;
-    const det_channel *ch = &det->ch[ev->main_channel];
+    const det_channel *ch = &det->ch[c];
     const int k = ch->last_template;
-    if (d->tw_n <= 0 || k < 0 || k >= det->ntemplates ||
-        det->templates[k].channel != ev->main_channel)
+    if (k < 0 || k >= det->ntemplates || det->templates[k].channel != c)
         return false;
     const fasc_index c0 = ch->last_centre;
     /* the candidate's own span must reach into the template's window (its
-     * peak may lie just beyond it: the last phase of a long potential) */
-    if (ev->peak <= c0 || ev->onset > c0 + d->tw_n || !(ev->peak_to_peak_uv < ch->last_p2p))
+     * peak may lie just beyond it: the last phase of a long potential) and
+     * start where that event ended: a split leaves at most a brief low
+     * between the pieces, a repeat discharge a quiet gap, even when the
+     * unit fires its doublets so regularly that the template holds both */
+    if (ev->peak <= c0 || ev->onset > c0 + d->tw_n || ev->onset > ch->last_end + d->split_gap_n ||
+        !(ev->peak_to_peak_uv < ch->last_p2p))
         return false;
     fasc_index a = ev->onset < c0 - d->tw_n ? c0 - d->tw_n : ev->onset;
     fasc_index b = ev->offset > c0 + d->tw_n ? c0 + d->tw_n : ev->offset;
     const float inv = det->inv[ev->main_channel];
     if (b < a || !zp_holds(det, a, b) || inv == 0.0f)
         return false;
-    const float *tp = det->tdata + (size_t)k * (size_t)(2 * d->tw_n + 1);
-    /* A second potential as large as the first is a doublet, however
-     * regularly the unit fires it: only a clearly smaller part of the
-     * template can be a tail. */
-    float lo_all = 0.0f, hi_all = 0.0f, lo_tail = INFINITY, hi_tail = -INFINITY;
-    for (int i = 0; i <= 2 * d->tw_n; i++) {
-        lo_all = fminf(lo_all, tp[i]);
-        hi_all = fmaxf(hi_all, tp[i]);
-    }
-    for (fasc_index u = a; u <= b; u++) {
-        lo_tail = fminf(lo_tail, tp[u - c0 + d->tw_n]);
-        hi_tail = fmaxf(hi_tail, tp[u - c0 + d->tw_n]);
-    }
-    if (!(hi_tail - lo_tail < det_tail_ratio * (hi_all - lo_all)))
-        return false;
+    const float *tp = trace(det, k, slot);
     const float g = ch->last_gain;
     float r = 0.0f;
     for (fasc_index u = a; u <= b; u++) {
@@ -333,6 +323,31 @@ bool fasc_det_template_tail(const fasc_detector *det, const fasc_detection *ev)
     return r < limit;
 }
 
+/* A long polyphasic potential can be cut in two by the doublet split when
+ * the noise hides the brief low between its phases; its late phases then
+ * come as a second candidate 10-20 ms after the first, on the same channel
+ * or, shifted by the conduction delay, on a neighbour. When the template
+ * that timed the previous event there reaches over the new candidate and
+ * explains it down to noise, the candidate is that discharge's tail. A
+ * repeat discharge adds a whole potential the template does not hold and
+ * fails the test, however large or small it is. */
+bool fasc_det_template_tail(const fasc_detector *det, const fasc_detection *ev)
+{
+    if (det->d.tw_n <= 0)
+        return false;
+    const int c = ev->main_channel;
+    if (tail_of(det, ev, c, 0))
+        return true;
+    const det_channel *ch = &det->ch[c];
+    for (int j = 0; j < ch->nnb; j++) {
+        const det_channel *o = &det->ch[ch->nb[j]];
+        for (int i = 0; i < o->nnb && i + 1 < det->d.tslots; i++)
+            if (o->nb[i] == c && tail_of(det, ev, ch->nb[j], i + 1))
+                return true;
+    }
+    return false;
+}
+
 /* Eviction order: fewer members first (a unit's own template counts as
  * full once it times discharges), then least recently used. */
 static bool evict_before(const det_template *a, const det_template *b)
@@ -340,6 +355,34 @@ static bool evict_before(const det_template *a, const det_template *b)
     const int ca = a->count < det_template_ready ? a->count : det_template_ready;
     const int cb = b->count < det_template_ready ? b->count : det_template_ready;
     return ca != cb ? ca < cb : a->last_used < b->last_used;
+}
+
+/* Neighbour traces of the window around `centre` into out[(j) * len]
+ * (trace j + 1), each in its own channel's σ; false when the event's span
+ * does not hold the window. Reads the neighbours at zero phase side by
+ * side in the lanes of the zero-phase scratch, which verification no
+ * longer needs by now. */
+static bool neighbour_windows(fasc_detector *det, const fasc_detection *ev, fasc_index centre,
+                              float *out)
+{
+    const det_design *d = &det->d;
+    const det_channel *ch = &det->ch[ev->main_channel];
+    const int w = d->tw_n, len = 2 * w + 1;
+    const int m = ch->nnb < d->tslots - 1 ? ch->nnb : d->tslots - 1;
+    if (m <= 0)
+        return true;
+    double *y = det->zpscratch + 2 * (size_t)d->zp_len;
+    fasc_index lo;
+    const int n = fasc_det_zero_phase_lanes(det, ch->nb, m, ev->onset, ev->offset, &lo, y);
+    if (centre - w < lo || centre + w >= lo + n)
+        return false;
+    for (int j = 0; j < m; j++) {
+        const float inv = det->inv[ch->nb[j]];
+        for (int i = 0; i < len; i++)
+            out[(size_t)j * (size_t)len + (size_t)i] =
+                (float)y[(size_t)(centre - w + i - lo) * DET_ZP_LANES + (size_t)j] * inv;
+    }
+    return true;
 }
 
 void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k, int lag,
@@ -355,10 +398,15 @@ void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k
         det_template *t = &det->templates[k];
         if (!window(det, ev->main_channel, centre + lag, det->tscratch))
             return;
-        float *tp = det->tdata + (size_t)k * (size_t)len;
+        float *nbw = det->tscratch + 2 * (d->tw_n + d->tlag_n) + 1;
+        const int slots = neighbour_windows(det, ev, centre + lag, nbw) ? d->tslots : 1;
         const int n = t->count < det_template_memory ? t->count + 1 : det_template_memory;
-        for (int i = 0; i < len; i++)
-            tp[i] += (det->tscratch[i] - tp[i]) / (float)n;
+        for (int sl = 0; sl < slots; sl++) {
+            float *tp = trace(det, k, sl);
+            const float *x = sl == 0 ? det->tscratch : nbw + (size_t)(sl - 1) * (size_t)len;
+            for (int i = 0; i < len; i++)
+                tp[i] += (x[i] - tp[i]) / (float)n;
+        }
         t->count++;
         t->last_used = ev->onset;
         t->peak_offset = template_peak(det, k);
@@ -383,6 +431,14 @@ void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k
     t->channel = ev->main_channel;
     t->count = 1;
     t->last_used = ev->onset;
-    memcpy(det->tdata + (size_t)slot * (size_t)len, det->tscratch, sizeof(float) * (size_t)len);
+    memcpy(trace(det, slot, 0), det->tscratch, sizeof(float) * (size_t)len);
+    float *nbw = det->tscratch + 2 * (d->tw_n + d->tlag_n) + 1;
+    const bool nbs = neighbour_windows(det, ev, centre, nbw);
+    for (int sl = 1; sl < d->tslots; sl++) {
+        if (nbs)
+            memcpy(trace(det, slot, sl), nbw + (size_t)(sl - 1) * (size_t)len, sizeof(float) * (size_t)len);
+        else
+            memset(trace(det, slot, sl), 0, sizeof(float) * (size_t)len);
+    }
     t->peak_offset = template_peak(det, slot);
 }

@@ -547,6 +547,7 @@ bool fasc_det_verify(fasc_detector *det, fasc_detection *ev)
     mc->last_template =
         template_index >= 0 && fasc_det_template_ready(det, template_index) ? template_index : -1;
     mc->last_centre = centre + lag;
+    mc->last_end = ev->offset;
     mc->last_gain = gain;
     return true;
 }
