@@ -121,8 +121,10 @@ int main(int argc, char **argv)
             } else {
                 false_far++;
                 if (getenv("FASC_MISSES_ALL"))
-                    printf("  false: seed %d at %.4f s ch%d, no true discharge within 40 ms\n", seed,
-                           (double)r.det.p[j].peak / 2048.0, r.det.p[j].channel + 1);
+                    printf("  false: seed %d at %.4f s ch%d, no true discharge within 40 ms"
+                           " (p2p %.1f noise RMS, score %.1f)\n", seed,
+                           (double)r.det.p[j].peak / 2048.0, r.det.p[j].channel + 1,
+                           r.det.p[j].p2p / r.noise_uv, r.det.p[j].score);
             }
         }
         printf("seed %d: %zu false detections within 40 ms of a true discharge, %zu elsewhere\n", seed,

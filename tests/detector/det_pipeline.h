@@ -26,7 +26,8 @@ typedef struct pipe_point {
     fasc_index peak;
     int channel;
     int unit;   /* truth only: 1-based unit */
-    double p2p; /* truth only: noise-free peak-to-peak, µV */
+    double p2p; /* noise-free (truth) or measured peak-to-peak, µV */
+    double score; /* detections only: the detector's score */
 } pipe_point;
 
 typedef struct pipe_points {
@@ -49,7 +50,7 @@ static inline int pipe_push(pipe_points *pts, fasc_index peak, int channel)
         pts->p = p;
         pts->cap = cap;
     }
-    pts->p[pts->n++] = (pipe_point){peak, channel, 0, 0.0};
+    pts->p[pts->n++] = (pipe_point){peak, channel, 0, 0.0, 0.0};
     return 0;
 }
 
@@ -170,8 +171,13 @@ static inline int pipe_run(const pipe_config *pc, pipe_result *res)
             status = fasc_detector_process(det, (const float *const *)out, produced);
         if (status == FASC_OK && pos + n >= total)
             status = fasc_detector_flush(det);
-        while (status == FASC_OK && fasc_detector_next(det, &ev, NULL, 0) == 1)
+        while (status == FASC_OK && fasc_detector_next(det, &ev, NULL, 0) == 1) {
             status = pipe_push(&res->det, ev.peak, ev.main_channel);
+            if (status == 0) {
+                res->det.p[res->det.n - 1].p2p = ev.peak_to_peak_uv;
+                res->det.p[res->det.n - 1].score = ev.score;
+            }
+        }
     }
     if (tctx[0].failed || tctx[1].failed)
         status = FASC_ERR_NO_MEMORY;
