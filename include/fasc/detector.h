@@ -85,13 +85,14 @@
  *     projection's noise level, from the noise autocorrelation) reaches
  *     `confirm_threshold`; weak candidates (step 4) are kept only that way.
  *     Repeats within 8 ms and smaller after-effects within `shadow_s` are
- *     dropped, and so is a smaller candidate, on the same or a
- *     neighbouring channel, that starts where the previous discharge
- *     ended (at most 2 ms later), inside the ±15 ms of its template, when
- *     that template's trace for the candidate's channel, at the
- *     discharge's gain, leaves only noise there (the late phases of a long
- *     potential cut off by the doublet split; a repeat discharge after a
- *     quiet gap is always kept).
+ *     dropped, and so is a smaller candidate on the same or a
+ *     neighbouring channel inside the ±15 ms of the previous discharge's
+ *     template when that template's trace for the candidate's channel, at
+ *     the discharge's gain, leaves only noise there (the late phases of a
+ *     long potential cut off by the doublet split). After a quiet gap of
+ *     more than 2 ms, that part of the trace must also be clearly smaller
+ *     than the whole (below 0.8 of its peak-to-peak): a unit firing
+ *     doublets at a fixed interval keeps both discharges.
  *
  * ### Time base and latency
  * Indices (`fasc_index`) are absolute input samples since init or reset.

@@ -91,6 +91,17 @@ int fasc_cls_design(const fasc_classifier_config *cfg, cls_design *d)
     d->ecg = cfg->ecg;
     d->ecg_win_n = fasc_samples(cfg->ecg_window_s, fs);
     d->ecg_smooth_n = fasc_samples(0.020, fs) | 1;
+    /* The QRS complex carries its energy below 40 Hz (Pan & Tompkins, IEEE
+     * TBME 32:230, 1985, pass 5-15 Hz; of that the band keeps 20-40 Hz),
+     * motor-unit potentials theirs at 50-150 Hz: a low-pass of the
+     * channels' mean keeps the beats visible through a contraction. A
+     * second-order Butterworth delays low frequencies by sqrt(2)/(2 pi fc). */
+    const double qrs_hz = 40.0;
+    size_t nsec = 0;
+    if (fasc_filter_butterworth(FASC_FILTER_LOWPASS, 2, qrs_hz, 0.0, fs, &d->ecg_lp, 1, &nsec) !=
+            FASC_OK || nsec != 1)
+        d->ecg_lp = (fasc_biquad){1.0, 0.0, 0.0, 0.0, 0.0};
+    d->ecg_lp_delay_n = nsec == 1 ? (int)lround(sqrt(2.0) / (2.0 * 3.14159265358979 * qrs_hz) * fs) : 0;
     /* a beat is confirmed at most ~0.25 s after its R wave; its template
      * window and breadth test reach ecg_win_n further back */
     d->beat_ring_n = fasc_pow2_at_least(fasc_samples(0.30, fs) + 3 * d->ecg_win_n + d->sub_n + 4);
@@ -279,6 +290,7 @@ void fasc_classifier_reset(fasc_classifier *cls)
     cls->final_block = 0;
     cls->flushed = false;
     cls->mean_head = 0;
+    cls->lp_z1 = cls->lp_z2 = 0.0;
     cls->mean_sum = 0.0;
     cls->mean_block_sum = 0.0;
     cls->mean_floor = 0.0;

@@ -60,6 +60,8 @@ typedef struct cls_design {
     double ratio, min_events;
     bool ecg;
     int ecg_win_n, ecg_smooth_n, beat_ring_n; /* beat_ring_n: power of two */
+    fasc_biquad ecg_lp;  /* QRS band low-pass of the channels' mean */
+    int ecg_lp_delay_n;  /* its group delay at low frequencies */
     int upre_n, upost_n, ulen, ulag_n;
     double unit_match;
     int unit_min;
@@ -132,6 +134,7 @@ struct fasc_classifier {
     double mean_floor;      /* rest level of the smoothed energy (0: unknown) */
     int mean_head;
     double mean_sum;
+    double lp_z1, lp_z2;    /* state of the QRS low-pass */
     cls_hist h_mean;        /* block means of the smoothed energy */
     double mean_block_sum;
     float peak_val;

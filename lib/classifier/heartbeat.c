@@ -289,7 +289,11 @@ void fasc_cls_beat_sample(fasc_classifier *cls, int j)
     const cls_design *d = &cls->d;
     if (!d->ecg)
         return;
-    const double m = (double)cls->mean_run[j] / d->channels;
+    const double in = (double)cls->mean_run[j] / d->channels;
+    const fasc_biquad *q = &d->ecg_lp;
+    const double m = q->b0 * in + cls->lp_z1;
+    cls->lp_z1 = q->b1 * in - q->a1 * m + cls->lp_z2;
+    cls->lp_z2 = q->b2 * in - q->a2 * m;
     const float sq = (float)(m * m);
     cls->mean_sum += (double)sq - cls->mean_ring[cls->mean_head];
     cls->mean_ring[cls->mean_head] = sq;
@@ -302,7 +306,7 @@ void fasc_cls_beat_sample(fasc_classifier *cls, int j)
     double thr = floor_ratio * floor;
     if (signal_fraction * cls->spk > thr)
         thr = signal_fraction * cls->spk;
-    const fasc_index centre = cls->t - (d->ecg_smooth_n - 1) / 2;
+    const fasc_index centre = cls->t - (d->ecg_smooth_n - 1) / 2 - d->ecg_lp_delay_n;
     if (e > thr) {
         if (!cls->in_peak) {
             cls->in_peak = true;

@@ -285,6 +285,10 @@ bool fasc_det_channel_has_ready_template(const fasc_detector *det, int c)
     return false;
 }
 
+/* Largest peak-to-peak of a tail after a quiet gap, relative to its
+ * whole template trace. */
+static const float det_tail_ratio = 0.8f;
+
 /* Whether the candidate's main-channel signal over its span is the late
  * part of the last event timed on channel c, as trace `slot` of that
  * event's template (scaled by the event's gain) predicts it: the residual
@@ -298,12 +302,8 @@ static bool tail_of(const fasc_detector *det, const fasc_detection *ev, int c, i
         return false;
     const fasc_index c0 = ch->last_centre;
     /* the candidate's own span must reach into the template's window (its
-     * peak may lie just beyond it: the last phase of a long potential) and
-     * start where that event ended: a split leaves at most a brief low
-     * between the pieces, a repeat discharge a quiet gap, even when the
-     * unit fires its doublets so regularly that the template holds both */
-    if (ev->peak <= c0 || ev->onset > c0 + d->tw_n || ev->onset > ch->last_end + d->split_gap_n ||
-        !(ev->peak_to_peak_uv < ch->last_p2p))
+     * peak may lie just beyond it: the last phase of a long potential) */
+    if (ev->peak <= c0 || ev->onset > c0 + d->tw_n || !(ev->peak_to_peak_uv < ch->last_p2p))
         return false;
     fasc_index a = ev->onset < c0 - d->tw_n ? c0 - d->tw_n : ev->onset;
     fasc_index b = ev->offset > c0 + d->tw_n ? c0 + d->tw_n : ev->offset;
@@ -311,6 +311,23 @@ static bool tail_of(const fasc_detector *det, const fasc_detection *ev, int c, i
     if (b < a || !zp_holds(det, a, b) || inv == 0.0f)
         return false;
     const float *tp = trace(det, k, slot);
+    /* A unit that fires its doublets so regularly that the template holds
+     * both potentials: a second potential as large as the first, after a
+     * quiet gap (a split leaves at most a brief low between the pieces of
+     * one potential), is a repeat discharge. */
+    if (ev->onset > ch->last_end + d->split_gap_n) {
+        float lo_all = 0.0f, hi_all = 0.0f, lo_tail = INFINITY, hi_tail = -INFINITY;
+        for (int i = 0; i <= 2 * d->tw_n; i++) {
+            lo_all = fminf(lo_all, tp[i]);
+            hi_all = fmaxf(hi_all, tp[i]);
+        }
+        for (fasc_index u = a; u <= b; u++) {
+            lo_tail = fminf(lo_tail, tp[u - c0 + d->tw_n]);
+            hi_tail = fmaxf(hi_tail, tp[u - c0 + d->tw_n]);
+        }
+        if (!(hi_tail - lo_tail < det_tail_ratio * (hi_all - lo_all)))
+            return false;
+    }
     const float g = ch->last_gain;
     float r = 0.0f;
     for (fasc_index u = a; u <= b; u++) {
