@@ -31,6 +31,7 @@ static const param params[] = {
     P("ceiling-uv", P_DOUBLE, detector.ceiling_uv, "absolute artefact ceiling, uV (0: off)"),
     P("shadow", P_DOUBLE, detector.shadow_s, "after-effect window, s (0: off)"),
     P("common-median", P_BOOL, detector.common_median, "subtract the median across channels (0/1)"),
+    P("common-median-band", P_DOUBLE, detector.common_median_band, "leave the median in place within this many of its noise sd (0: off)"),
     P("highpass", P_DOUBLE, filterbank.highpass_hz, "high-pass cutoff, Hz"),
     P("highpass-order", P_INT, filterbank.highpass_order, "high-pass order (0: off)"),
     P("lowpass", P_DOUBLE, filterbank.lowpass_hz, "low-pass cutoff, Hz"),

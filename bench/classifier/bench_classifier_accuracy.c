@@ -17,8 +17,8 @@
 #include "../../tests/classifier/fasc_pipeline.h"
 
 /* FASC_SET="common_median=0,remove_ecg=1,threshold=4.5" changes the
- * defaults, for sweeps (also confirm_threshold, noise_window_s,
- * unit_match, epoch_margin_s). */
+ * defaults, for sweeps (also common_median_band, confirm_threshold,
+ * noise_window_s, unit_match, epoch_margin_s). */
 static void tweak(fasc_config *cfg)
 {
     const char *set = getenv("FASC_SET");
@@ -27,6 +27,7 @@ static void tweak(fasc_config *cfg)
     while (bench_setting_next(&set, name, &value)) {
         if (!strcmp(name, "common_median")) cfg->detector.common_median = value != 0;
         else if (!strcmp(name, "remove_ecg")) cfg->remove_ecg = value != 0;
+        else if (!strcmp(name, "common_median_band")) cfg->detector.common_median_band = value;
         else if (!strcmp(name, "threshold")) cfg->detector.threshold = value;
         else if (!strcmp(name, "confirm_threshold")) cfg->detector.confirm_threshold = value;
         else if (!strcmp(name, "noise_window_s")) cfg->detector.noise_window_s = value;

@@ -203,6 +203,14 @@ typedef struct fasc_detector_config {
     /** subtract the per-sample median across channels (needs >= 3
      *  channels; default false) */
     bool common_median;
+    /** with common_median: a noise band, in standard deviations of that
+     *  median on noise alone, within which the reference is shrunk to 0
+     *  while no common mode stands out (0..10, default 0: the whole
+     *  median is always subtracted). A weak discharge spread over a few
+     *  neighbours moves the median of the others too and loses part of
+     *  itself to a plain reference; see the README for what 2 gains and
+     *  costs. */
+    double common_median_band;
     /** second stage: a candidate becomes an event only when its best match
      *  with a bank of motor-unit-like wavelets (Gaussian derivatives of
      *  orders 1-3, widths 0.8-2.6 ms, on each involved channel and on pairs

@@ -82,6 +82,7 @@ void fasc_detector_config_default(fasc_detector_config *cfg)
     cfg->snippet_post_s = 0.030;
     cfg->queue_capacity = 256;
     cfg->common_median = false;
+    cfg->common_median_band = 0.0;
     cfg->confirm_threshold = 5.5;
     cfg->shadow_s = 0.040;
     cfg->prefilter_sections = 0;
@@ -127,6 +128,8 @@ static int check(const fasc_detector_config *cfg)
         return FASC_ERR_INVALID_ARGUMENT;
     }
     /* The median of one or two channels is (a mean of) the signal itself. */
+    if (!(cfg->common_median_band >= 0.0 && cfg->common_median_band <= 10.0))
+        return FASC_ERR_INVALID_ARGUMENT;
     if (cfg->common_median && cfg->channels < 3)
         return FASC_ERR_INVALID_ARGUMENT;
     return FASC_OK;
@@ -307,6 +310,7 @@ int fasc_det_design(const fasc_detector_config *cfg, det_design *d)
     d->rows = cfg->geometry == FASC_GEOMETRY_GRID ? cfg->grid_rows : 1;
     d->cols = cfg->geometry == FASC_GEOMETRY_GRID ? cfg->grid_cols : cfg->channels;
     d->common_median = cfg->common_median;
+    d->cmr_band = (float)cfg->common_median_band;
     d->cmr_size = 1;
     while (d->cmr_size < cfg->channels)
         d->cmr_size *= 2;

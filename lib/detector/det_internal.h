@@ -54,6 +54,7 @@ typedef struct det_design {
     double confirm;
     int shadow_n, ready_n, refractory_n, keep_n, loc_n, loc_gap_n;
     int tw_n, tlag_n, max_templates, tslots; /* templates.c */
+    float cmr_band;      /* common-median noise band, sd of the median */
     int nw, w_half[DET_WAVELETS], w_off[DET_WAVELETS], w_order[DET_WAVELETS], w_total, w_half_max;
     int vpad_n, zp_left_n, zp_right_n, zp_len, vwin_max;
     /* candidate wavelets (kernel): 0 or 2 (orders 1 and 2 of one width,
@@ -176,6 +177,9 @@ struct fasc_detector {
     uint64_t *nbmask;       /* [channel][DET_WORDS] */
     float *cmr_vec;         /* 8 x (2 x channels + cmr_size): network scratch */
     uint16_t *cmr_net;      /* 2 x cmr_pairs comparator indices */
+    float *cmr_tau;         /* [channels]: the reference's noise band, µV */
+    float cmr_env, cmr_gate; /* common-mode envelope and its level, µV² */
+    float cmr_decay;        /* the envelope's release per sample */
     uint64_t runset[DET_WORDS]; /* channels in a run or blocked */
     det_group *pending;
     int npending;
@@ -293,6 +297,9 @@ void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k
 void fasc_det_run_closed(fasc_detector *det, int c, const det_run *run,
                          fasc_index offset);
 void fasc_det_finalise_ready(fasc_detector *det, fasc_index tau, bool all);
+/* input.c: the common-median reference's noise band from the channels'
+ * noise levels (at a chunk's end, so that blocks do not matter). */
+void fasc_det_cmr_band(fasc_detector *det);
 
 static inline float *fasc_det_e(const fasc_detector *det, int c, int s,
                                 fasc_index t)

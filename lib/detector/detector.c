@@ -9,7 +9,7 @@
 
 typedef struct det_layout {
     size_t ch, hist, zring, s1ring, acc, inv, tlow, e, xsring, xslin, wscale, wz, noise_ring, noise_hist,
-        acf, win_acf, acf_x, busy, nbmask, cmr_vec, cmr_net, pending, queue, qsnip, wtaps, vscratch, zpscratch, lscratch, xscratch, templates, tdata, tscratch, lagscratch,
+        acf, win_acf, acf_x, busy, nbmask, cmr_vec, cmr_net, cmr_tau, pending, queue, qsnip, wtaps, vscratch, zpscratch, lscratch, xscratch, templates, tdata, tscratch, lagscratch,
         total;
 } det_layout;
 
@@ -48,6 +48,7 @@ static void compute_layout(const det_design *d, det_layout *l)
     const size_t cmr_vec = d->common_median ? 8 * (2 * c + (size_t)d->cmr_size) : 1;
     l->cmr_vec = take(&off, sizeof(float) * cmr_vec);
     l->cmr_net = take(&off, sizeof(uint16_t) * 2 * (size_t)(d->cmr_pairs > 0 ? d->cmr_pairs : 1));
+    l->cmr_tau = take(&off, sizeof(float) * c);
     l->pending = take(&off, sizeof(det_group) * (size_t)d->pending_cap);
     l->queue = take(&off, sizeof(fasc_detection) * (size_t)d->queue_cap);
     l->qsnip = take(&off, sizeof(float) * (size_t)d->queue_cap *
@@ -107,6 +108,7 @@ static void place(fasc_detector *det, unsigned char *base, const det_layout *l)
     det->nbmask = (uint64_t *)(void *)(base + l->nbmask);
     det->cmr_vec = (float *)(void *)(base + l->cmr_vec);
     det->cmr_net = (uint16_t *)(void *)(base + l->cmr_net);
+    det->cmr_tau = (float *)(void *)(base + l->cmr_tau);
     det->pending = (det_group *)(void *)(base + l->pending);
     det->queue = (fasc_detection *)(void *)(base + l->queue);
     det->qsnip = (float *)(void *)(base + l->qsnip);
@@ -263,6 +265,8 @@ void fasc_detector_reset(fasc_detector *det)
     det->suppressed = 0;
     det->pf_next_n = 0;
     det->ntemplates = 0;
+    memset(det->cmr_tau, 0, sizeof(float) * c);
+    det->cmr_env = det->cmr_gate = 0.0f;
     det->pf_from = INT64_MAX;
     det->wq_restart = INT64_MAX;
     memcpy(det->pf_cur, d->pf, sizeof det->pf_cur);

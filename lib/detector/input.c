@@ -8,6 +8,16 @@
  * no sum of squares can overflow. */
 static const float det_input_limit = 1.0e12f;
 
+/* The common-median band (common_median_band) narrows as the common
+ * mode's envelope grows past det_cmr_gate_sd standard deviations of that
+ * median on noise: something all channels share (a heartbeat, movement)
+ * is then subtracted whole. The envelope rises over a few samples
+ * (det_cmr_attack per sample) and falls over det_cmr_hold_s, so that the
+ * band never jumps. */
+static const float det_cmr_gate_sd = 3.0f;
+static const float det_cmr_hold_s = 0.05f;
+static const float det_cmr_attack = 0.125f;
+
 static float sanitize(float v, uint64_t *nonfinite)
 {
     if (fabsf(v) <= det_input_limit)
@@ -57,6 +67,18 @@ float fasc_det_select_kth(float *a, int n, int k)
  * middle channels' residuals tiny and the MAD about a third too low).
  * Four (eight with AVX2) samples at a time go through the sorting network
  * (median.c), which gives the same bits as the reference selection. */
+/* The reference shrunk towards 0 by tau (soft threshold: Donoho, IEEE
+ * Trans. Inf. Theory 41:613, 1995). Where only noise and local potentials
+ * move the other channels' median, it stays within its own noise band and
+ * nothing is subtracted: a weak discharge spread over a few neighbours
+ * shifts that median too, and would lose a part of itself. What all
+ * channels share (ECG, movement, reference pops) stands far outside the
+ * band and is removed down to it. */
+static inline float shrink(float m, float tau)
+{
+    return m - fminf(fmaxf(m, -tau), tau);
+}
+
 static void common_median(fasc_detector *det, fasc_index t0, int len)
 {
     const int channels = det->d.channels;
@@ -87,6 +109,19 @@ static void common_median(fasc_detector *det, fasc_index t0, int len)
                     xs[w * (c0 + k) + l] = rows[l][k];
         }
         det->loo(det->cmr_net, det->d.cmr_pairs, det->d.cmr_size, channels, xs, net, med);
+        /* sample by sample, in order: how far the band stays open */
+        const bool band = det->d.cmr_band > 0.0f;
+        float open[DET_LANES] = {0};
+        for (int l = 0; band && l < w; l++) {
+            float g = 0.0f;
+            for (int c = 0; c < channels; c++)
+                g += med[w * c + l];
+            g /= (float)channels;
+            const float e = det->cmr_env, g2 = g * g;
+            const float next = g2 > e ? e + det_cmr_attack * (g2 - e) : e * det->cmr_decay;
+            det->cmr_env = l < used ? next : e;
+            open[l] = det->cmr_gate / (det->cmr_gate + det->cmr_env);
+        }
         for (int c0 = 0; c0 < channels; c0 += DET_LANES) {
             const int lanes = channels - c0 < DET_LANES ? channels - c0 : DET_LANES;
             float *group = det->hist + (size_t)(c0 / DET_LANES) * hrows * DET_LANES;
@@ -96,8 +131,12 @@ static void common_median(fasc_detector *det, fasc_index t0, int len)
                 float *x = xs + (size_t)w * (size_t)c0;
                 const float *m = med + (size_t)w * (size_t)c0;
                 const float *vec[DET_LANES];
-                for (int k = 0; k < DET_LANES * DET_LANES; k++)
-                    x[k] -= m[k];
+                if (band)
+                    for (int k = 0; k < DET_LANES * DET_LANES; k++)
+                        x[k] -= shrink(m[k], det->cmr_tau[c0 + k / DET_LANES] * open[k % DET_LANES]);
+                else
+                    for (int k = 0; k < DET_LANES * DET_LANES; k++)
+                        x[k] -= m[k];
                 for (int k = 0; k < DET_LANES; k++)
                     vec[k] = x + (size_t)k * DET_LANES;
                 det->rows8(vec, 0, group, hm, (size_t)(t0 + j), used);
@@ -106,7 +145,8 @@ static void common_median(fasc_detector *det, fasc_index t0, int len)
             for (int l = 0; l < used; l++) {
                 float *row = group + (((size_t)(t0 + j + l)) & hm) * DET_LANES;
                 for (int k = 0; k < lanes; k++)
-                    row[k] = xs[w * (c0 + k) + l] - med[w * (c0 + k) + l];
+                    row[k] = xs[w * (c0 + k) + l] -
+                             shrink(med[w * (c0 + k) + l], det->cmr_tau[c0 + k] * open[l]);
             }
         }
     }
@@ -120,6 +160,27 @@ void fasc_det_rows8_generic(const float *const *src, size_t pos, float *rows, si
         for (int l = 0; l < DET_LANES; l++)
             dst[l] = src[l][pos + (size_t)j];
     }
+}
+
+void fasc_det_cmr_band(fasc_detector *det)
+{
+    const int n = det->d.channels;
+    if (!det->d.common_median || !(det->d.cmr_band > 0.0f) || n < 2)
+        return;
+    /* the median of N noise samples of sd σ has sd 1.2533 σ / sqrt(N)
+     * (Kenney & Keeping, Mathematics of Statistics, 1962); the band is
+     * cmr_band of those */
+    const float f = det->d.cmr_band * 1.2533f / sqrtf((float)(n - 1));
+    float var = 0.0f;
+    for (int c = 0; c < n; c++) {
+        det->cmr_tau[c] = f * det->ch[c].sigma;
+        var += det->ch[c].sigma * det->ch[c].sigma;
+    }
+    /* the channels' mean of their medians, on noise: about the median of
+     * all of them */
+    const float sd = 1.2533f * sqrtf(var / (float)n) / sqrtf((float)n);
+    det->cmr_gate = det_cmr_gate_sd * det_cmr_gate_sd * sd * sd;
+    det->cmr_decay = expf(-1.0f / (det_cmr_hold_s * (float)det->d.rate));
 }
 
 void fasc_det_load_input(fasc_detector *det, const float *const *x,

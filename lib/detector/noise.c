@@ -356,4 +356,5 @@ void fasc_det_chunk_end(fasc_detector *det)
     }
     if (capable || chunk % d->thr_chunks == 0)
         fasc_det_thresholds(det);
+    fasc_det_cmr_band(det);
 }

@@ -22,7 +22,7 @@ static void rejects_bad_configs(void **state)
     fasc_detector_config cfg = dtu_config(4);
     assert_int_equal(fasc_detector_create(NULL, &det), FASC_ERR_INVALID_ARGUMENT);
     assert_int_equal(fasc_detector_create(&cfg, NULL), FASC_ERR_INVALID_ARGUMENT);
-    fasc_detector_config bad[16];
+    fasc_detector_config bad[24];
     int n = 0;
     bad[n] = cfg, bad[n++].channels = 0;
     bad[n] = cfg, bad[n++].channels = 257;
@@ -40,6 +40,9 @@ static void rejects_bad_configs(void **state)
     bad[n++].grid_cols = 2;
     bad[n] = cfg, bad[n++].geometry = (fasc_geometry)7;
     bad[n] = dtu_config(2), bad[n++].common_median = true;
+    bad[n] = cfg, bad[n++].common_median_band = -1.0;
+    bad[n] = cfg, bad[n++].common_median_band = 11.0;
+    bad[n] = cfg, bad[n++].common_median_band = NAN;
     for (int i = 0; i < n; i++) {
         if (fasc_detector_create(&bad[i], &det) != FASC_ERR_INVALID_ARGUMENT)
             fail_msg("bad config %d accepted", i);
