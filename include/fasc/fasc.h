@@ -70,7 +70,11 @@ typedef struct fasc_config {
      *  without any (residues of imperfectly removed beats). */
     bool remove_ecg;
     /** Stage settings. Their sample_rate, channels, geometry, mains and
-     *  prefilter fields are set by fasc_init() from the fields above. */
+     *  prefilter fields are set by fasc_init() from the fields above. The
+     *  defaults differ from the detector's own in two fields: the common
+     *  median is on (heartbeats, movement and pops reach every lead) with
+     *  common_median_band 2 (weak units spread over a few leads keep their
+     *  size; see the README's composed figures). */
     fasc_filterbank_config filterbank;
     fasc_detector_config detector;
     fasc_classifier_config classifier;

@@ -160,7 +160,7 @@ static size_t layout(const cls_design *d, unsigned char *base, fasc_classifier *
     TAKE(ecg_tmpl, sizeof(float) * c * (size_t)(2 * d->ecg_win_n + 1));
     TAKE(ecg_snap, sizeof(float) * CLS_SNAPS * c * (size_t)(2 * d->ecg_win_n + 1));
     TAKE(pend, sizeof(cls_pending) * q);
-    TAKE(pend_snip, sizeof(float) * q * (size_t)d->snip_len);
+    TAKE(pend_snip, sizeof(float) * q * 2 * (size_t)d->snip_len);
     TAKE(out, sizeof(fasc_classified) * q);
     TAKE(out_snip, sizeof(float) * q * (size_t)d->snip_len);
     TAKE(ep_ch_start, sizeof(int64_t) * c);

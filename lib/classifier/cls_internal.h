@@ -113,6 +113,7 @@ typedef struct cls_pending {
     fasc_classified ev;
     fasc_index snip_start; /* input index of the snippet's first sample */
     float noise_sd;
+    bool has_band;         /* the main channel's band signal was copied */
 } cls_pending;
 
 struct fasc_classifier {
@@ -165,7 +166,8 @@ struct fasc_classifier {
     uint64_t heartbeats;
     /* candidates and output */
     cls_pending *pend;
-    float *pend_snip;
+    float *pend_snip;       /* queue_cap x 2 snip_len: the detector's main-channel
+                               snippet, then the band signal over the same span */
     int pend_head, pend_len;
     fasc_classified *out;
     float *out_snip;
@@ -216,6 +218,9 @@ void fasc_cls_beat_store(fasc_classifier *cls, const float *const *band, size_t 
 void fasc_cls_beat_sample(fasc_classifier *cls, int j);
 void fasc_cls_beat_block_end(fasc_classifier *cls);
 fasc_index fasc_cls_beat_near(const fasc_classifier *cls, fasc_index t, fasc_index window);
+/* Channel k's band signal over [from, from + len) into out, while the
+ * heartbeat history holds it. */
+bool fasc_cls_band_copy(const fasc_classifier *cls, int k, fasc_index from, int len, float *out);
 bool fasc_cls_is_ecg_shape(const fasc_classifier *cls, const fasc_classified *ev,
                            const float *snip, fasc_index snip_start, fasc_index beat,
                            double noise_sd);

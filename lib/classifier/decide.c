@@ -26,7 +26,7 @@ static cls_pending *pend_at(fasc_classifier *cls, int i)
 static float *pend_snip_at(fasc_classifier *cls, int i)
 {
     const int slot = (cls->pend_head + i) % cls->d.queue_cap;
-    return cls->pend_snip + (size_t)slot * (size_t)cls->d.snip_len;
+    return cls->pend_snip + (size_t)slot * 2 * (size_t)cls->d.snip_len;
 }
 
 int fasc_cls_emit(fasc_classifier *cls, const fasc_classified *ev, const float *snip)
@@ -61,7 +61,7 @@ static cls_pending *insert(fasc_classifier *cls, fasc_index peak, float **snip)
     for (int i = cls->pend_len; i > at; i--) {
         *pend_at(cls, i) = *pend_at(cls, i - 1);
         memcpy(pend_snip_at(cls, i), pend_snip_at(cls, i - 1),
-               sizeof(float) * (size_t)cls->d.snip_len);
+               sizeof(float) * 2 * (size_t)cls->d.snip_len);
     }
     cls->pend_len++;
     *snip = pend_snip_at(cls, at);
@@ -81,6 +81,7 @@ void fasc_cls_queue_beat(fasc_classifier *cls, const fasc_classified *ev)
         return;
     p->ev = *ev;
     p->noise_sd = 0.0f;
+    p->has_band = false;
     memset(snip, 0, sizeof(float) * (size_t)cls->d.snip_len);
 }
 
@@ -143,6 +144,11 @@ int fasc_classifier_push(fasc_classifier *cls, const fasc_detection *det, const 
     memcpy(ev->channels, det->channels, sizeof(int) * (size_t)det->channel_count);
     p->noise_sd = det->noise_sd_uv;
     p->snip_start = det->snippet_start;
+    /* the detector may have taken a reference off its snippets (the
+     * common median): the heartbeat test compares the band signal itself
+     * with the beat templates, which come from it */
+    p->has_band = fasc_cls_band_copy(cls, det->main_channel, det->snippet_start, d->snip_len,
+                                     snip + d->snip_len);
     const double sd = det->noise_sd_uv > 0.0f ? det->noise_sd_uv : 1.0;
     fasc_features_waveform(snippets, (size_t)d->snip_len, (size_t)d->snip_pre_n, d->rate, sd,
                            &ev->features);
@@ -217,8 +223,9 @@ static void decide(fasc_classifier *cls, cls_pending *p, const float *snip)
     const fasc_index beat = fasc_cls_beat_near(cls, ev->peak, d->ecg_win_n);
     const int spread = d->channels >= 4 ? (d->channels + 1) / 2 : d->channels;
     /* near a removed beat, judge the waveform with the beat put back */
-    const float *judged = beat >= 0 && fasc_cls_restore_beat(cls, ev, snip, p->snip_start, beat,
-                                                             cls->restored)
+    const float *judged = p->has_band ? snip + d->snip_len
+                          : beat >= 0 && fasc_cls_restore_beat(cls, ev, snip, p->snip_start, beat,
+                                                               cls->restored)
                               ? cls->restored
                               : snip;
     if (beat >= 0 && fasc_cls_is_ecg_shape(cls, ev, judged, p->snip_start, beat, p->noise_sd)) {

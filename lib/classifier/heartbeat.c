@@ -409,6 +409,15 @@ static double residual(const fasc_classifier *cls, const float *tm, const float 
     return m >= focus ? rss / (m * sd * sd) : INFINITY;
 }
 
+bool fasc_cls_band_copy(const fasc_classifier *cls, int k, fasc_index from, int len, float *out)
+{
+    if (!in_ring(cls, from, from + len - 1))
+        return false;
+    for (int i = 0; i < len; i++)
+        out[i] = ring_at(cls, k, from + i);
+    return true;
+}
+
 /* The candidate's main-channel waveform is a heartbeat when that channel's
  * beat template, placed within ±2 ms of the beat and scaled, leaves no more
  * than noise; without a template yet, its spread decides. */

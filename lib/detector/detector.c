@@ -266,7 +266,7 @@ void fasc_detector_reset(fasc_detector *det)
     det->pf_next_n = 0;
     det->ntemplates = 0;
     memset(det->cmr_tau, 0, sizeof(float) * c);
-    det->cmr_env = det->cmr_gate = 0.0f;
+    det->cmr_env = det->cmr_gate = det->cmr_decay = 0.0f; /* the decay too: set at the first chunk end, as after init */
     det->pf_from = INT64_MAX;
     det->wq_restart = INT64_MAX;
     memcpy(det->pf_cur, d->pf, sizeof det->pf_cur);

@@ -120,7 +120,8 @@ static void common_median(fasc_detector *det, fasc_index t0, int len)
             const float e = det->cmr_env, g2 = g * g;
             const float next = g2 > e ? e + det_cmr_attack * (g2 - e) : e * det->cmr_decay;
             det->cmr_env = l < used ? next : e;
-            open[l] = det->cmr_gate / (det->cmr_gate + det->cmr_env);
+            /* until the noise is known, the whole reference */
+            open[l] = det->cmr_gate > 0.0f ? det->cmr_gate / (det->cmr_gate + det->cmr_env) : 0.0f;
         }
         for (int c0 = 0; c0 < channels; c0 += DET_LANES) {
             const int lanes = channels - c0 < DET_LANES ? channels - c0 : DET_LANES;

@@ -60,8 +60,11 @@ void fasc_config_default(fasc_config *cfg)
     cfg->remove_ecg = false;
     fasc_detector_config_default(&cfg->detector);
     /* with ECG, movement and reference pops on every lead, the common
-     * median keeps them from hiding discharges (see fasc.h) */
+     * median keeps them from hiding discharges (see fasc.h); within its own
+     * noise band it is left in place, so that weak units spread over a few
+     * leads keep their size */
     cfg->detector.common_median = true;
+    cfg->detector.common_median_band = 2.0;
     fasc_classifier_config_default(&cfg->classifier);
 }
 
