@@ -76,7 +76,10 @@ float fasc_det_select_kth(float *a, int n, int k)
  * band and is removed down to it. */
 static inline float shrink(float m, float tau)
 {
-    return m - fminf(fmaxf(m, -tau), tau);
+    /* compares, not fminf / fmaxf: they vectorise (tau is never NaN) */
+    float c = m > tau ? tau : m;
+    c = c < -tau ? -tau : c;
+    return m - c;
 }
 
 static void common_median(fasc_detector *det, fasc_index t0, int len)
@@ -111,12 +114,14 @@ static void common_median(fasc_detector *det, fasc_index t0, int len)
         det->loo(det->cmr_net, det->d.cmr_pairs, det->d.cmr_size, channels, xs, net, med);
         /* sample by sample, in order: how far the band stays open */
         const bool band = det->d.cmr_band > 0.0f;
-        float open[DET_LANES] = {0};
+        float open[DET_LANES] = {0}, sum[DET_LANES] = {0};
+        /* channel-outer: the lanes' sums side by side, each in channel
+         * order */
+        for (int c = 0; band && c < channels; c++)
+            for (int l = 0; l < w; l++)
+                sum[l] += med[w * c + l];
         for (int l = 0; band && l < w; l++) {
-            float g = 0.0f;
-            for (int c = 0; c < channels; c++)
-                g += med[w * c + l];
-            g /= (float)channels;
+            const float g = sum[l] / (float)channels;
             const float e = det->cmr_env, g2 = g * g;
             const float next = g2 > e ? e + det_cmr_attack * (g2 - e) : e * det->cmr_decay;
             det->cmr_env = l < used ? next : e;
@@ -133,8 +138,11 @@ static void common_median(fasc_detector *det, fasc_index t0, int len)
                 const float *m = med + (size_t)w * (size_t)c0;
                 const float *vec[DET_LANES];
                 if (band)
-                    for (int k = 0; k < DET_LANES * DET_LANES; k++)
-                        x[k] -= shrink(m[k], det->cmr_tau[c0 + k / DET_LANES] * open[k % DET_LANES]);
+                    for (int i = 0; i < DET_LANES; i++) {
+                        const float tau = det->cmr_tau[c0 + i];
+                        for (int l = 0; l < DET_LANES; l++)
+                            x[i * DET_LANES + l] -= shrink(m[i * DET_LANES + l], tau * open[l]);
+                    }
                 else
                     for (int k = 0; k < DET_LANES * DET_LANES; k++)
                         x[k] -= m[k];
