@@ -267,7 +267,11 @@ FASC_API int fasc_classifier_process(fasc_classifier *cls, const float *const *b
  * been processed (the composed object does so within the detector's
  * latency): it counts toward the voluntary test and marks pops only while
  * its block is less than two blocks old, and one arriving after its block
- * is final is decided at once, without that context.
+ * is final is decided at once, without that context. Its heartbeat test
+ * compares the beat templates with the band signal over the snippet's
+ * span when the classifier still holds it at push time (it does once the
+ * signal to the snippet's end has been processed, as in the composed
+ * object), else with the main-channel snippet.
  * @return FASC_OK; FASC_ERR_INVALID_ARGUMENT; FASC_ERR_BUFFER_TOO_SMALL
  *         when the queue is full (the candidate is counted as dropped).
  */

@@ -594,6 +594,53 @@ static void ecg_candidates_and_riding_discharges(void **state)
     cs_free(&sc);
 }
 
+/* The detector may take a reference off its snippets (the common median
+ * removes most of a beat): candidates on beats are still ECG, as the beat
+ * templates are compared with the band signal the classifier holds. */
+static void ecg_candidates_judged_on_the_band(void **state)
+{
+    (void)state;
+    cs_scene sc = beats_scene();
+    for (size_t i = 0; i < (size_t)sc.n_cand * CS_ROWS * CS_SNIP_LEN; i++)
+        sc.snips[i] *= 0.2f;
+    fasc_classifier_config cfg = config(C);
+    fasc_classifier *cls = NULL;
+    assert_int_equal(fasc_classifier_create(&cfg, &cls), FASC_OK);
+    cs_out o;
+    memset(&o, 0, sizeof o);
+    /* as the composed object does: each candidate once the signal to the
+     * end of its snippet has been processed (its band signal is held) */
+    const float *ptr[C];
+    int next = 0;
+    for (size_t done = 0; done < sc.n;) {
+        const size_t len = sc.n - done < 64 ? sc.n - done : 64;
+        for (int c = 0; c < C; c++)
+            ptr[c] = sc.x + (size_t)c * sc.n + done;
+        assert_int_equal(fasc_classifier_process(cls, ptr, NULL, len), FASC_OK);
+        done += len;
+        while (next < sc.n_cand &&
+               sc.cand[next].snippet_start + (fasc_index)CS_SNIP_LEN <= (fasc_index)done) {
+            assert_int_equal(fasc_classifier_push(cls, &sc.cand[next], cs_snip(&sc, next)),
+                             FASC_OK);
+            next++;
+        }
+        cs_drain(cls, &o, (fasc_index)done);
+    }
+    assert_int_equal(next, sc.n_cand);
+    assert_int_equal(fasc_classifier_flush(cls), FASC_OK);
+    cs_drain(cls, &o, (fasc_index)sc.n);
+    fasc_classifier_destroy(&cls);
+    for (int k = 15; k < 21; k++) {
+        const fasc_classified *e = cs_find(&o, sc.beats[k], 0);
+        assert_non_null(e);
+        if (e->cls != FASC_CLASS_ECG)
+            fail_msg("candidate on beat %d with a fifth of its snippet: class %s, expected ecg", k,
+                     fasc_class_name(e->cls));
+    }
+    cs_out_free(&o);
+    cs_free(&sc);
+}
+
 static void rest_scene_classes(void **state)
 {
     (void)state;
@@ -938,6 +985,7 @@ int main(void)
         cmocka_unit_test(any_block_split_and_reset_same_events),
         cmocka_unit_test(heartbeats_and_rate),
         cmocka_unit_test(ecg_candidates_and_riding_discharges),
+        cmocka_unit_test(ecg_candidates_judged_on_the_band),
         cmocka_unit_test(rest_scene_classes),
         cmocka_unit_test(regular_train_is_voluntary),
         cmocka_unit_test(contraction_opens_no_units),
