@@ -60,13 +60,6 @@ float fasc_det_select_kth(float *a, int n, int k)
     return a[k];
 }
 
-/* Common-median reference: from every channel the median of the *other*
- * channels at the same sample is subtracted. Subtracting the median of the
- * others keeps each residual a sum of independent parts, so the noise stays
- * near-Gaussian and MAD / 0.6745 stays unbiased (the plain median makes the
- * middle channels' residuals tiny and the MAD about a third too low).
- * Four (eight with AVX2) samples at a time go through the sorting network
- * (median.c), which gives the same bits as the reference selection. */
 /* The reference shrunk towards 0 by tau (soft threshold: Donoho, IEEE
  * Trans. Inf. Theory 41:613, 1995). Where only noise and local potentials
  * move the other channels' median, it stays within its own noise band and
@@ -82,6 +75,13 @@ static inline float shrink(float m, float tau)
     return m - c;
 }
 
+/* Common-median reference: from every channel the median of the *other*
+ * channels at the same sample is subtracted. Subtracting the median of the
+ * others keeps each residual a sum of independent parts, so the noise stays
+ * near-Gaussian and MAD / 0.6745 stays unbiased (the plain median makes the
+ * middle channels' residuals tiny and the MAD about a third too low).
+ * Four (eight with AVX2) samples at a time go through the sorting network
+ * (median.c), which gives the same bits as the reference selection. */
 static void common_median(fasc_detector *det, fasc_index t0, int len)
 {
     const int channels = det->d.channels;
