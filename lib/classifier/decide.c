@@ -146,9 +146,10 @@ int fasc_classifier_push(fasc_classifier *cls, const fasc_detection *det, const 
     p->snip_start = det->snippet_start;
     /* the detector may have taken a reference off its snippets (the
      * common median): the heartbeat test compares the band signal itself
-     * with the beat templates, which come from it */
-    p->has_band = fasc_cls_band_copy(cls, det->main_channel, det->snippet_start, d->snip_len,
-                                     snip + d->snip_len);
+     * with the beat templates, which come from it (no test without ECG
+     * detection, no copy) */
+    p->has_band = d->ecg && fasc_cls_band_copy(cls, det->main_channel, det->snippet_start,
+                                               d->snip_len, snip + d->snip_len);
     const double sd = det->noise_sd_uv > 0.0f ? det->noise_sd_uv : 1.0;
     fasc_features_waveform(snippets, (size_t)d->snip_len, (size_t)d->snip_pre_n, d->rate, sd,
                            &ev->features);
