@@ -33,6 +33,7 @@ static void tweak(fasc_config *cfg)
         else if (!strcmp(name, "noise_window_s")) cfg->detector.noise_window_s = value;
         else if (!strcmp(name, "unit_match")) cfg->classifier.unit_match = value;
         else if (!strcmp(name, "epoch_margin_s")) cfg->classifier.epoch_margin_s = value;
+        else if (!strcmp(name, "artefact_margin_s")) cfg->classifier.artefact_margin_s = value;
         else fprintf(stderr, "FASC_SET: unknown %s\n", name);
     }
 }
@@ -146,7 +147,7 @@ int main(int argc, char **argv)
            sum.voluntary_min > 0 ? sum.fp_in_voluntary / sum.voluntary_min : 0.0);
     printf("targets: sens >= 0.90, precision >= 0.90, ECG sens >= 0.95, FP/vmin <= 1,"
            " units within +-1\n");
-    printf("sens(rest): true FPs outside voluntary epochs, the scorable ones\n\n");
+    printf("sens(rest): true FPs outside voluntary and movement epochs, the scorable ones\n\n");
     printf("confusion of class-blind matching (rows: truth, columns: detected; epochs match by overlap)\n%-14s",
            "");
     for (int j = 0; j <= FASC_CLASS_COUNT; j++)

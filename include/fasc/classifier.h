@@ -40,8 +40,10 @@
  * changes within a block by more than 8 times its typical change, twice
  * the block's band RMS, and near a heartbeat 2.5 times the beats' own
  * change, on at least half of the channels (on fewer, it is a *pop* of
- * those leads); and a pop candidate's lead for 0.5 s after it. Voluntary and artefact epochs
- * are widened by `epoch_margin_s` on both sides.
+ * those leads); and a pop candidate's lead for 0.5 s after it. Voluntary epochs
+ * are widened by `epoch_margin_s` on both sides (a ramp's first and last
+ * discharges), artefact epochs by `artefact_margin_s` (default 0: the
+ * movement test already flags the block after a swing).
  *
  * ### Classes (fasc_class)
  *  - `ecg`: a QRS detector runs on the mean of all channels (energy of the
@@ -172,7 +174,8 @@ typedef struct fasc_classifier_config {
     double voluntary_min_s;    /**< shortest voluntary epoch, 0.1..10 s (default 0.5) */
     double voluntary_min_events_per_s; /**< candidate rate that marks firing
                                             units, 0..1000 per s (default 8) */
-    double epoch_margin_s;     /**< widening of excluded epochs, 0..2 s (default 0.25) */
+    double epoch_margin_s;     /**< widening of voluntary epochs, 0..2 s (default 0.25) */
+    double artefact_margin_s;  /**< widening of artefact epochs, 0..2 s (default 0) */
     bool ecg;                  /**< detect heartbeats (default true) */
     double ecg_window_s;       /**< candidate-to-beat distance, 0..0.2 s (default 0.06) */
     double unit_pre_s, unit_post_s; /**< unit template window (defaults 0.01, 0.015) */

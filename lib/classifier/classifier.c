@@ -20,6 +20,7 @@ void fasc_classifier_config_default(fasc_classifier_config *cfg)
     cfg->voluntary_min_s = 0.5;
     cfg->voluntary_min_events_per_s = 8.0;
     cfg->epoch_margin_s = 0.25;
+    cfg->artefact_margin_s = 0.0;
     cfg->ecg = true;
     cfg->ecg_window_s = 0.06;
     cfg->unit_pre_s = 0.010;
@@ -42,7 +43,8 @@ static int check(const fasc_classifier_config *c)
         !fasc_in_range(c->baseline_s, 10.0, 600.0) || !fasc_in_range(c->voluntary_ratio, 1.2, 20.0) ||
         !fasc_in_range(c->voluntary_min_s, 0.1, 10.0) ||
         !fasc_in_range(c->voluntary_min_events_per_s, 0.0, 1000.0) ||
-        !fasc_in_range(c->epoch_margin_s, 0.0, 2.0) || !fasc_in_range(c->ecg_window_s, 0.0, 0.2) ||
+        !fasc_in_range(c->epoch_margin_s, 0.0, 2.0) ||
+        !fasc_in_range(c->artefact_margin_s, 0.0, 2.0) || !fasc_in_range(c->ecg_window_s, 0.0, 0.2) ||
         !fasc_in_range(c->unit_pre_s, 0.002, 0.05) || !fasc_in_range(c->unit_post_s, 0.002, 0.05) ||
         !fasc_in_range(c->unit_match, 1.0, 20.0) || c->unit_min_discharges < 1 ||
         c->unit_min_discharges > 100 || !fasc_in_range(c->snippet_pre_s, 0.0, 0.5) ||
@@ -78,14 +80,17 @@ int fasc_cls_design(const fasc_classifier_config *cfg, cls_design *d)
     d->baseline_blocks = (int)lround(cfg->baseline_s / block_s);
     d->vol_blocks = (int)ceil(cfg->voluntary_min_s / block_s - 1e-9);
     d->margin_blocks = (int)ceil(cfg->epoch_margin_s / block_s - 1e-9);
+    d->art_margin_blocks = (int)ceil(cfg->artefact_margin_s / block_s - 1e-9);
+    const int widest = d->margin_blocks > d->art_margin_blocks ? d->margin_blocks
+                                                               : d->art_margin_blocks;
     /* Candidates arrive up to candidate_delay_s after their offset, which
      * is up to one longest event (60 ms) after their peak: the voluntary
      * test of a block waits for them, one block more for the partial one. */
     d->lag_blocks = (int)ceil((cfg->candidate_delay_s + 0.06) * fs / d->block_n) + 1;
     /* Final once the voluntary test has seen vol_blocks after it and the
      * margins are known. */
-    d->delay_blocks = d->vol_blocks + d->margin_blocks + d->lag_blocks;
-    d->ring_blocks = fasc_pow2_at_least(2 * (d->delay_blocks + d->margin_blocks + 4));
+    d->delay_blocks = d->vol_blocks + widest + d->lag_blocks;
+    d->ring_blocks = fasc_pow2_at_least(2 * (d->delay_blocks + widest + 4));
     d->ratio = cfg->voluntary_ratio;
     d->min_events = cfg->voluntary_min_events_per_s;
     d->ecg = cfg->ecg;

@@ -53,7 +53,8 @@ typedef struct cls_design {
     int sub_n;           /* samples per LF sub-block (block_n / CLS_SUB, >= 1) */
     int baseline_blocks; /* histogram memory */
     int vol_blocks;      /* shortest voluntary run */
-    int margin_blocks;
+    int margin_blocks;     /* voluntary epochs' widening */
+    int art_margin_blocks; /* artefact epochs' widening */
     int lag_blocks;      /* blocks the voluntary test waits for candidates */
     int delay_blocks;    /* a block is final this many blocks after it ends */
     int ring_blocks;     /* power of two */

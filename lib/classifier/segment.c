@@ -398,12 +398,28 @@ static uint8_t consensus(fasc_classifier *cls, int64_t j)
 }
 
 /* Consensus of block b widened by the margin on both sides. */
+/* The flags of voluntary and of artefact epochs within their margins of
+ * block j's distance d. */
+static uint8_t within_margin(const cls_design *d, int64_t dist, uint8_t flags)
+{
+    const uint8_t vol = dist <= d->margin_blocks ? CLS_VOL : 0;
+    const uint8_t art = dist <= d->art_margin_blocks ? (uint8_t)(CLS_ART | CLS_MOVE | CLS_ALL_ART)
+                                                     : 0;
+    return flags & (vol | art);
+}
+
+static int64_t widest_margin(const cls_design *d)
+{
+    return d->margin_blocks > d->art_margin_blocks ? d->margin_blocks : d->art_margin_blocks;
+}
+
 static uint8_t widened_consensus(fasc_classifier *cls, int64_t b)
 {
     uint8_t out = 0;
-    for (int64_t j = b - cls->d.margin_blocks; j <= b + cls->d.margin_blocks; j++)
+    const int64_t w = widest_margin(&cls->d);
+    for (int64_t j = b - w; j <= b + w; j++)
         if (j >= 0 && j < cls->block)
-            out |= consensus(cls, j);
+            out |= within_margin(&cls->d, j < b ? b - j : j - b, consensus(cls, j));
     return out;
 }
 
@@ -425,9 +441,11 @@ void fasc_cls_segment_flush(fasc_classifier *cls)
 static uint8_t flags_at(fasc_classifier *cls, int64_t b, int k, uint8_t cons)
 {
     uint8_t out = cons & (CLS_VOL | CLS_MOVE);
-    for (int64_t j = b - cls->d.margin_blocks; j <= b + cls->d.margin_blocks; j++)
+    const int64_t w = widest_margin(&cls->d);
+    for (int64_t j = b - w; j <= b + w; j++)
         if (j >= 0 && j < cls->block)
-            out |= fasc_cls_block(cls, j, k)->flags & (CLS_VOL | CLS_ART);
+            out |= within_margin(&cls->d, j < b ? b - j : j - b,
+                                 fasc_cls_block(cls, j, k)->flags & (CLS_VOL | CLS_ART));
     return out;
 }
 

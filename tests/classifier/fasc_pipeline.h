@@ -211,7 +211,10 @@ static inline int fp_evaluate(const fp_result *res, double tolerance_s, fp_score
         s->fp_found = b;
         s->fp_matched = k > 0 ? (size_t)k : 0;
         for (size_t i = 0; i < a; i++) {
-            const bool scorable = !fp_inside(&res->truth, FASC_CLASS_VOLUNTARY, t[i].peak_s);
+            /* voluntary and artefact epochs are excluded from the counts
+             * by the classifier issue's definition (scorable rest only) */
+            const bool scorable = !fp_inside(&res->truth, FASC_CLASS_VOLUNTARY, t[i].peak_s) &&
+                                  !fp_inside(&res->truth, FASC_CLASS_MOVEMENT, t[i].peak_s);
             s->fp_true_scorable += scorable;
             s->fp_matched_scorable += scorable && m[i] >= 0;
         }

@@ -119,6 +119,7 @@ static void defaults_are_documented_and_valid(void **state)
     assert_float_equal(cfg.voluntary_min_s, 0.5, 0.0);
     assert_float_equal(cfg.voluntary_min_events_per_s, 8.0, 0.0);
     assert_float_equal(cfg.epoch_margin_s, 0.25, 0.0);
+    assert_float_equal(cfg.artefact_margin_s, 0.0, 0.0);
     assert_true(cfg.ecg);
     assert_float_equal(cfg.ecg_window_s, 0.06, 0.0);
     assert_float_equal(cfg.unit_pre_s, 0.01, 0.0);
@@ -179,6 +180,7 @@ SETTER(voluntary_ratio)
 SETTER(voluntary_min_s)
 SETTER(voluntary_min_events_per_s)
 SETTER(epoch_margin_s)
+SETTER(artefact_margin_s)
 SETTER(ecg_window_s)
 SETTER(unit_pre_s)
 SETTER(unit_post_s)
@@ -217,6 +219,7 @@ static void invalid_configs_rejected(void **state)
         {"voluntary_min_events_per_s", set_voluntary_min_events_per_s, {-0.01, 1000.1, nan},
          3, {0.0, 1000.0}, 2},
         {"epoch_margin_s", set_epoch_margin_s, {-0.01, 2.01, inf}, 3, {0.0, 2.0}, 2},
+        {"artefact_margin_s", set_artefact_margin_s, {-0.01, 2.01, nan}, 3, {0.0, 2.0}, 2},
         {"ecg_window_s", set_ecg_window_s, {-0.001, 0.201, nan}, 3, {0.0, 0.2}, 2},
         {"unit_pre_s", set_unit_pre_s, {-0.01, nan, inf}, 3, {0.01, 0.01}, 1},
         {"unit_post_s", set_unit_post_s, {-0.01, nan, inf}, 3, {0.015, 0.015}, 1},
@@ -972,6 +975,83 @@ static void contraction_is_not_pop(void **state)
         fail_msg("%d electrode-pop epochs inside a contraction", pops);
 }
 
+
+/* ---- artefact margins ---- */
+
+/* 20 s at rest; from 12.0 to 12.5 s every lead's raw input swings by a
+ * half sine of 1.5 mV (movement), on the band only noise. Discharges on
+ * lead 2 in the swing and 0.5 s before and after it. */
+static const double swing_from_s = 12.0, swing_to_s = 12.5;
+static const double swing_checks_s[] = {11.5, 12.25, 13.0};
+
+static fasc_class *movement_classes(double artefact_margin_s, fasc_class out[3])
+{
+    cs_scene sc = cs_new(C, 20.0, 5.0f, 303u);
+    for (size_t i = 0; i < 3; i++)
+        cs_discharge(&sc, 2, 2, at_s(swing_checks_s[i]), 90.0, 10.0, 0);
+    cs_finish(&sc);
+    float *raw = malloc(sizeof(float) * sc.n * C);
+    assert_non_null(raw);
+    memcpy(raw, sc.x, sizeof(float) * sc.n * C);
+    const fasc_index a = at_s(swing_from_s), b = at_s(swing_to_s);
+    for (int c = 0; c < C; c++)
+        for (fasc_index t = a; t < b; t++)
+            raw[(size_t)c * sc.n + (size_t)t] +=
+                (float)(1500.0 * sin(CS_PI * (double)(t - a) / (double)(b - a)));
+    fasc_classifier_config cfg = config(C);
+    cfg.artefact_margin_s = artefact_margin_s;
+    fasc_classifier *cls = NULL;
+    assert_int_equal(fasc_classifier_create(&cfg, &cls), FASC_OK);
+    cs_out o;
+    memset(&o, 0, sizeof o);
+    const float *bp[C], *rp[C];
+    int next = 0;
+    for (size_t done = 0; done < sc.n; done += 256) {
+        const size_t len = sc.n - done < 256 ? sc.n - done : 256;
+        for (int c = 0; c < C; c++) {
+            bp[c] = sc.x + (size_t)c * sc.n + done;
+            rp[c] = raw + (size_t)c * sc.n + done;
+        }
+        assert_int_equal(fasc_classifier_process(cls, bp, rp, len), FASC_OK);
+        while (next < sc.n_cand && sc.cand[next].offset < (fasc_index)(done + len)) {
+            assert_int_equal(fasc_classifier_push(cls, &sc.cand[next], cs_snip(&sc, next)),
+                             FASC_OK);
+            next++;
+        }
+        cs_drain(cls, &o, (fasc_index)(done + len));
+    }
+    assert_int_equal(fasc_classifier_flush(cls), FASC_OK);
+    cs_drain(cls, &o, (fasc_index)sc.n);
+    for (size_t i = 0; i < 3; i++) {
+        const fasc_classified *e = cs_find(&o, at_s(swing_checks_s[i]), 0);
+        assert_non_null(e);
+        out[i] = e->cls;
+    }
+    fasc_classifier_destroy(&cls);
+    cs_out_free(&o);
+    cs_free(&sc);
+    free(raw);
+    return out;
+}
+
+/* The swing's discharge is movement whatever the margin; those 0.5 s away
+ * are fasciculations with the default margin (0) and movement with a
+ * 0.75 s one. */
+static void artefact_margin_widens_movement(void **state)
+{
+    (void)state;
+    fasc_class k[3];
+    movement_classes(0.0, k);
+    if (k[0] != FASC_CLASS_FASCICULATION || k[1] != FASC_CLASS_MOVEMENT ||
+        k[2] != FASC_CLASS_FASCICULATION)
+        fail_msg("margin 0: before %s, in %s, after %s", fasc_class_name(k[0]),
+                 fasc_class_name(k[1]), fasc_class_name(k[2]));
+    movement_classes(0.75, k);
+    for (int i = 0; i < 3; i++)
+        if (k[i] != FASC_CLASS_MOVEMENT)
+            fail_msg("margin 0.75 s: discharge %d is %s", i, fasc_class_name(k[i]));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -993,6 +1073,7 @@ int main(void)
         cmocka_unit_test(beats_within_latency),
         cmocka_unit_test(beats_are_not_movement),
         cmocka_unit_test(contraction_is_not_pop),
+        cmocka_unit_test(artefact_margin_widens_movement),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
