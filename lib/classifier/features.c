@@ -77,21 +77,34 @@ static int count_turns(const float *x, size_t a, size_t b, double swing)
 }
 
 /* Magnitude-weighted mean frequency of the Hann-windowed segment (direct
- * DFT: segments are a few hundred samples at most and events are rare). */
+ * DFT: segments are a few hundred samples at most and events are rare).
+ * The window and each bin's phasor advance by complex rotation instead of
+ * calling cos and sin per sample (drift over a few hundred steps stays
+ * near 1e-13, far below what the centroid resolves). */
 static double centroid(const float *x, size_t a, size_t b, double fs)
 {
     const size_t len = b - a + 1;
     if (len < 4)
         return 0.0;
     const double two_pi = 6.283185307179586;
+    const double wc = cos(two_pi / (double)(len - 1)), ws = sin(two_pi / (double)(len - 1));
     double wsum = 0.0, fsum = 0.0;
     for (size_t k = 1; k <= len / 2; k++) {
+        const double step = two_pi * (double)k / (double)len;
+        const double pc = cos(step), ps = sin(step);
         double re = 0.0, im = 0.0;
+        double cr = 1.0, ci = 0.0; /* e^{-i step i} */
+        double hr = 1.0, hi = 0.0; /* e^{i 2 pi i / (len - 1)}: the window's cosine */
         for (size_t i = 0; i < len; i++) {
-            double w = 0.5 - 0.5 * cos(two_pi * (double)i / (double)(len - 1));
-            double ph = two_pi * (double)k * (double)i / (double)len;
-            re += w * x[a + i] * cos(ph);
-            im -= w * x[a + i] * sin(ph);
+            const double v = (0.5 - 0.5 * hr) * x[a + i];
+            re += v * cr;
+            im += v * ci;
+            const double ncr = cr * pc + ci * ps, nci = ci * pc - cr * ps;
+            cr = ncr;
+            ci = nci;
+            const double nhr = hr * wc - hi * ws, nhi = hi * wc + hr * ws;
+            hr = nhr;
+            hi = nhi;
         }
         double mag = sqrt(re * re + im * im);
         wsum += mag;
