@@ -32,6 +32,7 @@ static void tweak(fasc_config *cfg)
         else if (!strcmp(name, "confirm_threshold")) cfg->detector.confirm_threshold = value;
         else if (!strcmp(name, "noise_window_s")) cfg->detector.noise_window_s = value;
         else if (!strcmp(name, "unit_match")) cfg->classifier.unit_match = value;
+        else if (!strcmp(name, "unit_min_discharges")) cfg->classifier.unit_min_discharges = (int)value;
         else if (!strcmp(name, "epoch_margin_s")) cfg->classifier.epoch_margin_s = value;
         else if (!strcmp(name, "artefact_margin_s")) cfg->classifier.artefact_margin_s = value;
         else fprintf(stderr, "FASC_SET: unknown %s\n", name);
