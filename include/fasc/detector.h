@@ -78,7 +78,7 @@
  *     weighted by its least-squares projection on the main one, so that
  *     noise does not swap two phases of similar size. Units that fire
  *     again are learnt as templates (main channel and its neighbours at
- *     zero phase, ±15 ms, matched on the main channel over ±8 ms with a
+ *     zero phase, ±15 ms, matched on the main channel over ±16 ms with a
  *     residual test scaled by the noise's own correlation). A discharge matching a template of three or more
  *     members is timed at the template's peak, and is also kept when that
  *     template used as a matched filter (its projection over the

@@ -220,10 +220,11 @@ static void design_events(const fasc_detector_config *cfg, det_design *d)
     d->loc_n = fasc_samples(0.050, fs);
     d->loc_gap_n = fasc_samples(0.005, fs);
     /* templates: ±15 ms main-channel windows (potentials of up to 20 ms,
-     * centred on any of their phases), aligned over ±8 ms (a phase flip
-     * moves the first peak estimate by 5-8 ms) */
+     * centred on any of their phases), aligned over ±16 ms: a discharge
+     * timed on another phase than the template's centre is up to a whole
+     * potential away (at ±8 ms, 10-20 ms flips found no template) */
     d->tw_n = fasc_samples(0.015, fs);
-    d->tlag_n = fasc_samples(0.008, fs);
+    d->tlag_n = fasc_samples(0.016, fs);
     /* the main channel's trace, then one per neighbour (a line has two, a
      * grid four) */
     d->tslots = 1 + (d->geometry == FASC_GEOMETRY_NONE ? 0
