@@ -55,9 +55,11 @@
  *    beat is an event (an epoch from 0.25 s before to 0.4 s after R), and
  *    per-channel beat templates (running means of beats aligned to them)
  *    are kept. A candidate within `ecg_window_s` of a beat is ecg when its
- *    channel's template, scaled by least squares (0.5-2), leaves at most 3
- *    noise variances per sample within ±6 ms of the candidate's peak; a
- *    discharge riding on a beat leaves its own energy there and stays.
+ *    channel's template, scaled by least squares (0.5-2), leaves at most 4
+ *    noise variances per sample within ±6 ms of the candidate's peak and
+ *    carries at least half of the energy there; a discharge riding on a
+ *    beat leaves its own energy there, or sits where the template is
+ *    flat, and stays.
  *  - `movement`, `electrode_pop`, `noise` (flat or saturated lead): every
  *    candidate inside an artefact epoch of its channel. Outside one, a
  *    candidate over the detector's ceiling (FASC_DETECTION_ARTEFACT) is a

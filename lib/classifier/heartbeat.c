@@ -26,6 +26,11 @@ static const double ecg_residual = 4.0;
 /* half-width of the residual window: a potential's main phases */
 static const double focus_s = 0.006;
 static const double min_scale = 0.5;
+/* ... and when the scaled template carries at least this share of the
+ * candidate's own energy there: a weak discharge on the flat stretch
+ * beside a QRS leaves little residual energy, but the template, near zero
+ * there, cannot have been what the detector found. */
+static const double ecg_explained = 0.5;
 
 static float ring_at(const fasc_classifier *cls, int k, fasc_index t)
 {
@@ -376,7 +381,8 @@ fasc_index fasc_cls_beat_near(const fasc_classifier *cls, fasc_index t, fasc_ind
  * implausible). The window is where a discharge riding on the beat would
  * leave its energy. */
 static double residual(const fasc_classifier *cls, const float *tm, const float *snip,
-                       fasc_index start, fasc_index beat, fasc_index peak, double sd)
+                       fasc_index start, fasc_index beat, fasc_index peak, double sd,
+                       double *explained)
 {
     const cls_design *d = &cls->d;
     const int w = d->ecg_win_n, len = 2 * w + 1;
@@ -396,7 +402,7 @@ static double residual(const fasc_classifier *cls, const float *tm, const float 
     const double a = sxy / syy;
     if (a < min_scale || a > 1.0 / min_scale)
         return INFINITY;
-    double rss = 0.0;
+    double rss = 0.0, fit = 0.0;
     int m = 0;
     for (fasc_index u = peak - focus; u <= peak + focus; u++) {
         const fasc_index at = u - start, j = u - (beat - w);
@@ -404,8 +410,10 @@ static double residual(const fasc_classifier *cls, const float *tm, const float 
             continue;
         const double e = snip[at] - a * tm[j];
         rss += e * e;
+        fit += a * tm[j] * (a * tm[j]);
         m++;
     }
+    *explained = fit + rss > 0.0 ? fit / (fit + rss) : 0.0;
     return m >= focus ? rss / (m * sd * sd) : INFINITY;
 }
 
@@ -430,12 +438,16 @@ bool fasc_cls_is_ecg_shape(const fasc_classifier *cls, const fasc_classified *ev
     const int len = 2 * d->ecg_win_n + 1;
     const float *tm = cls->ecg_tmpl + (size_t)ev->channel * (size_t)len;
     const int lag = (int)lround(0.002 * d->rate);
-    double best = INFINITY;
+    double best = INFINITY, share = 0.0;
     for (int l = -lag; l <= lag; l++) {
-        const double r = residual(cls, tm, snip, snip_start, beat + l, ev->peak, sd);
-        best = r < best ? r : best;
+        double explained = 0.0;
+        const double r = residual(cls, tm, snip, snip_start, beat + l, ev->peak, sd, &explained);
+        if (r < best) {
+            best = r;
+            share = explained;
+        }
     }
-    return best <= ecg_residual;
+    return best <= ecg_residual && share >= ecg_explained;
 }
 
 int fasc_classifier_remove_heartbeats(fasc_classifier *cls, float *const *x, fasc_index t0,

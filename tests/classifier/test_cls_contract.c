@@ -32,8 +32,9 @@ static fasc_classifier_config config(int channels)
 static const double beat_first_s = 0.3, beat_period_s = 0.9;
 
 /* 30 s of noise and beats (66.7 bpm); candidates on six beats (all
- * channels, as a detector without the common median sees them) and a
- * discharge riding 25 ms after each of three beats. */
+ * channels, as a detector without the common median sees them), a
+ * discharge riding 25 ms after each of three beats and a weak one 15 ms
+ * after each of three more. */
 static cs_scene beats_scene(void)
 {
     cs_scene sc = cs_new(C, 30.0, 5.0f, 101u);
@@ -50,6 +51,10 @@ static cs_scene beats_scene(void)
     }
     for (int k = 23; k < 26; k++)
         cs_discharge(&sc, 5, 1, sc.beats[k] + (fasc_index)(0.025 * CS_FS), 100.0, 12.0, 0);
+    /* weak ones (6 σ peak to peak) just after the QRS, where they leave
+     * less than 4 noise variances per sample around their peak */
+    for (int k = 27; k < 30; k++)
+        cs_discharge(&sc, 6, 1, sc.beats[k] + (fasc_index)(0.015 * CS_FS), 30.0, 8.0, 0);
     cs_finish(&sc);
     return sc;
 }
@@ -592,6 +597,14 @@ static void ecg_candidates_and_riding_discharges(void **state)
          * known_beats_are_not_movement) */
         if (e->cls == FASC_CLASS_ECG)
             fail_msg("discharge 25 ms after beat %d: class ecg", k);
+    }
+    /* the beat template is near zero there: it cannot be what the
+     * detector found, however little the discharge leaves */
+    for (int k = 27; k < 30; k++) {
+        const fasc_classified *e = cs_find(&o, sc.beats[k] + (fasc_index)(0.015 * CS_FS), 0);
+        assert_non_null(e);
+        if (e->cls == FASC_CLASS_ECG)
+            fail_msg("weak discharge 15 ms after beat %d: class ecg", k);
     }
     cs_out_free(&o);
     cs_free(&sc);
