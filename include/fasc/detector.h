@@ -80,7 +80,8 @@
  *     again are learnt as templates (main channel and its neighbours at
  *     zero phase, ±15 ms, matched on the main channel over ±16 ms with a
  *     residual test scaled by the noise's own correlation). A discharge matching a template of three or more
- *     members is timed at the template's peak, and is also kept when that
+ *     members is timed at the peak of the template's average with the
+ *     discharge added, and is also kept when that
  *     template used as a matched filter (its projection over the
  *     projection's noise level, from the noise autocorrelation) reaches
  *     `confirm_threshold`; weak candidates (step 4) are kept only that way.

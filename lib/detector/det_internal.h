@@ -123,7 +123,7 @@ typedef struct det_group {
 /* A unit's averaged waveform on its main channel and that channel's
  * neighbours (templates.c). */
 typedef struct det_template {
-    int channel, count, peak_offset;
+    int channel, count;
     fasc_index last_used;
 } det_template;
 

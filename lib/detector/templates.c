@@ -20,10 +20,6 @@ static const float det_template_gain_lo = 0.7f, det_template_gain_hi = 1.4f;
 /* Residual allowance, in standard deviations of the residual energy a
  * matching member leaves (noise only). */
 static const float det_template_residual_sd = 4.0f;
-/* A template decides between two phases of opposite sign only when the
- * larger exceeds the other by this share of it. */
-static const float det_template_margin = 0.05f;
-#define DET_NO_PEAK INT32_MIN
 /* The same on the template's own span, for timing and learning. */
 static const float det_template_close_sd = 2.5f;
 
@@ -187,30 +183,6 @@ static bool fits_closely(const fasc_detector *det, int k, fasc_index centre)
     return r < (n + det_template_close_sd * sqrtf(2.0f * n * noise_rho2(det, c))) * (1.0f + 1.0f / m);
 }
 
-/* Offset from the template's centre to its largest |value| (templates
- * hold zero-phase samples), or DET_NO_PEAK when the largest value of the
- * other sign comes within det_template_margin of it: such a template
- * cannot tell which phase is the peak (two phases of nearly equal size, or
- * a unit averaged with other shapes), and each discharge is then timed on
- * its own signal. */
-static int template_peak(const fasc_detector *det, int k)
-{
-    const int len = 2 * det->d.tw_n + 1;
-    const float *tp = trace(det, k, 0);
-    int at = 0;
-    float hi = 0.0f, lo = 0.0f;
-    for (int i = 0; i < len; i++) {
-        if (fabsf(tp[i]) > fabsf(tp[at]))
-            at = i;
-        hi = fmaxf(hi, tp[i]);
-        lo = fminf(lo, tp[i]);
-    }
-    const float other = tp[at] > 0.0f ? -lo : hi;
-    if (other > (1.0f - det_template_margin) * fabsf(tp[at]))
-        return DET_NO_PEAK;
-    return at - det->d.tw_n;
-}
-
 void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *template_index, int *lag,
                             float *gain)
 {
@@ -229,15 +201,36 @@ void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *templat
     if (t->count < det_template_ready)
         return;
     const fasc_index centre = ev->peak + fit.lag;
-    /* The template may only choose among this event's own phases: in a
-     * doublet the window also holds the other discharge. */
-    if (t->peak_offset == DET_NO_PEAK || centre + t->peak_offset < ev->onset ||
-        centre + t->peak_offset > ev->offset ||
-        !fits_closely(det, fit.index, centre))
+    if (!fits_closely(det, fit.index, centre))
         return;
-    ev->peak = centre + t->peak_offset;
-    ev->channel_peak[0] = ev->peak;
-    ev->polarity = zp_holds(det, ev->peak, ev->peak) && det->zpscratch[ev->peak - det->zp_lo] < 0.0 ? -1 : 1;
+    /* The peak of the unit's average with this discharge added (the
+     * template, n members scaled by the fit's gain, plus the discharge
+     * itself, all in σ): the estimate of the unit's largest phase that
+     * uses every discharge seen; a young template is corrected by the
+     * discharge, and two phases of nearly equal size are weighed rather
+     * than left to the discharge alone. Only this event's own span may
+     * hold it: in a doublet the window also holds the other discharge. */
+    const int w = det->d.tw_n;
+    const float *tp = trace(det, fit.index, 0);
+    const int members = t->count < det_template_memory ? t->count : det_template_memory;
+    const float inv = det->inv[ev->main_channel], weight = (float)members * fit.gain;
+    fasc_index at = -1;
+    float top = -1.0f;
+    for (fasc_index u = ev->onset; u <= ev->offset; u++) {
+        const fasc_index i = u - centre + w;
+        if (i < 0 || i > 2 * w || !zp_holds(det, u, u))
+            continue;
+        const float v = fabsf(weight * tp[i] + zp_at(det, u, inv));
+        if (v > top) {
+            top = v;
+            at = u;
+        }
+    }
+    if (at < 0)
+        return;
+    ev->peak = at;
+    ev->channel_peak[0] = at;
+    ev->polarity = det->zpscratch[at - det->zp_lo] < 0.0 ? -1 : 1;
 }
 
 /* Matched-filter z of ready template k on the event's zero-phase main
@@ -426,7 +419,6 @@ void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k
         }
         t->count++;
         t->last_used = ev->onset;
-        t->peak_offset = template_peak(det, k);
         return;
     }
     /* A new template. When the store is full it replaces the least
@@ -457,5 +449,4 @@ void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k
         else
             memset(trace(det, slot, sl), 0, sizeof(float) * (size_t)len);
     }
-    t->peak_offset = template_peak(det, slot);
 }
