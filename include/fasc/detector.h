@@ -79,7 +79,9 @@
  *     noise does not swap two phases of similar size. Units that fire
  *     again are learnt as templates (main channel and its neighbours at
  *     zero phase, ±15 ms, matched on the main channel over ±16 ms with a
- *     residual test scaled by the noise's own correlation). A discharge matching a template of three or more
+ *     residual test scaled by the noise's own correlation; not while events
+ *     cover more than a fifth of the channel's last half second, as in a
+ *     contraction). A discharge matching a template of three or more
  *     members is timed at the peak of the template's average with the
  *     discharge added, and is also kept when that
  *     template used as a matched filter (its projection over the

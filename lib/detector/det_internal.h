@@ -16,6 +16,10 @@
 #define DET_LANES 8         /* channels per SIMD group */
 #define DET_CHUNK 64        /* noise, autocorrelation and σ work happens at
                                absolute multiples of this */
+/* Share of the last half second that a channel's events cover above
+ * which they are the background itself (a contraction, a noise step), not
+ * potentials on it: σ then takes them in, and templates stop learning. */
+#define DET_BUSY_LIMIT 0.2
 #define DET_SCALES 3
 #define DET_MAX_NB 4
 #define DET_WORDS (FASC_MAX_CHANNELS / 64)

@@ -14,7 +14,6 @@ static const double det_mad_to_sigma = 1.0 / 0.6744897501960817;
  * b + det_bin_base; bin 0 starts at 2^-12 µV and catches all below. */
 static const int det_bin_shift = 19;
 static const int det_bin_base = (127 - 12) << 4;
-static const double det_busy_limit = 0.2;
 /* The window restarts from its newest warm_n entries (half a second) when
  * their median is this many bins (16 per octave: a factor 0.66) below the
  * whole window's. */
@@ -323,7 +322,7 @@ void fasc_det_chunk_end(fasc_detector *det)
              * of the noise level), and σ has to see them to follow. */
             ch->busy_share += d->busy_alpha *
                               ((double)__builtin_popcountll(word) / DET_CHUNK - ch->busy_share);
-            feed_noise(det, c, u0, ch->busy_share > det_busy_limit ? 0 : word);
+            feed_noise(det, c, u0, ch->busy_share > DET_BUSY_LIMIT ? 0 : word);
             if (((g + chunk) & 3) == 2)
                 noise_fall(det, c);
             if (((g + chunk) & 3) == 0 && u0 - d->lags >= 0 &&

@@ -400,7 +400,11 @@ void fasc_det_template_learn(fasc_detector *det, const fasc_detection *ev, int k
 {
     const det_design *d = &det->d;
     const int len = 2 * d->tw_n + 1;
-    if (d->tw_n <= 0)
+    /* Not inside dense activity: a contraction's motor units, firing many
+     * times a second, would push the fasciculating units' templates out of
+     * the store or be averaged into them, and every discharge after the
+     * contraction would be timed by the wrong shape. */
+    if (d->tw_n <= 0 || det->ch[ev->main_channel].busy_share > DET_BUSY_LIMIT)
         return;
     if (k >= 0 && !fits_closely(det, k, centre + lag))
         k = -1;

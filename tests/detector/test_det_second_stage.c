@@ -1,6 +1,7 @@
 /* The second stage: wavelet confirmation keeps false alarms on noise rare,
  * and unit templates time every discharge of a unit on the same phase even
- * when two of its phases are nearly equal. */
+ * when two of its phases are nearly equal, also after a contraction of a
+ * unit of similar shape. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -54,17 +55,25 @@ static void many_channels_few_false_alarms(void **state)
     free(x);
 }
 
-/* Two opposite phases 5 samples apart, the positive one 8 % larger. */
-static void twin_phase_spike(float *x, size_t n, size_t at, float amplitude)
+/* Two opposite phases 5 samples apart, the positive one `first` and the
+ * negative one `second` times `amplitude`. */
+static void two_phases(float *x, size_t n, size_t at, float amplitude, double first,
+                       double second)
 {
     const double s = 1.3;
     for (int k = -10; k <= 14; k++) {
         if ((long)at + k < 0 || at + (size_t)(k + 10) >= n + 10)
             continue;
         const double u = k, v = u - 5.0;
-        x[at + (size_t)k] += (float)(amplitude * (exp(-0.5 * u * u / (s * s)) -
-                                                  0.92 * exp(-0.5 * v * v / (s * s))));
+        x[at + (size_t)k] += (float)(amplitude * (first * exp(-0.5 * u * u / (s * s)) -
+                                                  second * exp(-0.5 * v * v / (s * s))));
     }
+}
+
+/* The positive phase 8 % larger. */
+static void twin_phase_spike(float *x, size_t n, size_t at, float amplitude)
+{
+    two_phases(x, n, at, amplitude, 1.0, 0.92);
 }
 
 static void templates_time_on_one_phase(void **state)
@@ -89,6 +98,46 @@ static void templates_time_on_one_phase(void **state)
     assert_true(found >= spikes - 8);
     if (on_main < found * 9 / 10)
         fail_msg("only %d of %d discharges timed on the larger phase", on_main, found);
+    dtu_free(&e);
+    free(x);
+}
+
+/* The same unit before and after a 5 s contraction on its channel, in
+ * which a unit of the same shape but with its negative phase the larger
+ * fires at 12.5 Hz (62 discharges): the contraction's discharges must not
+ * be learnt into the unit's template, or every discharge after it would be
+ * timed on the other phase. */
+static void contraction_leaves_templates_alone(void **state)
+{
+    (void)state;
+    const size_t n = (size_t)FS * 60;
+    float *x = dtu_noise(1, n, 8u, 5.0f);
+    const int before = 20, after = 20;
+    for (int k = 0; k < before; k++)
+        twin_phase_spike(x, n, (size_t)FS + (size_t)k * (size_t)FS, 60.0f);
+    const size_t c0 = (size_t)FS * 22, c1 = (size_t)FS * 27;
+    for (size_t at = c0; at < c1; at += (size_t)FS * 2 / 25)
+        two_phases(x, n, at, 60.0f, 0.92, 1.0); /* the phases' sizes swapped */
+    const size_t first_after = (size_t)FS * 30;
+    for (int k = 0; k < after; k++)
+        twin_phase_spike(x, n, first_after + (size_t)k * (size_t)FS, 60.0f);
+    fasc_detector_config cfg = dtu_config(1);
+    dtu_events e = dtu_run(&cfg, x, n, 0, 0);
+    int on_main = 0, found = 0;
+    for (int k = 0; k < after; k++) {
+        const fasc_index at = (fasc_index)(first_after + (size_t)k * (size_t)FS);
+        const long i = dtu_find(&e, at, 8);
+        if (i < 0)
+            continue;
+        found++;
+        on_main += e.ev[i].peak == at;
+    }
+    print_message("after the contraction: %d of %d discharges timed on the larger phase\n",
+                  on_main, found);
+    assert_true(found >= after - 3);
+    if (on_main < found * 9 / 10)
+        fail_msg("only %d of %d discharges after the contraction timed on the larger phase",
+                 on_main, found);
     dtu_free(&e);
     free(x);
 }
@@ -123,6 +172,7 @@ int main(void)
         cmocka_unit_test(noise_gives_few_false_alarms),
         cmocka_unit_test(many_channels_few_false_alarms),
         cmocka_unit_test(templates_time_on_one_phase),
+        cmocka_unit_test(contraction_leaves_templates_alone),
         cmocka_unit_test(short_events_high_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
