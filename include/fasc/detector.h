@@ -83,7 +83,10 @@
  *     cover more than a fifth of the channel's last half second, as in a
  *     contraction). A discharge matching a template of three or more
  *     members is timed at the peak of the template's average with the
- *     discharge added, and is also kept when that
+ *     discharge added; when it holds only a minor head or tail phase of
+ *     the template (at most 85 % of the main one, and fitting there), it
+ *     becomes the whole discharge, timed at the main phase, and the run
+ *     holding that phase is dropped as its repeat. It is also kept when that
  *     template used as a matched filter (its projection over the
  *     projection's noise level, from the noise autocorrelation) reaches
  *     `confirm_threshold`; weak candidates (step 4) are kept only that way.

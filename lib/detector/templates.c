@@ -20,6 +20,11 @@ static const float det_template_gain_lo = 0.7f, det_template_gain_hi = 1.4f;
 /* Residual allowance, in standard deviations of the residual energy a
  * matching member leaves (noise only). */
 static const float det_template_residual_sd = 4.0f;
+/* A head or tail piece of a discharge: its largest phase is at most this
+ * share of the unit's main one (in the template); a template that has
+ * learnt a unit's regular doublet holds both discharges at about the same
+ * size (within its noise), and must not join them. */
+static const float det_piece_share = 0.85f;
 /* The same on the template's own span, for timing and learning. */
 static const float det_template_close_sd = 2.5f;
 
@@ -140,32 +145,15 @@ static det_fit best_template(fasc_detector *det, int c, fasc_index centre, float
     return best;
 }
 
-/* Whether the event fits template k closely where the template holds its
- * potential: from the first to the last sample reaching a quarter of its
- * largest |value|, widened by 3 samples, the residual after the best gain
- * stays within det_template_close_sd standard deviations of noise. Over
- * the whole ±15 ms window the noise of some 60 samples hides the
- * difference between two units of similar shape on one channel; this test
- * keeps their discharges from being averaged into one template, and a
- * template from timing a unit it does not describe. */
-static bool fits_closely(const fasc_detector *det, int k, fasc_index centre)
+/* Whether the event's samples at template indices a..b fit template k,
+ * centred at `centre`, within det_template_close_sd standard deviations of
+ * noise after their own least-squares gain. */
+static bool fits_over(const fasc_detector *det, int k, fasc_index centre, int a, int b)
 {
-    const int w = det->d.tw_n, len = 2 * w + 1;
+    const int w = det->d.tw_n;
     const int c = det->templates[k].channel;
     const float inv = det->inv[c];
-    if (!zp_holds(det, centre - w, centre + w) || inv == 0.0f)
-        return false;
     const float *tp = trace(det, k, 0);
-    float top = 0.0f;
-    for (int i = 0; i < len; i++)
-        top = fmaxf(top, fabsf(tp[i]));
-    int a = 0, b = len - 1;
-    while (a < b && fabsf(tp[a]) < 0.25f * top)
-        a++;
-    while (b > a && fabsf(tp[b]) < 0.25f * top)
-        b--;
-    a = a - 3 < 0 ? 0 : a - 3;
-    b = b + 3 >= len ? len - 1 : b + 3;
     float xt = 0.0f, tt = 0.0f;
     for (int i = a; i <= b; i++) {
         xt += zp_at(det, centre - w + i, inv) * tp[i];
@@ -181,6 +169,90 @@ static bool fits_closely(const fasc_detector *det, int k, fasc_index centre)
     }
     const float n = (float)(b - a + 1), m = (float)det->templates[k].count;
     return r < (n + det_template_close_sd * sqrtf(2.0f * n * noise_rho2(det, c))) * (1.0f + 1.0f / m);
+}
+
+/* The span of template k where it holds its potential: from the first to
+ * the last sample reaching a quarter of its largest |value|, widened by 3
+ * samples; *at receives the largest |value|'s index. */
+static void core_of(const fasc_detector *det, int k, int *a_out, int *b_out, int *at)
+{
+    const int len = 2 * det->d.tw_n + 1;
+    const float *tp = trace(det, k, 0);
+    int top = 0;
+    for (int i = 1; i < len; i++)
+        top = fabsf(tp[i]) > fabsf(tp[top]) ? i : top;
+    const float level = 0.25f * fabsf(tp[top]);
+    int a = 0, b = len - 1;
+    while (a < b && fabsf(tp[a]) < level)
+        a++;
+    while (b > a && fabsf(tp[b]) < level)
+        b--;
+    *a_out = a - 3 < 0 ? 0 : a - 3;
+    *b_out = b + 3 >= len ? len - 1 : b + 3;
+    *at = top;
+}
+
+/* Whether the event fits template k closely where the template holds its
+ * potential (core_of). Over the whole ±15 ms window the noise of some 60
+ * samples hides the difference between two units of similar shape on one
+ * channel; this test keeps their discharges from being averaged into one
+ * template, and a template from timing a unit it does not describe. */
+static bool fits_closely(const fasc_detector *det, int k, fasc_index centre)
+{
+    const int w = det->d.tw_n;
+    if (!zp_holds(det, centre - w, centre + w) || det->inv[det->templates[k].channel] == 0.0f)
+        return false;
+    int a, b, at;
+    core_of(det, k, &a, &b, &at);
+    return fits_over(det, k, centre, a, b);
+}
+
+/* An event that is only a head or tail piece of a known unit's
+ * discharge (a long potential whose early or late phases ended a run
+ * before the main ones): the template's main phase lies outside the
+ * event's span, and what the event holds is the template's own head or
+ * tail (it fits there too, which the first discharge of a doublet does
+ * not). The event becomes the whole discharge, timed at the main phase,
+ * so that the run holding that phase repeats it and is dropped. */
+static bool take_whole(fasc_detector *det, fasc_detection *ev, int k, fasc_index centre)
+{
+    const int w = det->d.tw_n;
+    int a, b, at;
+    core_of(det, k, &a, &b, &at);
+    const fasc_index main = centre - w + at;
+    if ((main >= ev->onset && main <= ev->offset) || !zp_holds(det, main, main))
+        return false;
+    int ea = (int)(ev->onset - (centre - w)), eb = (int)(ev->offset - (centre - w));
+    ea = ea < 0 ? 0 : ea;
+    eb = eb > 2 * w ? 2 * w : eb;
+    if (ea > eb || !fits_over(det, k, centre, ea, eb))
+        return false;
+    /* a piece holds a minor phase only: a template that has learnt a
+     * unit's regular doublet holds both discharges at full size */
+    const float *tp = trace(det, k, 0);
+    float own = 0.0f;
+    for (int i = ea; i <= eb; i++)
+        own = fmaxf(own, fabsf(tp[i]));
+    if (own > det_piece_share * fabsf(tp[at]))
+        return false;
+    const fasc_index from = centre - w + a < ev->onset ? centre - w + a : ev->onset;
+    const fasc_index to = centre - w + b > ev->offset ? centre - w + b : ev->offset;
+    if (from <= det->now - det->d.hrows || to >= det->now)
+        return false;
+    float lo = INFINITY, hi = -INFINITY;
+    for (fasc_index u = from; u <= to; u++) {
+        const float v = *fasc_det_x(det, ev->main_channel, u);
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+    }
+    ev->onset = from;
+    ev->offset = to;
+    ev->peak = main;
+    ev->channel_peak[0] = main;
+    ev->peak_to_peak_uv = hi - lo;
+    ev->channel_peak_to_peak_uv[0] = hi - lo;
+    ev->polarity = det->zpscratch[main - det->zp_lo] < 0.0 ? -1 : 1;
+    return true;
 }
 
 void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *template_index, int *lag,
@@ -202,6 +274,8 @@ void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *templat
         return;
     const fasc_index centre = ev->peak + fit.lag;
     if (!fits_closely(det, fit.index, centre))
+        return;
+    if (take_whole(det, ev, fit.index, centre))
         return;
     /* The peak of the unit's average with this discharge added (the
      * template, n members scaled by the fit's gain, plus the discharge

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <cmocka.h>
@@ -142,6 +143,44 @@ static void contraction_leaves_templates_alone(void **state)
     free(x);
 }
 
+/* A long potential whose early phases (70 % of the main ones, 12 ms
+ * before them) end a run of their own: once the unit's template knows the
+ * whole potential, each discharge is one event, timed at its main phase. */
+static void head_pieces_join_their_discharge(void **state)
+{
+    (void)state;
+    const size_t n = (size_t)FS * 60;
+    const int head = 25, spikes = 55;
+    float *x = dtu_noise(1, n, 9u, 5.0f);
+    for (int k = 0; k < spikes; k++) {
+        const size_t at = (size_t)FS * 2 + (size_t)k * (size_t)FS;
+        two_phases(x, n, at - (size_t)head, 0.7f * 60.0f, 1.0, 0.92);
+        twin_phase_spike(x, n, at, 60.0f);
+    }
+    fasc_detector_config cfg = dtu_config(1);
+    dtu_events e = dtu_run(&cfg, x, n, 0, 0);
+    int whole = 0, pieces = 0;
+    for (int k = 10; k < spikes; k++) { /* once the template knows the unit */
+        const fasc_index at = (fasc_index)FS * 2 + (fasc_index)k * FS;
+        int here = 0;
+        bool on_main = false;
+        for (size_t i = 0; i < e.n; i++)
+            if (e.ev[i].peak >= at - head - 8 && e.ev[i].peak <= at + 12) {
+                here++;
+                on_main |= e.ev[i].peak >= at - 1 && e.ev[i].peak <= at + 1;
+            }
+        whole += here == 1 && on_main;
+        pieces += here > 1;
+    }
+    print_message("%d of %d discharges one event at the main phase, %d in pieces\n", whole,
+                  spikes - 10, pieces);
+    if (whole < (spikes - 10) * 9 / 10)
+        fail_msg("only %d of %d discharges one event at the main phase (%d in pieces)", whole,
+                 spikes - 10, pieces);
+    dtu_free(&e);
+    free(x);
+}
+
 /* The second stage's scratch memory holds for the smallest events and the
  * highest working rate (ASan checks the bounds). */
 static void short_events_high_rate(void **state)
@@ -173,6 +212,7 @@ int main(void)
         cmocka_unit_test(many_channels_few_false_alarms),
         cmocka_unit_test(templates_time_on_one_phase),
         cmocka_unit_test(contraction_leaves_templates_alone),
+        cmocka_unit_test(head_pieces_join_their_discharge),
         cmocka_unit_test(short_events_high_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
