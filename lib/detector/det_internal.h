@@ -278,7 +278,8 @@ void fasc_det_wavelet_restart(fasc_detector *det, int c);
 bool fasc_det_verify(fasc_detector *det, fasc_detection *ev);
 /* Channel c of an event from onset to offset (with the run-ins) after a
  * backward pass through the pre-filter: y[i] is input *lo + i; returns the
- * length. The reference for fasc_det_zero_phase_lanes. */
+ * length. The plain reference for fasc_det_zero_phase_lanes (the tests
+ * compare the two bit for bit). */
 int fasc_det_zero_phase(const fasc_detector *det, int c, fasc_index onset, fasc_index offset,
                         fasc_index *lo, double *y);
 /* The same for channels cs[0..m), m <= DET_ZP_LANES, side by side: lane j

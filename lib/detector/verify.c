@@ -403,15 +403,23 @@ int fasc_det_zero_phase_lanes(const fasc_detector *det, const int *cs, int m, fa
     for (int i = 0; i < n; i++)
         for (int j = 0; j < DET_ZP_LANES; j++)
             y4[i * DET_ZP_LANES + j] = j < m ? *fasc_det_x(det, cs[j], lo + i) : 0.0;
-    for (int k = 0; k < pf_n; k++) {
-        const fasc_biquad q = pf[k];
-        double z1[DET_ZP_LANES] = {0}, z2[DET_ZP_LANES] = {0};
-        for (int i = n - 1; i >= 0; i--) {
-            double *v = y4 + (size_t)i * DET_ZP_LANES;
+    /* As a wavefront: at step s section k filters sample n - 1 - (s - k),
+     * which section k - 1 filtered at step s - 1, so the sections' chains
+     * run side by side instead of one after the other. Each section sees
+     * its samples in the same order with the same arithmetic as in the
+     * reference, so the bits are the same. */
+    double z1[FASC_DETECTOR_MAX_PREFILTER][DET_ZP_LANES] = {{0}};
+    double z2[FASC_DETECTOR_MAX_PREFILTER][DET_ZP_LANES] = {{0}};
+    for (int step = 0; step < n + pf_n - 1; step++) {
+        const int k_lo = step - (n - 1) > 0 ? step - (n - 1) : 0;
+        const int k_hi = step < pf_n - 1 ? step : pf_n - 1;
+        for (int k = k_lo; k <= k_hi; k++) {
+            const fasc_biquad q = pf[k];
+            double *v = y4 + (size_t)(n - 1 - (step - k)) * DET_ZP_LANES;
             for (int j = 0; j < DET_ZP_LANES; j++) {
-                const double in = v[j], out = q.b0 * in + z1[j];
-                z1[j] = q.b1 * in - q.a1 * out + z2[j];
-                z2[j] = q.b2 * in - q.a2 * out;
+                const double in = v[j], out = q.b0 * in + z1[k][j];
+                z1[k][j] = q.b1 * in - q.a1 * out + z2[k][j];
+                z2[k][j] = q.b2 * in - q.a2 * out;
                 v[j] = out;
             }
         }
@@ -450,8 +458,13 @@ static void zero_phase_peaks(fasc_detector *det, fasc_detection *ev, bool time_p
 {
     const det_design *d = &det->d;
     double *own = det->zpscratch, *sum = own + d->zp_len, *y = sum + d->zp_len;
+    /* the main channel (channels[0]) shares its pass with the first
+     * others: lane 0 of the first block */
     fasc_index lo;
-    const int n = fasc_det_zero_phase(det, ev->main_channel, ev->onset, ev->offset, &lo, own);
+    const int m0 = ev->channel_count < DET_ZP_LANES ? ev->channel_count : DET_ZP_LANES;
+    const int n = fasc_det_zero_phase_lanes(det, ev->channels, m0, ev->onset, ev->offset, &lo, y);
+    for (int i = 0; i < n; i++)
+        own[i] = y[(size_t)i * DET_ZP_LANES];
     det->zp_lo = lo;
     det->zp_n = n;
     if (!time_peaks)
@@ -463,11 +476,12 @@ static void zero_phase_peaks(fasc_detector *det, fasc_detection *ev, bool time_p
     for (fasc_index u = on; u <= off; u++)
         mm += own[u - lo] * own[u - lo];
     memcpy(sum, own, sizeof(double) * (size_t)n);
-    for (int k0 = 1; k0 < ev->channel_count; k0 += DET_ZP_LANES) {
+    for (int k0 = 0; k0 < ev->channel_count; k0 += DET_ZP_LANES) {
         const int m = ev->channel_count - k0 < DET_ZP_LANES ? ev->channel_count - k0 : DET_ZP_LANES;
-        fasc_index lo_k;
-        fasc_det_zero_phase_lanes(det, ev->channels + k0, m, ev->onset, ev->offset, &lo_k, y);
-        for (int j = 0; j < m; j++) {
+        fasc_index lo_k = lo;
+        if (k0 > 0)
+            fasc_det_zero_phase_lanes(det, ev->channels + k0, m, ev->onset, ev->offset, &lo_k, y);
+        for (int j = k0 == 0 ? 1 : 0; j < m; j++) {
             const int k = k0 + j;
             ev->channel_peak[k] = largest(y + j, DET_ZP_LANES, lo_k, on, off);
             if (!neighbours(det, ev->main_channel, ev->channels[k]) || !(mm > 0.0))
