@@ -397,9 +397,8 @@ static uint8_t consensus(fasc_classifier *cls, int64_t j)
     return out;
 }
 
-/* Consensus of block b widened by the margin on both sides. */
-/* The flags of voluntary and of artefact epochs within their margins of
- * block j's distance d. */
+/* Of a block's flags `dist` blocks away, those whose epochs' margin
+ * reaches that far (voluntary and artefact epochs have their own). */
 static uint8_t within_margin(const cls_design *d, int64_t dist, uint8_t flags)
 {
     const uint8_t vol = dist <= d->margin_blocks ? CLS_VOL : 0;
@@ -413,6 +412,7 @@ static int64_t widest_margin(const cls_design *d)
     return d->margin_blocks > d->art_margin_blocks ? d->margin_blocks : d->art_margin_blocks;
 }
 
+/* Consensus of block b widened by the margins on both sides. */
 static uint8_t widened_consensus(fasc_classifier *cls, int64_t b)
 {
     uint8_t out = 0;

@@ -214,11 +214,10 @@ static bool fits_closely(const fasc_detector *det, int k, fasc_index centre)
  * tail (it fits there too, which the first discharge of a doublet does
  * not). The event becomes the whole discharge, timed at the main phase,
  * so that the run holding that phase repeats it and is dropped. */
-static bool take_whole(fasc_detector *det, fasc_detection *ev, int k, fasc_index centre)
+static bool take_whole(fasc_detector *det, fasc_detection *ev, int k, fasc_index centre,
+                       int a, int b, int at)
 {
     const int w = det->d.tw_n;
-    int a, b, at;
-    core_of(det, k, &a, &b, &at);
     const fasc_index main = centre - w + at;
     if ((main >= ev->onset && main <= ev->offset) || !zp_holds(det, main, main))
         return false;
@@ -273,9 +272,13 @@ void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *templat
     if (t->count < det_template_ready)
         return;
     const fasc_index centre = ev->peak + fit.lag;
-    if (!fits_closely(det, fit.index, centre))
+    const int w = det->d.tw_n;
+    if (!zp_holds(det, centre - w, centre + w) || det->inv[ev->main_channel] == 0.0f)
         return;
-    if (take_whole(det, ev, fit.index, centre))
+    int a, b, core_at;
+    core_of(det, fit.index, &a, &b, &core_at); /* what fits_closely reads */
+    if (!fits_over(det, fit.index, centre, a, b) ||
+        take_whole(det, ev, fit.index, centre, a, b, core_at))
         return;
     /* The peak of the unit's average with this discharge added (the
      * template, n members scaled by the fit's gain, plus the discharge
@@ -284,7 +287,6 @@ void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *templat
      * discharge, and two phases of nearly equal size are weighed rather
      * than left to the discharge alone. Only this event's own span may
      * hold it: in a doublet the window also holds the other discharge. */
-    const int w = det->d.tw_n;
     const float *tp = trace(det, fit.index, 0);
     const int members = t->count < det_template_memory ? t->count : det_template_memory;
     const float inv = det->inv[ev->main_channel], weight = (float)members * fit.gain;
