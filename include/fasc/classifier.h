@@ -89,12 +89,14 @@
  * phase of the potential). The mismatch is Σ(x - t)² divided by what
  * noise alone leaves, L σ² (1 / n_unit + 1): it joins the unit with the
  * smallest mismatch if that is below `unit_match` and the amplitudes agree
- * within a factor 1.5, else it starts a new unit. For a discharge of the
+ * within a factor 1.5 (on a neighbouring main channel also each one's
+ * amplitude on the other's main channel: the unit's mean on its
+ * neighbours is kept), else it starts a new unit. For a discharge of the
  * unit the mismatch is χ²_k / k with k = 2BT degrees of freedom (about 22
  * for the 25 ms window of 20-450 Hz noise), whose 99.6th percentile is the
  * default 2. Templates are running means (weight 1/n, at most 1/16).
- * When two units' templates come to match each other (the same test with
- * 1 / n_a + 1 / n_b), the younger one is merged into the older one (its
+ * When two units' templates and spread come to match each other (the same
+ * tests with 1 / n_a + 1 / n_b), the younger one is merged into the older one (its
  * later discharges get the older number; counts are added). A unit
  * counts as a distinct fasciculating unit once it has `unit_min_discharges`
  * discharges: one or two cannot be told from a misfit or a noise event. A

@@ -107,6 +107,8 @@ typedef struct cls_unit {
     fasc_index times[CLS_UNIT_TIMES]; /* latest first */
     int n_times;
     float p2p;
+    int nb_ch[4], n_nb;   /* the main channel's neighbours */
+    float nb_p2p[4];      /* the discharges' mean peak-to-peak on them */
     float *tmpl; /* ulen samples */
 } cls_unit;
 
@@ -115,6 +117,7 @@ typedef struct cls_pending {
     fasc_index snip_start; /* input index of the snippet's first sample */
     float noise_sd;
     bool has_band;         /* the main channel's band signal was copied */
+    float ch_p2p[FASC_DETECTOR_MAX_EVENT_CHANNELS]; /* peak-to-peak per ev.channels[] */
 } cls_pending;
 
 struct fasc_classifier {
@@ -235,7 +238,8 @@ bool fasc_cls_restore_beat(const fasc_classifier *cls, const fasc_classified *ev
  * a new one when none matches and `may_create`; returns the unit whose
  * train received it, or NULL (ev->unit 0). */
 cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, fasc_classified *ev, const float *snip,
-                               float noise_sd, bool may_create);
+                               float noise_sd,
+                               const float *ch_p2p, bool may_create);
 /* Whether u's last discharges form a regular train at voluntary firing
  * rates. */
 bool fasc_cls_unit_tonic(const fasc_classifier *cls, const cls_unit *u);

@@ -142,6 +142,7 @@ int fasc_classifier_push(fasc_classifier *cls, const fasc_detection *det, const 
     ev->noise_sd_uv = det->noise_sd_uv;
     ev->channel_count = det->channel_count;
     memcpy(ev->channels, det->channels, sizeof(int) * (size_t)det->channel_count);
+    memcpy(p->ch_p2p, det->channel_peak_to_peak_uv, sizeof(float) * (size_t)det->channel_count);
     p->noise_sd = det->noise_sd_uv;
     p->snip_start = det->snippet_start;
     /* the detector may have taken a reference off its snippets (the
@@ -188,7 +189,8 @@ static float logistic(double x)
  * of its channels fired so within the last tonic_hold_s (the contraction
  * goes on; its other units may not have shown a train yet). A voluntary
  * discharge stays in its unit's train but is not counted. */
-static bool tonic(fasc_classifier *cls, fasc_classified *ev, const float *snip, float noise_sd)
+static bool tonic(fasc_classifier *cls, fasc_classified *ev, const float *snip, float noise_sd,
+                  const float *ch_p2p)
 {
     bool recent = false;
     const fasc_index hold = (fasc_index)(tonic_hold_s * cls->d.rate);
@@ -199,7 +201,7 @@ static bool tonic(fasc_classifier *cls, fasc_classified *ev, const float *snip, 
     /* inside a contraction a discharge only joins the units already known
      * (to follow their trains): new units there would be voluntary ones,
      * and would fill the store the fasciculating units need */
-    cls_unit *u = fasc_cls_assign_unit(cls, ev, snip, noise_sd, !recent);
+    cls_unit *u = fasc_cls_assign_unit(cls, ev, snip, noise_sd, ch_p2p, !recent);
     const bool own = fasc_cls_unit_tonic(cls, u);
     for (int j = 0; own && j < ev->channel_count; j++)
         cls->ch[ev->channels[j]].tonic_at = ev->peak;
@@ -249,7 +251,7 @@ static void decide(fasc_classifier *cls, cls_pending *p, const float *snip)
                ev->features.phases > noise_max_phases) {
         ev->cls = FASC_CLASS_NOISE;
         ev->confidence = 0.6f;
-    } else if (tonic(cls, ev, snip, p->noise_sd)) {
+    } else if (tonic(cls, ev, snip, p->noise_sd, p->ch_p2p)) {
         ev->cls = FASC_CLASS_VOLUNTARY;
         ev->confidence = 0.7f;
     } else {

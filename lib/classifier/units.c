@@ -73,11 +73,64 @@ static bool amplitudes_agree(float a, float b)
     return a <= amp_factor * b && b <= amp_factor * a;
 }
 
+/* The event's peak-to-peak on channel c (0 where c is not involved). A
+ * discharge whose main channel is a neighbour of a unit's joins it only
+ * when it is as large on the unit's own main channel: one unit seen
+ * largest on either of two electrodes is about as large on both, while
+ * two units of one shape centred on neighbouring electrodes are each
+ * smaller on the other's. */
+static float p2p_on(const fasc_classified *ev, const float *ch_p2p, int c)
+{
+    for (int j = 0; ch_p2p && j < ev->channel_count; j++)
+        if (ev->channels[j] == c)
+            return ch_p2p[j];
+    return 0.0f;
+}
+
 static cls_unit *live(fasc_classifier *cls, cls_unit *u)
 {
     while (u->merged_into)
         u = &cls->units[u->merged_into - 1];
     return u;
+}
+
+/* u's neighbour channels (those of its main channel) with the event's
+ * peak-to-peak on each, as the first values of their means. */
+static void spatial_start(const fasc_classifier *cls, cls_unit *u, const fasc_classified *ev,
+                          const float *ch_p2p)
+{
+    const int m = u->main_channel, cols = cls->d.cols;
+    const int around[4] = {m - 1, m + 1, m - cols, m + cols};
+    u->n_nb = 0;
+    for (int j = 0; j < 4; j++) {
+        const int c = around[j];
+        bool seen = false;
+        for (int i = 0; i < u->n_nb; i++)
+            seen |= u->nb_ch[i] == c;
+        if (c < 0 || c >= cls->d.channels || c == m || seen || !fasc_cls_neighbours(cls, m, c))
+            continue;
+        u->nb_ch[u->n_nb] = c;
+        u->nb_p2p[u->n_nb++] = p2p_on(ev, ch_p2p, c);
+    }
+}
+
+/* u's mean peak-to-peak on channel c: its own on the main channel, the
+ * running mean on a neighbour, 0 elsewhere. */
+static float unit_p2p_on(const cls_unit *u, int c)
+{
+    if (c == u->main_channel)
+        return u->p2p;
+    for (int i = 0; i < u->n_nb; i++)
+        if (u->nb_ch[i] == c)
+            return u->nb_p2p[i];
+    return 0.0f;
+}
+
+/* Units (or a unit and a discharge) centred on different electrodes are
+ * one only when each is about as large on the other's main channel. */
+static bool spread_agrees(float a_on_b_main, float b_p2p, float b_on_a_main, float a_p2p)
+{
+    return amplitudes_agree(a_on_b_main, b_p2p) && amplitudes_agree(b_on_a_main, a_p2p);
 }
 
 /* Younger units whose template now matches u's join it. */
@@ -87,7 +140,10 @@ static void merge_into(fasc_classifier *cls, cls_unit *u, double sd)
     for (int i = 0; i < cls->n_units; i++) {
         cls_unit *v = &cls->units[i];
         if (v == u || v->merged_into || !fasc_cls_neighbours(cls, u->main_channel, v->main_channel) ||
-            !amplitudes_agree(u->p2p, v->p2p))
+            !amplitudes_agree(u->p2p, v->p2p) ||
+            (u->main_channel != v->main_channel &&
+             !spread_agrees(unit_p2p_on(u, v->main_channel), v->p2p,
+                            unit_p2p_on(v, u->main_channel), u->p2p)))
             continue;
         /* compare v against u with u padded by zeros for the lags */
         float *x = cls->scratch;
@@ -107,7 +163,7 @@ static void merge_into(fasc_classifier *cls, cls_unit *u, double sd)
 }
 
 cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, fasc_classified *ev, const float *snip,
-                               float noise_sd, bool may_create)
+                               float noise_sd, const float *ch_p2p, bool may_create)
 {
     const cls_design *d = &cls->d;
     if (!snip || !(noise_sd > 0.0f))
@@ -121,7 +177,10 @@ cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, fasc_classified *ev, const 
     for (int i = 0; i < cls->n_units; i++) {
         cls_unit *u = &cls->units[i];
         if (u->merged_into || !fasc_cls_neighbours(cls, u->main_channel, ev->channel) ||
-            !amplitudes_agree(p2p, u->p2p))
+            !amplitudes_agree(p2p, u->p2p) ||
+            (u->main_channel != ev->channel &&
+             !spread_agrees(p2p_on(ev, ch_p2p, u->main_channel), u->p2p,
+                            unit_p2p_on(u, ev->channel), p2p)))
             continue;
         int lag = 0;
         const double r = normalised(d, residual(d, x, u->tmpl, &lag), noise_sd, u->n_avg, 1);
@@ -144,11 +203,14 @@ cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, fasc_classified *ev, const 
         best->n_times = 0;
         memcpy(best->tmpl, x + d->ulag_n, sizeof(float) * (size_t)d->ulen);
         best->p2p = p2p_of(best->tmpl, d->ulen);
+        spatial_start(cls, best, ev, ch_p2p);
     } else {
         const float a = 1.0f / (float)(best->n_avg < max_average ? best->n_avg + 1 : max_average);
         const float *xs = x + d->ulag_n + best_lag;
         for (int j = 0; j < d->ulen; j++)
             best->tmpl[j] += a * (xs[j] - best->tmpl[j]);
+        for (int i = 0; i < best->n_nb; i++)
+            best->nb_p2p[i] += a * (p2p_on(ev, ch_p2p, best->nb_ch[i]) - best->nb_p2p[i]);
         if (best->n_avg < max_average)
             best->n_avg++;
         best->p2p = p2p_of(best->tmpl, d->ulen);

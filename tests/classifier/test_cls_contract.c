@@ -989,6 +989,42 @@ static void contraction_is_not_pop(void **state)
 }
 
 
+/* ---- units on neighbouring electrodes ---- */
+
+/* Two units of one shape and nearly one size, A centred on lead 2 and B
+ * on lead 3, each reaching the next lead at 60 %: B's discharges are
+ * small on A's main lead, so they form a unit of their own. */
+static void neighbour_units_stay_apart(void **state)
+{
+    (void)state;
+    cs_scene sc = cs_new(C, 40.0, 5.0f, 404u);
+    for (int k = 0; k < 6; k++) {
+        cs_discharge(&sc, 2, 2, at_s(4.0 + 5.0 * k), 90.0, 10.0, 0);
+        cs_discharge(&sc, 3, 2, at_s(6.3 + 5.0 * k), 100.0, 10.0, 0);
+    }
+    cs_finish(&sc);
+    fasc_classifier_config cfg = config(C);
+    cs_out o = cs_run(&cfg, &sc, 12u, 256);
+    int unit_a = -1, unit_b = -1;
+    for (int k = 0; k < 6; k++) {
+        const fasc_classified *a = cs_find(&o, at_s(4.0 + 5.0 * k), 0);
+        const fasc_classified *b = cs_find(&o, at_s(6.3 + 5.0 * k), 0);
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_int_equal(a->cls, FASC_CLASS_FASCICULATION);
+        assert_int_equal(b->cls, FASC_CLASS_FASCICULATION);
+        unit_a = k == 0 ? a->unit : unit_a;
+        unit_b = k == 0 ? b->unit : unit_b;
+        if (a->unit != unit_a || b->unit != unit_b)
+            fail_msg("discharge %d: units %d and %d, expected %d and %d", k, a->unit, b->unit,
+                     unit_a, unit_b);
+    }
+    if (unit_a == unit_b)
+        fail_msg("the two units share unit %d", unit_a);
+    cs_out_free(&o);
+    cs_free(&sc);
+}
+
 /* ---- artefact margins ---- */
 
 /* 20 s at rest; from 12.0 to 12.5 s every lead's raw input swings by a
@@ -1087,6 +1123,7 @@ int main(void)
         cmocka_unit_test(beats_are_not_movement),
         cmocka_unit_test(contraction_is_not_pop),
         cmocka_unit_test(artefact_margin_widens_movement),
+        cmocka_unit_test(neighbour_units_stay_apart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
