@@ -73,12 +73,7 @@ static bool amplitudes_agree(float a, float b)
     return a <= amp_factor * b && b <= amp_factor * a;
 }
 
-/* The event's peak-to-peak on channel c (0 where c is not involved). A
- * discharge whose main channel is a neighbour of a unit's joins it only
- * when it is as large on the unit's own main channel: one unit seen
- * largest on either of two electrodes is about as large on both, while
- * two units of one shape centred on neighbouring electrodes are each
- * smaller on the other's. */
+/* The event's peak-to-peak on channel c (0 where c is not involved). */
 static float p2p_on(const fasc_classified *ev, const float *ch_p2p, int c)
 {
     for (int j = 0; ch_p2p && j < ev->channel_count; j++)
@@ -126,8 +121,11 @@ static float unit_p2p_on(const cls_unit *u, int c)
     return 0.0f;
 }
 
-/* Units (or a unit and a discharge) centred on different electrodes are
- * one only when each is about as large on the other's main channel. */
+/* Units (or a unit and a discharge) centred on neighbouring electrodes
+ * are one only when each is about as large on the other's main channel:
+ * one unit seen largest on either of two electrodes is about as large on
+ * both, while two units of one shape centred on neighbouring electrodes
+ * are each smaller on the other's. */
 static bool spread_agrees(float a_on_b_main, float b_p2p, float b_on_a_main, float a_p2p)
 {
     return amplitudes_agree(a_on_b_main, b_p2p) && amplitudes_agree(b_on_a_main, a_p2p);
