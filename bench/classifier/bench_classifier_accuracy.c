@@ -29,6 +29,7 @@ static void tweak(fasc_config *cfg)
         else if (!strcmp(name, "remove_ecg")) cfg->remove_ecg = value != 0;
         else if (!strcmp(name, "common_median_band")) cfg->detector.common_median_band = value;
         else if (!strcmp(name, "threshold")) cfg->detector.threshold = value;
+        else if (!strcmp(name, "snippet_pre_s")) cfg->detector.snippet_pre_s = value;
         else if (!strcmp(name, "confirm_threshold")) cfg->detector.confirm_threshold = value;
         else if (!strcmp(name, "noise_window_s")) cfg->detector.noise_window_s = value;
         else if (!strcmp(name, "unit_match")) cfg->classifier.unit_match = value;

@@ -81,23 +81,30 @@
  * epoch; 0.6 for the single-candidate rules; 1 for beats and epochs.
  *
  * ### Motor units
- * Every fasciculation's main-channel waveform (from -`unit_pre_s` to
- * +`unit_post_s` around its peak) is compared with the templates of the
- * known units on the same or a neighbouring main channel, aligned within
+ * Every fasciculation's waveform (from -`unit_pre_s` to +`unit_post_s`
+ * around its peak) is compared with the templates of the known units on
+ * the same or a neighbouring main channel, on the unit's main channel
+ * (where its template was learnt: a discharge centred on a neighbour is
+ * compared by its row there when the detector gave one), aligned within
  * ±`unit_pre_s` as far as the snippet reaches beyond the template window
  * (±10 ms by default, at least ±1 ms: the detector's peak may sit on any
- * phase of the potential). The mismatch is Σ(x - t)² divided by what
- * noise alone leaves, L σ² (1 / n_unit + 1): it joins the unit with the
- * smallest mismatch if that is below `unit_match` and the amplitudes agree
- * within a factor 1.5 (on a neighbouring main channel also each one's
+ * phase of the potential) and then within half a sample by the template's
+ * slope (at 2 kHz half a sample moves a sharp phase by tens of µV). The
+ * mismatch is Σ(x - t)² divided by what noise alone leaves,
+ * L σ² (1 / n_unit + 1): it joins the unit with the smallest mismatch if
+ * that is below `unit_match` and the amplitudes agree within a factor 1.5
+ * (the detector's peak-to-peak against the mean of the unit's discharges
+ * on its main channel; on a neighbouring main channel also each one's
  * amplitude on the other's main channel: the unit's mean on its
  * neighbours is kept), else it starts a new unit. For a discharge of the
  * unit the mismatch is χ²_k / k with k = 2BT degrees of freedom (about 22
  * for the 25 ms window of 20-450 Hz noise), whose 99.6th percentile is the
  * default 2. Templates are running means (weight 1/n, at most 1/16).
  * When two units' templates and spread come to match each other (the same
- * tests with 1 / n_a + 1 / n_b), the younger one is merged into the older one (its
- * later discharges get the older number; counts are added). A unit
+ * tests with 1 / n_a + 1 / n_b, over the samples both templates cover at
+ * lags up to a quarter of their length), the younger one is merged into
+ * the older one (its later discharges get the older number; counts are
+ * added). A unit
  * counts as a distinct fasciculating unit once it has `unit_min_discharges`
  * discharges: one or two cannot be told from a misfit or a noise event. A
  * discharge of a unit 10-110 ms after its previous one is a *repeat*

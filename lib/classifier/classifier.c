@@ -165,14 +165,14 @@ static size_t layout(const cls_design *d, unsigned char *base, fasc_classifier *
     TAKE(ecg_tmpl, sizeof(float) * c * (size_t)(2 * d->ecg_win_n + 1));
     TAKE(ecg_snap, sizeof(float) * CLS_SNAPS * c * (size_t)(2 * d->ecg_win_n + 1));
     TAKE(pend, sizeof(cls_pending) * q);
-    TAKE(pend_snip, sizeof(float) * q * 2 * (size_t)d->snip_len);
+    TAKE(pend_snip, sizeof(float) * q * CLS_SNIP_ROWS * (size_t)d->snip_len);
     TAKE(out, sizeof(fasc_classified) * q);
     TAKE(out_snip, sizeof(float) * q * (size_t)d->snip_len);
     TAKE(ep_ch_start, sizeof(int64_t) * c);
     TAKE(ep_ch_kind, c);
     TAKE(units, sizeof(cls_unit) * FASC_CLASSIFIER_MAX_UNITS);
     TAKE(unit_data, sizeof(float) * FASC_CLASSIFIER_MAX_UNITS * (size_t)d->ulen);
-    TAKE(scratch, sizeof(float) * (size_t)(d->ulen + 2 * d->ulag_n + 2));
+    TAKE(scratch, sizeof(float) * 2 * (size_t)(d->ulen + 2 * d->ulag_n + 1));
     TAKE(restored, sizeof(float) * (size_t)d->snip_len);
     TAKE(align_x, sizeof(float) * (size_t)(2 * d->ecg_win_n + 1 + 2 * (d->ecg_win_n / 2)));
     TAKE(align_acc, sizeof(float) * (size_t)(2 * (d->ecg_win_n / 2) + 1));

@@ -25,6 +25,11 @@
 #define CLS_SNAPS 8
 /* Discharge times kept per unit for interval statistics. */
 #define CLS_UNIT_TIMES 8
+/* Snippet rows kept per candidate: the main channel's, the band signal over
+ * the same span, then up to CLS_NB_ROWS of the main channel's neighbours
+ * (a grid electrode has four). */
+#define CLS_NB_ROWS 4
+#define CLS_SNIP_ROWS (2 + CLS_NB_ROWS)
 
 /* Block flags, per channel (cls_block.flags) and overall. */
 enum {
@@ -106,7 +111,8 @@ typedef struct cls_unit {
     uint64_t discharges, repeats;
     fasc_index times[CLS_UNIT_TIMES]; /* latest first */
     int n_times;
-    float p2p;
+    float p2p;            /* of the template */
+    float ev_p2p;         /* the discharges' mean peak-to-peak as the detector measured it */
     int nb_ch[4], n_nb;   /* the main channel's neighbours */
     float nb_p2p[4];      /* the discharges' mean peak-to-peak on them */
     float *tmpl; /* ulen samples */
@@ -118,6 +124,8 @@ typedef struct cls_pending {
     float noise_sd;
     bool has_band;         /* the main channel's band signal was copied */
     float ch_p2p[FASC_DETECTOR_MAX_EVENT_CHANNELS]; /* peak-to-peak per ev.channels[] */
+    int n_nb_rows;                /* neighbour rows kept */
+    int nb_row_ch[CLS_NB_ROWS];   /* their channels */
 } cls_pending;
 
 struct fasc_classifier {
@@ -170,8 +178,9 @@ struct fasc_classifier {
     uint64_t heartbeats;
     /* candidates and output */
     cls_pending *pend;
-    float *pend_snip;       /* queue_cap x 2 snip_len: the detector's main-channel
-                               snippet, then the band signal over the same span */
+    float *pend_snip;       /* queue_cap x CLS_SNIP_ROWS snip_len: the detector's
+                               main-channel snippet, the band signal over the
+                               same span, then the neighbour rows */
     int pend_head, pend_len;
     fasc_classified *out;
     float *out_snip;
@@ -185,7 +194,7 @@ struct fasc_classifier {
     /* units */
     cls_unit *units;
     float *unit_data;
-    float *scratch;         /* ulen + 2 ulag_n (+ 2) */
+    float *scratch;         /* two unit windows of ulen + 2 ulag_n (+ 1) */
     int n_units;
     fasc_channel_totals tot;
 };
@@ -234,12 +243,11 @@ bool fasc_cls_restore_beat(const fasc_classifier *cls, const fasc_classified *ev
                            float *out);
 
 /* units.c */
-/* Assigns ev (a fasciculation candidate) to the best-matching unit, or to
- * a new one when none matches and `may_create`; returns the unit whose
- * train received it, or NULL (ev->unit 0). */
-cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, fasc_classified *ev, const float *snip,
-                               float noise_sd,
-                               const float *ch_p2p, bool may_create);
+/* Assigns p's candidate (a fasciculation) to the best-matching unit, or to
+ * a new one when none matches and `may_create`; `snip` holds p's rows.
+ * Returns the unit whose train received it, or NULL (ev->unit 0). */
+cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p, const float *snip,
+                               bool may_create);
 /* Whether u's last discharges form a regular train at voluntary firing
  * rates. */
 bool fasc_cls_unit_tonic(const fasc_classifier *cls, const cls_unit *u);

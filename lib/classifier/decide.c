@@ -26,7 +26,7 @@ static cls_pending *pend_at(fasc_classifier *cls, int i)
 static float *pend_snip_at(fasc_classifier *cls, int i)
 {
     const int slot = (cls->pend_head + i) % cls->d.queue_cap;
-    return cls->pend_snip + (size_t)slot * 2 * (size_t)cls->d.snip_len;
+    return cls->pend_snip + (size_t)slot * CLS_SNIP_ROWS * (size_t)cls->d.snip_len;
 }
 
 int fasc_cls_emit(fasc_classifier *cls, const fasc_classified *ev, const float *snip)
@@ -61,7 +61,7 @@ static cls_pending *insert(fasc_classifier *cls, fasc_index peak, float **snip)
     for (int i = cls->pend_len; i > at; i--) {
         *pend_at(cls, i) = *pend_at(cls, i - 1);
         memcpy(pend_snip_at(cls, i), pend_snip_at(cls, i - 1),
-               sizeof(float) * 2 * (size_t)cls->d.snip_len);
+               sizeof(float) * CLS_SNIP_ROWS * (size_t)cls->d.snip_len);
     }
     cls->pend_len++;
     *snip = pend_snip_at(cls, at);
@@ -82,6 +82,7 @@ void fasc_cls_queue_beat(fasc_classifier *cls, const fasc_classified *ev)
     p->ev = *ev;
     p->noise_sd = 0.0f;
     p->has_band = false;
+    p->n_nb_rows = 0;
     memset(snip, 0, sizeof(float) * (size_t)cls->d.snip_len);
 }
 
@@ -145,6 +146,16 @@ int fasc_classifier_push(fasc_classifier *cls, const fasc_detection *det, const 
     memcpy(p->ch_p2p, det->channel_peak_to_peak_uv, sizeof(float) * (size_t)det->channel_count);
     p->noise_sd = det->noise_sd_uv;
     p->snip_start = det->snippet_start;
+    /* the neighbours' rows: a unit is compared with a discharge on the
+     * unit's own main channel, which may be the candidate's neighbour */
+    p->n_nb_rows = 0;
+    for (int j = 1; j < det->channel_count && p->n_nb_rows < CLS_NB_ROWS; j++) {
+        if (!fasc_cls_neighbours(cls, det->main_channel, det->channels[j]))
+            continue;
+        memcpy(snip + (size_t)(2 + p->n_nb_rows) * (size_t)d->snip_len,
+               snippets + (size_t)j * (size_t)d->snip_len, sizeof(float) * (size_t)d->snip_len);
+        p->nb_row_ch[p->n_nb_rows++] = det->channels[j];
+    }
     /* the detector may have taken a reference off its snippets (the
      * common median): the heartbeat test compares the band signal itself
      * with the beat templates, which come from it (no test without ECG
@@ -189,9 +200,9 @@ static float logistic(double x)
  * of its channels fired so within the last tonic_hold_s (the contraction
  * goes on; its other units may not have shown a train yet). A voluntary
  * discharge stays in its unit's train but is not counted. */
-static bool tonic(fasc_classifier *cls, fasc_classified *ev, const float *snip, float noise_sd,
-                  const float *ch_p2p)
+static bool tonic(fasc_classifier *cls, cls_pending *p, const float *snip)
 {
+    fasc_classified *ev = &p->ev;
     bool recent = false;
     const fasc_index hold = (fasc_index)(tonic_hold_s * cls->d.rate);
     for (int j = 0; j < ev->channel_count; j++) {
@@ -201,7 +212,7 @@ static bool tonic(fasc_classifier *cls, fasc_classified *ev, const float *snip, 
     /* inside a contraction a discharge only joins the units already known
      * (to follow their trains): new units there would be voluntary ones,
      * and would fill the store the fasciculating units need */
-    cls_unit *u = fasc_cls_assign_unit(cls, ev, snip, noise_sd, ch_p2p, !recent);
+    cls_unit *u = fasc_cls_assign_unit(cls, p, snip, !recent);
     const bool own = fasc_cls_unit_tonic(cls, u);
     for (int j = 0; own && j < ev->channel_count; j++)
         cls->ch[ev->channels[j]].tonic_at = ev->peak;
@@ -251,7 +262,7 @@ static void decide(fasc_classifier *cls, cls_pending *p, const float *snip)
                ev->features.phases > noise_max_phases) {
         ev->cls = FASC_CLASS_NOISE;
         ev->confidence = 0.6f;
-    } else if (tonic(cls, ev, snip, p->noise_sd, p->ch_p2p)) {
+    } else if (tonic(cls, p, snip)) {
         ev->cls = FASC_CLASS_VOLUNTARY;
         ev->confidence = 0.7f;
     } else {

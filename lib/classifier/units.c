@@ -32,8 +32,36 @@ static void window(const fasc_classifier *cls, const float *snip, float *x)
     }
 }
 
-/* Smallest Σ(x - t)² over lags of ±ulag_n; *lag receives the best. */
-static double residual(const cls_design *d, const float *x, const float *t, int *lag)
+/* Slope of t at j (central difference, one-sided at the ends). */
+static float slope_at(const float *t, int n, int j)
+{
+    if (j == 0)
+        return t[1] - t[0];
+    if (j == n - 1)
+        return t[n - 1] - t[n - 2];
+    return 0.5f * (t[j + 1] - t[j - 1]);
+}
+
+/* The fraction of a sample, within ±1/2, by which x at `xs` leads t:
+ * Σ(x - t - δ t')² is least at δ = Σ(x - t) t' / Σ t'² (first order in δ).
+ * At 2 kHz a sharp phase moves tens of µV in half a sample, so whole-sample
+ * lags alone leave large units with residuals far above the noise. */
+static double subsample_shift(const cls_design *d, const float *xs, const float *t)
+{
+    double et = 0.0, tt = 0.0;
+    for (int j = 0; j < d->ulen; j++) {
+        const double g = slope_at(t, d->ulen, j);
+        et += ((double)xs[j] - t[j]) * g;
+        tt += g * g;
+    }
+    const double shift = tt > 0.0 ? et / tt : 0.0;
+    return shift > 0.5 ? 0.5 : shift < -0.5 ? -0.5 : shift;
+}
+
+/* Smallest Σ(x - t - δ t')² over whole lags of ±ulag_n and the sub-sample
+ * δ at the best one; *lag and *shift receive them. */
+static double residual(const cls_design *d, const float *x, const float *t, int *lag,
+                       double *shift)
 {
     double best = INFINITY;
     for (int l = -d->ulag_n; l <= d->ulag_n; l++) {
@@ -47,6 +75,39 @@ static double residual(const cls_design *d, const float *x, const float *t, int 
             best = s;
             *lag = l;
         }
+    }
+    const float *xs = x + d->ulag_n + *lag;
+    const double dl = subsample_shift(d, xs, t);
+    double s = 0.0;
+    for (int j = 0; j < d->ulen; j++) {
+        const double e = (double)xs[j] - t[j] - dl * slope_at(t, d->ulen, j);
+        s += e * e;
+    }
+    *shift = dl;
+    return s < best ? s : best;
+}
+
+/* Least Σ(a - b - δ b')² between two templates over lags of up to a
+ * quarter of their length, scaled from the samples both cover to the full
+ * length: templates of one unit timed on different phases are shifted
+ * copies, and neither holds samples beyond its own window. */
+static double overlap_residual(const cls_design *d, const float *a, const float *b)
+{
+    const int n = d->ulen, max_lag = d->ulag_n < n / 4 ? d->ulag_n : n / 4;
+    double best = INFINITY;
+    for (int l = -max_lag; l <= max_lag; l++) {
+        const int j0 = l < 0 ? -l : 0, j1 = l > 0 ? n - l : n;
+        double ea = 0.0, ee = 0.0, gg = 0.0;
+        for (int j = j0; j < j1; j++) {
+            const double e = (double)a[j + l] - b[j], g = slope_at(b, n, j);
+            ee += e * e;
+            ea += e * g;
+            gg += g * g;
+        }
+        double shift = gg > 0.0 ? ea / gg : 0.0;
+        shift = shift > 0.5 ? 0.5 : shift < -0.5 ? -0.5 : shift;
+        const double s = (ee - 2.0 * shift * ea + shift * shift * gg) * n / (j1 - j0);
+        best = s < best ? s : best;
     }
     return best;
 }
@@ -114,7 +175,7 @@ static void spatial_start(const fasc_classifier *cls, cls_unit *u, const fasc_cl
 static float unit_p2p_on(const cls_unit *u, int c)
 {
     if (c == u->main_channel)
-        return u->p2p;
+        return u->ev_p2p;
     for (int i = 0; i < u->n_nb; i++)
         if (u->nb_ch[i] == c)
             return u->nb_p2p[i];
@@ -138,17 +199,12 @@ static void merge_into(fasc_classifier *cls, cls_unit *u, double sd)
     for (int i = 0; i < cls->n_units; i++) {
         cls_unit *v = &cls->units[i];
         if (v == u || v->merged_into || !fasc_cls_neighbours(cls, u->main_channel, v->main_channel) ||
-            !amplitudes_agree(u->p2p, v->p2p) ||
+            !amplitudes_agree(u->ev_p2p, v->ev_p2p) ||
             (u->main_channel != v->main_channel &&
-             !spread_agrees(unit_p2p_on(u, v->main_channel), v->p2p,
-                            unit_p2p_on(v, u->main_channel), u->p2p)))
+             !spread_agrees(unit_p2p_on(u, v->main_channel), v->ev_p2p,
+                            unit_p2p_on(v, u->main_channel), u->ev_p2p)))
             continue;
-        /* compare v against u with u padded by zeros for the lags */
-        float *x = cls->scratch;
-        memset(x, 0, sizeof(float) * (size_t)(d->ulen + 2 * d->ulag_n));
-        memcpy(x + d->ulag_n, v->tmpl, sizeof(float) * (size_t)d->ulen);
-        int lag = 0;
-        const double r = residual(d, x, u->tmpl, &lag);
+        const double r = overlap_residual(d, v->tmpl, u->tmpl);
         if (normalised(d, r, sd, u->n_avg, v->n_avg) > d->unit_match)
             continue;
         cls_unit *older = u->id < v->id ? u : v, *younger = u->id < v->id ? v : u;
@@ -160,32 +216,56 @@ static void merge_into(fasc_classifier *cls, cls_unit *u, double sd)
     }
 }
 
-cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, fasc_classified *ev, const float *snip,
-                               float noise_sd, const float *ch_p2p, bool may_create)
+/* p's row on channel c: the main channel's, a kept neighbour's, or NULL. */
+static const float *row_on(const fasc_classifier *cls, const cls_pending *p, const float *snip,
+                           int c)
+{
+    if (c == p->ev.channel)
+        return snip;
+    for (int k = 0; k < p->n_nb_rows; k++)
+        if (p->nb_row_ch[k] == c)
+            return snip + (size_t)(2 + k) * (size_t)cls->d.snip_len;
+    return NULL;
+}
+
+cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p, const float *snip,
+                               bool may_create)
 {
     const cls_design *d = &cls->d;
+    fasc_classified *ev = &p->ev;
+    const float noise_sd = p->noise_sd, *ch_p2p = p->ch_p2p;
     if (!snip || !(noise_sd > 0.0f))
         return NULL;
-    float *x = cls->scratch;
-    window(cls, snip, x);
+    /* x: the window of the row compared last; best_x: of the best unit's */
+    const int wlen = d->ulen + 2 * d->ulag_n;
+    float *x = cls->scratch, *best_x = cls->scratch + wlen;
     const float p2p = ev->peak_to_peak_uv;
     cls_unit *best = NULL;
     double best_r = INFINITY;
     int best_lag = 0;
+    double best_shift = 0.0;
     for (int i = 0; i < cls->n_units; i++) {
         cls_unit *u = &cls->units[i];
         if (u->merged_into || !fasc_cls_neighbours(cls, u->main_channel, ev->channel) ||
-            !amplitudes_agree(p2p, u->p2p) ||
+            !amplitudes_agree(p2p, u->ev_p2p) ||
             (u->main_channel != ev->channel &&
-             !spread_agrees(p2p_on(ev, ch_p2p, u->main_channel), u->p2p,
+             !spread_agrees(p2p_on(ev, ch_p2p, u->main_channel), u->ev_p2p,
                             unit_p2p_on(u, ev->channel), p2p)))
             continue;
+        /* the template holds the unit's main channel: compare the
+         * discharge there (its own main row when that one was not kept) */
+        const float *row = row_on(cls, p, snip, u->main_channel);
+        window(cls, row ? row : snip, x);
         int lag = 0;
-        const double r = normalised(d, residual(d, x, u->tmpl, &lag), noise_sd, u->n_avg, 1);
+        double shift = 0.0;
+        const double r =
+            normalised(d, residual(d, x, u->tmpl, &lag, &shift), noise_sd, u->n_avg, 1);
         if (r < best_r) {
             best_r = r;
             best = u;
             best_lag = lag;
+            best_shift = shift;
+            memcpy(best_x, x, sizeof(float) * (size_t)wlen);
         }
     }
     if (!best || best_r > d->unit_match) {
@@ -199,16 +279,29 @@ cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, fasc_classified *ev, const 
         best->n_avg = 1;
         best->discharges = best->repeats = 0;
         best->n_times = 0;
+        window(cls, snip, x);
         memcpy(best->tmpl, x + d->ulag_n, sizeof(float) * (size_t)d->ulen);
         best->p2p = p2p_of(best->tmpl, d->ulen);
+        best->ev_p2p = p2p;
         spatial_start(cls, best, ev, ch_p2p);
     } else {
         const float a = 1.0f / (float)(best->n_avg < max_average ? best->n_avg + 1 : max_average);
+        x = best_x;
         const float *xs = x + d->ulag_n + best_lag;
+        /* xs moved back by the sub-sample shift, so that the mean is not
+         * smeared by the half-sample misalignments (in place: xs[j] lies
+         * at or after x[j]) */
         for (int j = 0; j < d->ulen; j++)
-            best->tmpl[j] += a * (xs[j] - best->tmpl[j]);
+            x[j] = xs[j] - (float)best_shift * slope_at(best->tmpl, d->ulen, j);
+        for (int j = 0; j < d->ulen; j++)
+            best->tmpl[j] += a * (x[j] - best->tmpl[j]);
         for (int i = 0; i < best->n_nb; i++)
             best->nb_p2p[i] += a * (p2p_on(ev, ch_p2p, best->nb_ch[i]) - best->nb_p2p[i]);
+        /* on the unit's main channel, which a discharge centred on a
+         * neighbour reaches with less */
+        const float own = best->main_channel == ev->channel ? p2p
+                                                           : p2p_on(ev, ch_p2p, best->main_channel);
+        best->ev_p2p += a * (own - best->ev_p2p);
         if (best->n_avg < max_average)
             best->n_avg++;
         best->p2p = p2p_of(best->tmpl, d->ulen);

@@ -1025,6 +1025,90 @@ static void neighbour_units_stay_apart(void **state)
     cs_free(&sc);
 }
 
+/* ---- one unit seen from two electrodes, and sharp units ---- */
+
+/* Adds a Mexican hat of width `width` samples and peak-to-peak `p2p` (sign
+ * gives its polarity) centred `frac` of a sample after `peak` on lead c. */
+static void add_hat(cs_scene *sc, int c, fasc_index peak, double frac, double width, double p2p)
+{
+    for (int u = -20; u <= 20; u++)
+        if (peak + u >= 0 && (size_t)(peak + u) < sc->n)
+            *cs_at(sc, c, peak + u) += (float)(p2p / 1.446 * cs_hat(u - frac, width));
+}
+
+/* The n discharges at 4 s, 9 s, 14 s, ... are fasciculations of one unit. */
+static void assert_one_unit(const cs_out *o, int n)
+{
+    int unit = -1;
+    for (int k = 0; k < n; k++) {
+        const fasc_classified *e = cs_find(o, at_s(4.0 + 5.0 * k), 0);
+        assert_non_null(e);
+        assert_int_equal(e->cls, FASC_CLASS_FASCICULATION);
+        unit = k == 0 ? e->unit : unit;
+        if (e->unit != unit)
+            fail_msg("discharge %d (main lead %d) in unit %d, the first in %d", k, e->channel,
+                     e->unit, unit);
+    }
+}
+
+/* A unit between leads 2 and 3: a narrow upright potential on lead 2, a
+ * wider inverted one on lead 3, nearly as large, so that either lead may
+ * be the candidate's main channel. */
+static void two_lead_discharge(cs_scene *sc, fasc_index peak, int main_lead)
+{
+    const double on2 = main_lead == 2 ? 100.0 : 92.0, on3 = main_lead == 3 ? 100.0 : 92.0;
+    add_hat(sc, 2, peak, 0.0, 3.0, on2);
+    add_hat(sc, 3, peak, 0.0, 4.5, -on3);
+    fasc_detection *d = cs_candidate(sc, main_lead, peak - 10, peak, peak + 12,
+                                     main_lead == 2 ? on2 : on3, 0);
+    d->score = 10.0f;
+    d->channel_count = 2;
+    d->channels[1] = main_lead == 2 ? 3 : 2;
+    d->channel_peak[1] = peak;
+    d->channel_peak_to_peak_uv[1] = (float)(main_lead == 2 ? on3 : on2);
+}
+
+/* Each discharge joins its unit by the unit's own main channel, where the
+ * template was learnt: compared on its own main channel (the other lead's
+ * waveform), every other discharge started a second unit. */
+static void unit_seen_from_two_leads(void **state)
+{
+    (void)state;
+    cs_scene sc = cs_new(C, 50.0, 5.0f, 505u);
+    enum { N = 8 };
+    for (int k = 0; k < N; k++)
+        two_lead_discharge(&sc, at_s(4.0 + 5.0 * k), k % 2 ? 3 : 2);
+    cs_finish(&sc);
+    fasc_classifier_config cfg = config(C);
+    cs_out o = cs_run(&cfg, &sc, 13u, 256);
+    assert_one_unit(&o, N);
+    cs_out_free(&o);
+    cs_free(&sc);
+}
+
+/* A sharp potential (a hat 2 samples wide, 120 µV) whose discharges fall
+ * anywhere between two samples: half a sample moves its steepest samples
+ * by some 20 µV, four times the noise, so whole-sample alignment alone made
+ * new units of discharges that fell half-way. */
+static void sharp_unit_between_samples(void **state)
+{
+    (void)state;
+    cs_scene sc = cs_new(C, 60.0, 5.0f, 606u);
+    enum { N = 10 };
+    cs_rng r = {77u};
+    for (int k = 0; k < N; k++) {
+        const fasc_index peak = at_s(4.0 + 5.0 * k);
+        add_hat(&sc, 4, peak, cs_uniform(&r) - 0.5, 2.0, 120.0);
+        cs_candidate(&sc, 4, peak - 6, peak, peak + 6, 120.0, 0)->score = 12.0f;
+    }
+    cs_finish(&sc);
+    fasc_classifier_config cfg = config(C);
+    cs_out o = cs_run(&cfg, &sc, 14u, 256);
+    assert_one_unit(&o, N);
+    cs_out_free(&o);
+    cs_free(&sc);
+}
+
 /* ---- artefact margins ---- */
 
 /* 20 s at rest; from 12.0 to 12.5 s every lead's raw input swings by a
@@ -1124,6 +1208,8 @@ int main(void)
         cmocka_unit_test(contraction_is_not_pop),
         cmocka_unit_test(artefact_margin_widens_movement),
         cmocka_unit_test(neighbour_units_stay_apart),
+        cmocka_unit_test(unit_seen_from_two_leads),
+        cmocka_unit_test(sharp_unit_between_samples),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
