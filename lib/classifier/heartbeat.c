@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cls_internal.h"
+#include "../common/clones.h"
 
 /* A beat's smoothed energy must exceed this many times the rest floor of
  * that energy, and this fraction of the typical beat (Pan & Tompkins, IEEE
@@ -267,7 +268,7 @@ static void candidate(fasc_classifier *cls, fasc_index r)
 
 /* Stores a run of `len` samples (from index `from` of each channel) in the
  * band history and sums the channels into cls->mean_run. */
-void fasc_cls_beat_store(fasc_classifier *cls, const float *const *band, size_t from, int len)
+FASC_CLONES void fasc_cls_beat_store(fasc_classifier *cls, const float *const *band, size_t from, int len)
 {
     const cls_design *d = &cls->d;
     const size_t mask = (size_t)d->beat_ring_n - 1;

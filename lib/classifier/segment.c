@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cls_internal.h"
+#include "../common/clones.h"
 
 /* The rest level is the 20th percentile of block RMS: below the median so
  * that ECG blocks and discharges do not lift it, above the minimum so that
@@ -41,7 +42,7 @@ static const int warm_blocks = 8;
  * over a few dozen samples lose nothing the RMS and mean tests could see. */
 #define SEG_LANES 8
 
-static double sum_squares(const float *x, int len)
+static FASC_CLONE_INLINE double sum_squares(const float *x, int len)
 {
     float part[SEG_LANES] = {0};
     int j = 0;
@@ -63,7 +64,7 @@ static double sum_squares(const float *x, int len)
  * by sample). Branch-free lanes of sum, max and min: a NaN poisons the sum,
  * an infinity the max, an exact zero the min (an overflow of the float
  * partial sums only sends a run to the exact slow path). */
-static int scan_finish(const float *r, int j, int len, const float *part,
+static FASC_CLONE_INLINE int scan_finish(const float *r, int j, int len, const float *part,
                        const float *hi, const float *lo, double *sum, float *top)
 {
     /* the lanes folded as a tree (l with l + 4, then pairs): three steps
@@ -112,7 +113,7 @@ int fasc_cls_scan_raw_ref(const float *r, int len, double *sum, float *top)
 /* The same lanes in two SSE registers (x86-64's baseline); max and min
  * keep the running value when the sample is NaN, as the reference's
  * comparisons do, so the bits are the same. */
-static int scan_raw(const float *r, int len, double *sum, float *top)
+static FASC_CLONE_INLINE int scan_raw(const float *r, int len, double *sum, float *top)
 {
     __m128 p0 = _mm_setzero_ps(), p1 = p0, h0 = p0, h1 = p0;
     __m128 l0 = _mm_set1_ps(FLT_MAX), l1 = l0;
@@ -147,7 +148,7 @@ int fasc_cls_scan_raw(const float *r, int len, double *sum, float *top)
     return scan_raw(r, len, sum, top);
 }
 
-void fasc_cls_segment_run(fasc_classifier *cls, const float *const *band,
+FASC_CLONES void fasc_cls_segment_run(fasc_classifier *cls, const float *const *band,
                           const float *const *raw, size_t from, int len)
 {
     /* two streams per channel, more than the hardware prefetchers follow
@@ -206,7 +207,7 @@ void fasc_cls_segment_run(fasc_classifier *cls, const float *const *band,
 
 /* End of a low-frequency sub-block: the change of the sub-block mean over
  * the last CLS_SUB sub-blocks (one block). */
-static void sub_block_end(fasc_classifier *cls)
+static FASC_CLONE_INLINE void sub_block_end(fasc_classifier *cls)
 {
     const double inv = 1.0 / cls->d.sub_n;
     for (int k = 0; k < cls->d.channels; k++) {
@@ -329,7 +330,7 @@ static void lowfreq_test(fasc_classifier *cls, int64_t e)
     }
 }
 
-void fasc_cls_block_end(fasc_classifier *cls)
+FASC_CLONES void fasc_cls_block_end(fasc_classifier *cls)
 {
     const cls_design *d = &cls->d;
     const int64_t b = cls->block;
@@ -491,7 +492,7 @@ static fasc_class artefact_class(uint8_t f)
 }
 
 /* Block b is final: totals and epochs. */
-void fasc_cls_finalize_block(fasc_classifier *cls, int64_t b)
+FASC_CLONES void fasc_cls_finalize_block(fasc_classifier *cls, int64_t b)
 {
     const cls_design *d = &cls->d;
     const double seconds = d->block_n / d->rate;
@@ -561,7 +562,7 @@ void fasc_cls_epochs_close(fasc_classifier *cls)
     cls->ep_vol_start = cls->ep_art_start = -1;
 }
 
-void fasc_cls_sub_block_end(fasc_classifier *cls)
+FASC_CLONES void fasc_cls_sub_block_end(fasc_classifier *cls)
 {
     sub_block_end(cls);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cls_internal.h"
+#include "../common/clones.h"
 
 /* Units' amplitudes must agree within this factor. */
 static const float amp_factor = 1.5f;
@@ -60,7 +61,7 @@ static double subsample_shift(const cls_design *d, const float *xs, const float 
 
 /* Smallest Σ(x - t - δ t')² over whole lags of ±ulag_n and the sub-sample
  * δ at the best one; *lag and *shift receive them. */
-static double residual(const cls_design *d, const float *x, const float *t, int *lag,
+static FASC_CLONE_INLINE double residual(const cls_design *d, const float *x, const float *t, int *lag,
                        double *shift)
 {
     double best = INFINITY;
@@ -228,7 +229,7 @@ static const float *row_on(const fasc_classifier *cls, const cls_pending *p, con
     return NULL;
 }
 
-cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p, const float *snip,
+FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p, const float *snip,
                                bool may_create)
 {
     const cls_design *d = &cls->d;

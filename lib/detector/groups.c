@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "det_internal.h"
+#include "../common/clones.h"
 
 static bool overlaps(const det_group *g, const det_run *r, int gw)
 {
@@ -271,7 +272,7 @@ static bool after_earlier(const fasc_detector *det, const det_group *g)
     return false;
 }
 
-void fasc_det_finalise_ready(fasc_detector *det, fasc_index tau, bool all)
+FASC_CLONES void fasc_det_finalise_ready(fasc_detector *det, fasc_index tau, bool all)
 {
     const det_design *d = &det->d;
     for (;;) {

@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "det_internal.h"
+#include "../common/clones.h"
 
 /* Finite inputs are clamped to this (µV), as in the filter bank, so that
  * no sum of squares can overflow. */
@@ -82,7 +83,7 @@ static inline float shrink(float m, float tau)
  * middle channels' residuals tiny and the MAD about a third too low).
  * Four (eight with AVX2) samples at a time go through the sorting network
  * (median.c), which gives the same bits as the reference selection. */
-static void common_median(fasc_detector *det, fasc_index t0, int len)
+FASC_CLONES static void common_median(fasc_detector *det, fasc_index t0, int len)
 {
     const int channels = det->d.channels;
     const int w = det->loo_lanes;
@@ -192,7 +193,7 @@ void fasc_det_cmr_band(fasc_detector *det)
     det->cmr_decay = expf(-1.0f / (det_cmr_hold_s * (float)det->d.rate));
 }
 
-void fasc_det_load_input(fasc_detector *det, const float *const *x,
+FASC_CLONES void fasc_det_load_input(fasc_detector *det, const float *const *x,
                          size_t pos, fasc_index t0, int len)
 {
     const size_t hm = (size_t)det->d.hrows - 1;

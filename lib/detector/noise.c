@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "det_internal.h"
+#include "../common/clones.h"
 
 /* median |x| = 0.6745 σ for Gaussian noise */
 static const double det_mad_to_sigma = 1.0 / 0.6744897501960817;
@@ -52,7 +53,7 @@ void fasc_det_busy_mark(fasc_detector *det, int c, fasc_index from, fasc_index t
 
 /* Moves the median bin to the (count / 2)-th entry; the walk is short as
  * the median drifts slowly. */
-static void noise_median(fasc_detector *det, int c)
+static FASC_CLONE_INLINE void noise_median(fasc_detector *det, int c)
 {
     det_channel *ch = &det->ch[c];
     const uint32_t *hist = det->noise_hist + (size_t)c * DET_NOISE_BINS;
@@ -91,7 +92,7 @@ static bool window_clear(const fasc_detector *det, int c, fasc_index from,
  * summed on its own, so the compiler vectorises without reassociating).
  * Averaged exponentially (time constant ~2 s) into the channels whose
  * window held no event. */
-static void acf_update(fasc_detector *det, int g, fasc_index u0, unsigned clear)
+static FASC_CLONE_INLINE void acf_update(fasc_detector *det, int g, fasc_index u0, unsigned clear)
 {
     const det_design *d = &det->d;
     const int lags = d->lags;
@@ -124,7 +125,7 @@ static void acf_update(fasc_detector *det, int g, fasc_index u0, unsigned clear)
  * below-median tally stay in registers (the histogram, also uint32_t,
  * could alias them in memory), and the below-median tests are branch-free:
  * on noise they are coin tosses a branch would mispredict half the time. */
-static void feed_noise(fasc_detector *det, int c, fasc_index u0, uint64_t word)
+static FASC_CLONE_INLINE void feed_noise(fasc_detector *det, int c, fasc_index u0, uint64_t word)
 {
     det_channel *ch = &det->ch[c];
     const int step = det->d.noise_step;
@@ -177,7 +178,7 @@ static uint32_t newest_at_least(const uint16_t *ring, uint32_t cap, uint32_t hea
  * standard errors low. A lead fading out is not a new background: the
  * newest quarter second must still hold mostly values within
  * det_fall_floor_bins of the old level. */
-static void noise_fall(fasc_detector *det, int c)
+static FASC_CLONE_INLINE void noise_fall(fasc_detector *det, int c)
 {
     det_channel *ch = &det->ch[c];
     const uint32_t cap = (uint32_t)det->d.noise_cap, n = (uint32_t)det->d.warm_n;
@@ -241,7 +242,7 @@ static void set_level(double nu, double k_on, double k_off, double scale,
     *isa = (float)(1.0 / sqrt(a));
 }
 
-void fasc_det_thresholds(fasc_detector *det)
+FASC_CLONES void fasc_det_thresholds(fasc_detector *det)
 {
     const det_design *d = &det->d;
     for (int c = 0; c < d->channels; c++) {
@@ -288,7 +289,7 @@ void fasc_det_thresholds(fasc_detector *det)
 
 /* Called after the chunk ending at det->t (a multiple of 64) went through
  * the event logic. */
-void fasc_det_chunk_end(fasc_detector *det)
+FASC_CLONES void fasc_det_chunk_end(fasc_detector *det)
 {
     const det_design *d = &det->d;
     const fasc_index t = det->t, chunk = t / DET_CHUNK - 1;

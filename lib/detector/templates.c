@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "det_internal.h"
+#include "../common/clones.h"
 
 /* A template times discharges once it holds this many. */
 static const int det_template_ready = 3;
@@ -82,7 +83,7 @@ typedef struct det_fit {
 /* Best-fitting template of channel c for the window around `centre`,
  * searching lags of ±tlag samples; index -1 if none passes. x receives the
  * whole span searched, once. */
-static det_fit best_template(fasc_detector *det, int c, fasc_index centre, float *x)
+FASC_CLONES static det_fit best_template(fasc_detector *det, int c, fasc_index centre, float *x)
 {
     const det_design *d = &det->d;
     const int len = 2 * d->tw_n + 1, reach = d->tw_n + d->tlag_n;
@@ -254,7 +255,7 @@ static bool take_whole(fasc_detector *det, fasc_detection *ev, int k, fasc_index
     return true;
 }
 
-void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *template_index, int *lag,
+FASC_CLONES void fasc_det_template_time(fasc_detector *det, fasc_detection *ev, int *template_index, int *lag,
                             float *gain)
 {
     *template_index = -1;
@@ -417,7 +418,7 @@ static bool tail_of(const fasc_detector *det, const fasc_detection *ev, int c, i
  * explains it down to noise, the candidate is that discharge's tail. A
  * repeat discharge adds a whole potential the template does not hold and
  * fails the test, however large or small it is. */
-bool fasc_det_template_tail(const fasc_detector *det, const fasc_detection *ev)
+FASC_CLONES bool fasc_det_template_tail(const fasc_detector *det, const fasc_detection *ev)
 {
     if (det->d.tw_n <= 0)
         return false;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "det_internal.h"
+#include "../common/clones.h"
 
 /* Phase widths (Gaussian σ) of the bank: 0.8-2.6 ms covers the phases of
  * 5-20 ms potentials. */
@@ -86,7 +87,7 @@ void fasc_det_wavelet_taps(fasc_detector *det)
  * power around it (their ratio is a shape factor that depends on the noise
  * spectrum only, so that the level itself follows σ at once). The eight lanes of the interleaved
  * history are filtered side by side, each summed in tap order. */
-void fasc_det_wavelet_noise(fasc_detector *det, int g, fasc_index u0, unsigned mask)
+FASC_CLONES void fasc_det_wavelet_noise(fasc_detector *det, int g, fasc_index u0, unsigned mask)
 {
     const det_design *d = &det->d;
     const int hm = d->w_half_max;
@@ -246,7 +247,7 @@ static float local_inverse_sigma(fasc_detector *det, int c, fasc_index onset)
 
 /* z series of wavelet w over [a, a + len) from the channel's window copy
  * xs (σ units, starting w_half_max before a). */
-static bool z_series(const fasc_detector *det, int c, int w, const float *xs, int len, float *out)
+static FASC_CLONE_INLINE bool z_series(const fasc_detector *det, int c, int w, const float *xs, int len, float *out)
 {
     const det_channel *ch = &det->ch[c];
     const float scale = wavelet_scale(ch, w);
@@ -278,7 +279,7 @@ static bool neighbours(const fasc_detector *det, int a, int b)
  * extent; -1 when no channel is calibrated yet. Only channels that crossed the threshold
  * themselves take part: a neighbour's own potential must not confirm a
  * fragment on a quiet channel beside it. */
-static float wavelet_score(fasc_detector *det, const fasc_detection *ev)
+FASC_CLONES static float wavelet_score(fasc_detector *det, const fasc_detection *ev)
 {
     const det_design *d = &det->d;
     const int nc = ev->channel_count;
@@ -393,7 +394,7 @@ int fasc_det_zero_phase(const fasc_detector *det, int c, fasc_index onset, fasc_
  * share its span): lane j of y4[i * DET_ZP_LANES + j] holds cs[j] at
  * *lo_out + i. Independent recursions side by side keep the pipeline full
  * where one channel's would wait on its own previous output. */
-int fasc_det_zero_phase_lanes(const fasc_detector *det, const int *cs, int m, fasc_index onset,
+FASC_CLONES int fasc_det_zero_phase_lanes(const fasc_detector *det, const int *cs, int m, fasc_index onset,
                               fasc_index offset, fasc_index *lo_out, double *y4)
 {
     const fasc_biquad *pf;
