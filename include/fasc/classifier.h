@@ -349,6 +349,13 @@ FASC_API long fasc_classifier_unit_template(const fasc_classifier *cls, int id, 
 FASC_API int fasc_classifier_remove_heartbeats(fasc_classifier *cls, float *const *x,
                                                fasc_index t0, size_t n);
 
+/** How many confirmed heartbeats fasc_classifier_remove_heartbeats would
+ *  subtract from working samples t0 .. t0 + n - 1 now (0 for NULL; like it,
+ *  among the latest 16 beats): at 0 it leaves them as they are, and a
+ *  caller may skip copying them. */
+FASC_API int fasc_classifier_heartbeats_within(const fasc_classifier *cls, fasc_index t0,
+                                               size_t n);
+
 /** How many samples behind the processed signal beats are final (0 for
  *  NULL): a QRS's longest excursion, its confirmation window and the
  *  template's half-width. */

@@ -451,6 +451,21 @@ bool fasc_cls_is_ecg_shape(const fasc_classifier *cls, const fasc_classified *ev
     return best <= ecg_residual && share >= ecg_explained;
 }
 
+/* Whether beat j is removed from some of working samples [t0, t1). */
+static bool removed_within(const fasc_classifier *cls, int j, fasc_index t0, fasc_index t1)
+{
+    const fasc_index r = cls->beats[j], w = cls->d.ecg_win_n;
+    return cls->beat_snap[j] >= 0 && cls->beat_gain[j] > 0.0f && r + w >= t0 && r - w < t1;
+}
+
+int fasc_classifier_heartbeats_within(const fasc_classifier *cls, fasc_index t0, size_t n)
+{
+    int count = 0;
+    for (int j = 0; cls && j < cls->n_beats; j++)
+        count += removed_within(cls, j, t0, t0 + (fasc_index)n);
+    return count;
+}
+
 int fasc_classifier_remove_heartbeats(fasc_classifier *cls, float *const *x, fasc_index t0,
                                       size_t n)
 {
@@ -463,7 +478,7 @@ int fasc_classifier_remove_heartbeats(fasc_classifier *cls, float *const *x, fas
     const fasc_index t1 = t0 + (fasc_index)n; /* exclusive */
     for (int j = 0; j < cls->n_beats; j++) {
         const fasc_index r = cls->beats[j];
-        if (cls->beat_snap[j] < 0 || !(cls->beat_gain[j] > 0.0f) || r + w < t0 || r - w >= t1)
+        if (!removed_within(cls, j, t0, t1))
             continue;
         const fasc_index lo = r - w > t0 ? r - w : t0, hi = r + w < t1 - 1 ? r + w : t1 - 1;
         const float g = cls->beat_gain[j];

@@ -11,7 +11,7 @@
  * to stay in cache, large enough to amortise the per-call work. */
 #define FASC_STEP 256
 /* Samples per hand-over between classifier and detector. */
-#define FASC_PIECE 64
+#define FASC_PIECE 256
 
 struct fasc {
     fasc_config cfg;
@@ -36,6 +36,8 @@ struct fasc {
     float *clean;          /* channels x FASC_PIECE: the detector's input */
     float **clean_ptr;
     const float **det_in;  /* channels pointers into band_ring */
+    float **ring_out;      /* channels pointers: the bank's output straight
+                              into band_ring */
     fasc_index lag, horizon, t_fb, t_det, t_cls, t_raw;
     fasc_detection held;   /* the detector's next candidate, waiting */
     bool have_held;
@@ -157,7 +159,7 @@ static int sizes(const fasc_config *cfg, fasc_sizes *s)
     s->snip_len = (size_t)(lround(det.snippet_pre_s * work) + lround(det.snippet_post_s * work) + 1);
     s->det_snip_cap = FASC_DETECTOR_MAX_EVENT_CHANNELS * s->snip_len;
     s->total = round_up(sizeof(struct fasc)) + round_up(s->fb) + round_up(s->det) +
-               round_up(s->cls) + round_up(6 * c * sizeof(float *)) +
+               round_up(s->cls) + round_up(7 * c * sizeof(float *)) +
                round_up(c * s->work_cap * sizeof(float)) +
                round_up(c * FASC_STEP * sizeof(float)) +
                round_up(2 * c * s->ring_n * sizeof(float)) +
@@ -227,13 +229,14 @@ int fasc_init(void *memory, size_t size, const fasc_config *cfg, fasc **out)
     f->work_cap = s.work_cap;
     f->snip_len = s.snip_len;
     f->det_snip_cap = s.det_snip_cap;
-    float **ptrs = carve(&at, 6 * c * sizeof(float *));
+    float **ptrs = carve(&at, 7 * c * sizeof(float *));
     f->band = ptrs;
     f->in = (const float **)(void *)(ptrs + c);
     f->cls_band = (const float **)(void *)(ptrs + 2 * c);
     f->cls_raw = (const float **)(void *)(ptrs + 3 * c);
     f->clean_ptr = ptrs + 4 * c;
     f->det_in = (const float **)(void *)(ptrs + 5 * c);
+    f->ring_out = ptrs + 6 * c;
     f->band_data = carve(&at, c * s.work_cap * sizeof(float));
     f->deint = carve(&at, c * FASC_STEP * sizeof(float));
     f->ring_n = s.ring_n;
@@ -308,13 +311,18 @@ static void detect_to(fasc *f, fasc_index upto)
         size_t len = (size_t)(upto - f->t_det);
         len = len < FASC_PIECE ? len : FASC_PIECE;
         len = len < f->ring_n - at ? len : f->ring_n - at;
-        if (f->cfg.remove_ecg) { /* beats are taken out of a copy */
+        if (f->cfg.remove_ecg &&
+            fasc_classifier_heartbeats_within(f->cls, f->t_det, len) > 0) {
+            /* beats are taken out of a copy */
             for (int k = 0; k < f->channels; k++)
                 memcpy(f->clean_ptr[k], f->band_ring + (size_t)k * f->ring_n + at,
                        len * sizeof(float));
             fasc_classifier_remove_heartbeats(f->cls, f->clean_ptr, f->t_det, len);
             fasc_detector_process(f->det, (const float *const *)f->clean_ptr, len);
-        } else { /* the detector reads the ring itself */
+        } else { /* no beat here: the detector reads the ring itself */
+            if (f->cfg.remove_ecg) /* (the classifier still learns that its
+                                    * candidates come from cleaned input) */
+                fasc_classifier_remove_heartbeats(f->cls, NULL, f->t_det, 0);
             for (int k = 0; k < f->channels; k++)
                 f->det_in[k] = f->band_ring + (size_t)k * f->ring_n + at;
             fasc_detector_process(f->det, f->det_in, len);
@@ -370,7 +378,14 @@ static void advance(fasc *f, fasc_index target)
 static void step(fasc *f, const float *const *x, size_t n)
 {
     size_t got = 0;
-    fasc_filterbank_process(f->fb, x, n, f->band, f->work_cap, &got);
+    const size_t mask = f->ring_n - 1;
+    /* the bank writes into the ring itself where a whole step fits before
+     * the ring wraps, else into band_data, copied after */
+    const size_t at = (size_t)f->t_fb & mask;
+    const bool direct = at + f->work_cap <= f->ring_n;
+    for (int k = 0; direct && k < f->channels; k++)
+        f->ring_out[k] = f->band_ring + (size_t)k * f->ring_n + at;
+    fasc_filterbank_process(f->fb, x, n, direct ? f->ring_out : f->band, f->work_cap, &got);
     if (!f->mains_applied && fasc_filterbank_mains(f->fb) != FASC_MAINS_AUTO) {
         fasc_biquad sos[FASC_DETECTOR_MAX_PREFILTER];
         size_t ns = 0;
@@ -379,16 +394,15 @@ static void step(fasc *f, const float *const *x, size_t n)
                                     fasc_filterbank_mains_decision_index(f->fb));
         f->mains_applied = true;
     }
-    const size_t mask = f->ring_n - 1;
     /* the unfiltered input at the working rate, for saturation and
      * low-frequency checks: input sample k D for working index k */
     const size_t d = (size_t)f->decim;
     if (d == 1) {
-        const size_t at = (size_t)f->fed & mask;
-        const size_t first = at + n <= f->ring_n ? n : f->ring_n - at;
+        const size_t raw_at = (size_t)f->fed & mask;
+        const size_t first = raw_at + n <= f->ring_n ? n : f->ring_n - raw_at;
         for (int k = 0; k < f->channels; k++) {
             float *ring = f->raw_ring + (size_t)k * f->ring_n;
-            memcpy(ring + at, x[k], first * sizeof(float));
+            memcpy(ring + raw_at, x[k], first * sizeof(float));
             memcpy(ring, x[k] + first, (n - first) * sizeof(float));
         }
         f->t_raw = f->fed + (fasc_index)n;
@@ -405,9 +419,8 @@ static void step(fasc *f, const float *const *x, size_t n)
     f->fed += (fasc_index)n;
     if (got == 0)
         return;
-    const size_t at = (size_t)f->t_fb & mask;
     const size_t first = at + got <= f->ring_n ? got : f->ring_n - at;
-    for (int k = 0; k < f->channels; k++) {
+    for (int k = 0; !direct && k < f->channels; k++) {
         float *ring = f->band_ring + (size_t)k * f->ring_n;
         memcpy(ring + at, f->band[k], first * sizeof(float));
         memcpy(ring, f->band[k] + first, (got - first) * sizeof(float));

@@ -1025,6 +1025,65 @@ static void neighbour_units_stay_apart(void **state)
     cs_free(&sc);
 }
 
+/* ---- which samples heartbeat removal touches ---- */
+
+/* After the beats scene, windows of 64 samples over its last 8 s (the
+ * classifier keeps the latest 16 beats): the count of beats removed there
+ * is nonzero exactly where removal changes a buffer (the composed object
+ * copies only then), and beats' own R waves are counted while the samples
+ * half-way to the next beats are not. */
+static void heartbeats_within_matches_removal(void **state)
+{
+    (void)state;
+    cs_scene sc = beats_scene();
+    fasc_classifier_config cfg = config(C);
+    fasc_classifier *cls = NULL;
+    assert_int_equal(fasc_classifier_create(&cfg, &cls), FASC_OK);
+    cs_out o;
+    memset(&o, 0, sizeof o);
+    cs_feed(cls, &sc, &o, 15u, 0, false);
+    enum { W = 64 };
+    float buf[C][W];
+    float *rows[C];
+    for (int c = 0; c < C; c++)
+        rows[c] = buf[c];
+    int counted = 0, quiet = 0;
+    const fasc_index end = (fasc_index)sc.n - fasc_classifier_heartbeat_horizon(cls);
+    const fasc_index from = end - at_s(8.0);
+    for (fasc_index t0 = from; t0 + W <= end; t0 += W) {
+        memset(buf, 0, sizeof buf);
+        assert_int_equal(fasc_classifier_remove_heartbeats(cls, rows, t0, W), FASC_OK);
+        bool changed = false;
+        for (int c = 0; c < C; c++)
+            for (int j = 0; j < W; j++)
+                changed |= buf[c][j] != 0.0f;
+        const int n = fasc_classifier_heartbeats_within(cls, t0, W);
+        if ((n > 0) != changed)
+            fail_msg("samples %ld..%ld: %d beats counted, removal %s them", (long)t0,
+                     (long)(t0 + W - 1), n, changed ? "changed" : "left");
+        counted += n > 0;
+        quiet += n == 0;
+    }
+    int beats = 0, at_r = 0;
+    for (int k = 0; k < sc.n_beats; k++) {
+        const fasc_index r = sc.beats[k];
+        const fasc_index half_way = r + (fasc_index)(0.5 * beat_period_s * CS_FS);
+        if (r < from || half_way >= end)
+            continue;
+        beats++;
+        at_r += fasc_classifier_heartbeats_within(cls, r, 1) > 0;
+        assert_int_equal(fasc_classifier_heartbeats_within(cls, half_way, 1), 0);
+    }
+    /* (a beat may go unremoved: one with a discharge riding on it) */
+    if (beats < 7 || at_r < beats - 2 || counted == 0 || quiet == 0)
+        fail_msg("%d of %d beats counted at their R wave; %d windows counted, %d not", at_r,
+                 beats, counted, quiet);
+    assert_int_equal(fasc_classifier_heartbeats_within(NULL, 0, W), 0);
+    cs_out_free(&o);
+    fasc_classifier_destroy(&cls);
+    cs_free(&sc);
+}
+
 /* ---- one unit seen from two electrodes, and sharp units ---- */
 
 /* Adds a Mexican hat of width `width` samples and peak-to-peak `p2p` (sign
@@ -1209,6 +1268,7 @@ int main(void)
         cmocka_unit_test(artefact_margin_widens_movement),
         cmocka_unit_test(neighbour_units_stay_apart),
         cmocka_unit_test(unit_seen_from_two_leads),
+        cmocka_unit_test(heartbeats_within_matches_removal),
         cmocka_unit_test(sharp_unit_between_samples),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
