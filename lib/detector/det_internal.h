@@ -204,6 +204,11 @@ struct fasc_detector {
      * zpscratch[0 .. zp_n) holds inputs zp_lo .. zp_lo + zp_n - 1 */
     fasc_index zp_lo;
     int zp_n;
+    /* the main channel's neighbours read in free lanes of the same first
+     * pass (for the template traces): lane of neighbour j, or -1; valid
+     * for the span zp_on .. zp_off only */
+    int zp_nb_lane[DET_MAX_NB];
+    fasc_index zp_on, zp_off;
     uint64_t suppressed;    /* candidates the verification rejected */
     /* peak-timing pre-filter from pf_from on (fasc_detector_set_prefilter) */
     fasc_biquad pf_cur[FASC_DETECTOR_MAX_PREFILTER], pf_next[FASC_DETECTOR_MAX_PREFILTER];

@@ -459,15 +459,27 @@ static bool neighbour_windows(fasc_detector *det, const fasc_detection *ev, fasc
     if (m <= 0)
         return true;
     double *y = det->zpscratch + 2 * (size_t)d->zp_len;
-    fasc_index lo;
-    const int n = fasc_det_zero_phase_lanes(det, ch->nb, m, ev->onset, ev->offset, &lo, y);
+    /* read in verification's first pass when the span is still the same */
+    int lane[DET_MAX_NB];
+    bool shared = ev->onset == det->zp_on && ev->offset == det->zp_off;
+    for (int j = 0; j < m; j++) {
+        lane[j] = det->zp_nb_lane[j];
+        shared &= lane[j] >= 0;
+    }
+    fasc_index lo = det->zp_lo;
+    int n = det->zp_n;
+    if (!shared) {
+        n = fasc_det_zero_phase_lanes(det, ch->nb, m, ev->onset, ev->offset, &lo, y);
+        for (int j = 0; j < m; j++)
+            lane[j] = j;
+    }
     if (centre - w < lo || centre + w >= lo + n)
         return false;
     for (int j = 0; j < m; j++) {
         const float inv = det->inv[ch->nb[j]];
         for (int i = 0; i < len; i++)
             out[(size_t)j * (size_t)len + (size_t)i] =
-                (float)y[(size_t)(centre - w + i - lo) * DET_ZP_LANES + (size_t)j] * inv;
+                (float)y[(size_t)(centre - w + i - lo) * DET_ZP_LANES + (size_t)lane[j]] * inv;
     }
     return true;
 }

@@ -460,10 +460,29 @@ static void zero_phase_peaks(fasc_detector *det, fasc_detection *ev, bool time_p
     const det_design *d = &det->d;
     double *own = det->zpscratch, *sum = own + d->zp_len, *y = sum + d->zp_len;
     /* the main channel (channels[0]) shares its pass with the first
-     * others: lane 0 of the first block */
+     * others: lane 0 of the first block; lanes left free take the main
+     * channel's neighbours, which the templates read (a pass costs the
+     * same with its lanes filled) */
     fasc_index lo;
     const int m0 = ev->channel_count < DET_ZP_LANES ? ev->channel_count : DET_ZP_LANES;
-    const int n = fasc_det_zero_phase_lanes(det, ev->channels, m0, ev->onset, ev->offset, &lo, y);
+    int lanes[DET_ZP_LANES], used = m0;
+    memcpy(lanes, ev->channels, sizeof(int) * (size_t)m0);
+    const det_channel *mc = &det->ch[ev->main_channel];
+    for (int j = 0; j < mc->nnb; j++) {
+        int at = -1;
+        for (int l = 0; l < used; l++)
+            at = lanes[l] == mc->nb[j] ? l : at;
+        /* the lanes survive until the templates read them only when no
+         * second pass follows */
+        if (at < 0 && used < DET_ZP_LANES && ev->channel_count <= DET_ZP_LANES) {
+            at = used;
+            lanes[used++] = mc->nb[j];
+        }
+        det->zp_nb_lane[j] = ev->channel_count <= DET_ZP_LANES ? at : -1;
+    }
+    det->zp_on = ev->onset;
+    det->zp_off = ev->offset;
+    const int n = fasc_det_zero_phase_lanes(det, lanes, used, ev->onset, ev->offset, &lo, y);
     for (int i = 0; i < n; i++)
         own[i] = y[(size_t)i * DET_ZP_LANES];
     det->zp_lo = lo;
