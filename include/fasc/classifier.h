@@ -102,7 +102,9 @@
  * default 2. Templates are running means (weight 1/n, at most 1/16).
  * When two units' templates and spread come to match each other (the same
  * tests with 1 / n_a + 1 / n_b, over the samples both templates cover at
- * lags up to a quarter of their length), the younger one is merged into
+ * lags up to 15 ms with at least 40 % of the window shared: the detector's
+ * peak moves by up to 15 ms between two phases of nearly one size, and
+ * units timed on either are shifted copies), the younger one is merged into
  * the older one (its later discharges get the older number; counts are
  * added). A unit
  * counts as a distinct fasciculating unit once it has `unit_min_discharges`

@@ -123,6 +123,13 @@ int fasc_cls_design(const fasc_classifier_config *cfg, cls_design *d)
     room = snip_post_n - d->upost_n < room ? snip_post_n - d->upost_n : room;
     room = d->upre_n < room ? d->upre_n : room;
     d->ulag_n = room > fasc_samples(0.001, fs) ? room : fasc_samples(0.001, fs);
+    /* Two units' templates are compared at lags up to the 15 ms by which
+     * the detector's peak may move between two phases of one potential
+     * (units timed on different phases are shifted copies), as long as at
+     * least 40 % of the window overlaps. */
+    d->merge_lag_n = fasc_samples(0.015, fs);
+    if (d->merge_lag_n > d->ulen - (2 * d->ulen + 4) / 5)
+        d->merge_lag_n = d->ulen - (2 * d->ulen + 4) / 5;
     d->unit_match = cfg->unit_match;
     d->unit_min = cfg->unit_min_discharges;
     d->snip_pre_n = fasc_samples(cfg->snippet_pre_s, fs);

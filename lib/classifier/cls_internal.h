@@ -68,7 +68,7 @@ typedef struct cls_design {
     int ecg_win_n, ecg_smooth_n, beat_ring_n; /* beat_ring_n: power of two */
     fasc_biquad ecg_lp;  /* QRS band low-pass of the channels' mean */
     int ecg_lp_delay_n;  /* its group delay at low frequencies */
-    int upre_n, upost_n, ulen, ulag_n;
+    int upre_n, upost_n, ulen, ulag_n, merge_lag_n;
     double unit_match;
     int unit_min;
     int snip_pre_n, snip_len;

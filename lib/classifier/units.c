@@ -88,13 +88,13 @@ static FASC_CLONE_INLINE double residual(const cls_design *d, const float *x, co
     return s < best ? s : best;
 }
 
-/* Least Σ(a - b - δ b')² between two templates over lags of up to a
- * quarter of their length, scaled from the samples both cover to the full
- * length: templates of one unit timed on different phases are shifted
- * copies, and neither holds samples beyond its own window. */
+/* Least Σ(a - b - δ b')² between two templates over lags of up to
+ * merge_lag_n, scaled from the samples both cover to the full length:
+ * templates of one unit timed on different phases are shifted copies, and
+ * neither holds samples beyond its own window. */
 static double overlap_residual(const cls_design *d, const float *a, const float *b)
 {
-    const int n = d->ulen, max_lag = d->ulag_n < n / 4 ? d->ulag_n : n / 4;
+    const int n = d->ulen, max_lag = d->merge_lag_n;
     double best = INFINITY;
     for (int l = -max_lag; l <= max_lag; l++) {
         const int j0 = l < 0 ? -l : 0, j1 = l > 0 ? n - l : n;

@@ -286,6 +286,19 @@ static inline void cs_feed(fasc_classifier *cls, const cs_scene *sc, cs_out *o, 
     }
 }
 
+/* A classifier fed the scene (as cs_feed), kept for the caller's queries
+ * (fasc_classifier_destroy it); its events in *o. */
+static inline fasc_classifier *cs_run_kept(const fasc_classifier_config *cfg, const cs_scene *sc,
+                                           cs_out *o, uint64_t seed, size_t max_block,
+                                           bool flush)
+{
+    fasc_classifier *cls = NULL;
+    assert_int_equal(fasc_classifier_create(cfg, &cls), FASC_OK);
+    memset(o, 0, sizeof *o);
+    cs_feed(cls, sc, o, seed, max_block, flush);
+    return cls;
+}
+
 static inline cs_out cs_run(const fasc_classifier_config *cfg, const cs_scene *sc,
                             uint64_t seed, size_t max_block)
 {

@@ -662,11 +662,8 @@ static void rest_scene_classes(void **state)
     (void)state;
     cs_scene sc = rest_scene();
     fasc_classifier_config cfg = config(C);
-    fasc_classifier *cls = NULL;
-    assert_int_equal(fasc_classifier_create(&cfg, &cls), FASC_OK);
     cs_out o;
-    memset(&o, 0, sizeof o);
-    cs_feed(cls, &sc, &o, 11u, 256, true);
+    fasc_classifier *cls = cs_run_kept(&cfg, &sc, &o, 11u, 256, true);
     int unit_a = 0;
     for (size_t i = 0; i < sizeof unit_a_s / sizeof *unit_a_s; i++) {
         const fasc_classified *e = cs_find(&o, at_s(unit_a_s[i]), 0);
@@ -1037,11 +1034,8 @@ static void heartbeats_within_matches_removal(void **state)
     (void)state;
     cs_scene sc = beats_scene();
     fasc_classifier_config cfg = config(C);
-    fasc_classifier *cls = NULL;
-    assert_int_equal(fasc_classifier_create(&cfg, &cls), FASC_OK);
     cs_out o;
-    memset(&o, 0, sizeof o);
-    cs_feed(cls, &sc, &o, 15u, 0, false);
+    fasc_classifier *cls = cs_run_kept(&cfg, &sc, &o, 15u, 0, false);
     enum { W = 64 };
     float buf[C][W];
     float *rows[C];
@@ -1168,6 +1162,39 @@ static void sharp_unit_between_samples(void **state)
     cs_free(&sc);
 }
 
+/* A unit with two phases of one size 13 ms apart (an upright hat, then an
+ * inverted one), its discharges timed on the first phase in the first
+ * half of the scene and on the second in the other half: the two halves
+ * form two units of shifted templates, which merge (at lags of 6 ms at
+ * most they stayed two). */
+static void units_timed_on_two_phases_merge(void **state)
+{
+    (void)state;
+    cs_scene sc = cs_new(C, 70.0, 5.0f, 707u);
+    enum { N = 12 };
+    const fasc_index apart = (fasc_index)(0.013 * CS_FS);
+    for (int k = 0; k < N; k++) {
+        const fasc_index first = at_s(4.0 + 5.0 * k), peak = k < N / 2 ? first : first + apart;
+        add_hat(&sc, 3, first, 0.0, 3.0, 110.0);
+        add_hat(&sc, 3, first + apart, 0.0, 3.0, -112.0);
+        cs_candidate(&sc, 3, peak - 8, peak, peak + 8, 112.0, 0)->score = 12.0f;
+    }
+    cs_finish(&sc);
+    fasc_classifier_config cfg = config(C);
+    cs_out o;
+    fasc_classifier *cls = cs_run_kept(&cfg, &sc, &o, 16u, 256, true);
+    int fasciculations = 0;
+    for (size_t i = 0; i < o.n; i++)
+        fasciculations += !o.ev[i].epoch && o.ev[i].cls == FASC_CLASS_FASCICULATION;
+    assert_int_equal(fasciculations, N);
+    if (fasc_classifier_distinct_units(cls) != 1)
+        fail_msg("%d distinct units of %d created", fasc_classifier_distinct_units(cls),
+                 fasc_classifier_unit_count(cls));
+    cs_out_free(&o);
+    fasc_classifier_destroy(&cls);
+    cs_free(&sc);
+}
+
 /* ---- artefact margins ---- */
 
 /* 20 s at rest; from 12.0 to 12.5 s every lead's raw input swings by a
@@ -1270,6 +1297,7 @@ int main(void)
         cmocka_unit_test(unit_seen_from_two_leads),
         cmocka_unit_test(heartbeats_within_matches_removal),
         cmocka_unit_test(sharp_unit_between_samples),
+        cmocka_unit_test(units_timed_on_two_phases_merge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
