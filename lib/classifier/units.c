@@ -65,17 +65,25 @@ static FASC_CLONE_INLINE double residual(const cls_design *d, const float *x, co
                        double *shift)
 {
     double best = INFINITY;
-    for (int l = -d->ulag_n; l <= d->ulag_n; l++) {
-        const float *xs = x + d->ulag_n + l;
-        double s = 0.0;
+    /* lags innermost, a block of them at a time: the lags' sums side by
+     * side (vectorised), each still summed in sample order */
+    enum { LAGS = 32 };
+    for (int l0 = -d->ulag_n; l0 <= d->ulag_n; l0 += LAGS) {
+        const int nl = d->ulag_n - l0 + 1 < LAGS ? d->ulag_n - l0 + 1 : LAGS;
+        double s[LAGS] = {0};
         for (int j = 0; j < d->ulen; j++) {
-            const double e = (double)xs[j] - t[j];
-            s += e * e;
+            const double tj = t[j];
+            const float *xj = x + d->ulag_n + l0 + j;
+            for (int i = 0; i < nl; i++) {
+                const double e = (double)xj[i] - tj;
+                s[i] += e * e;
+            }
         }
-        if (s < best) {
-            best = s;
-            *lag = l;
-        }
+        for (int i = 0; i < nl; i++)
+            if (s[i] < best) {
+                best = s[i];
+                *lag = l0 + i;
+            }
     }
     const float *xs = x + d->ulag_n + *lag;
     const double dl = subsample_shift(d, xs, t);
