@@ -43,20 +43,26 @@ static float slope_at(const float *t, int n, int j)
     return 0.5f * (t[j + 1] - t[j - 1]);
 }
 
-/* The fraction of a sample, within ±1/2, by which x at `xs` leads t:
- * Σ(x - t - δ t')² is least at δ = Σ(x - t) t' / Σ t'² (first order in δ).
- * At 2 kHz a sharp phase moves tens of µV in half a sample, so whole-sample
- * lags alone leave large units with residuals far above the noise. */
-static double subsample_shift(const cls_design *d, const float *xs, const float *t)
+/* Σ(x[j + xoff] - t[j] - δ t'[j])² over samples j0..j1 - 1 of an n-sample
+ * template t, at the δ within ±1/2 sample (x leading t by δ) that makes
+ * it least: δ = Σ(x - t) t' / Σ t'² to first order in δ (*shift receives
+ * it). At 2 kHz a sharp phase moves tens of µV in half a sample, so
+ * whole-sample lags alone leave large units with residuals far above the
+ * noise. */
+static double shifted_residual(const float *x, int xoff, const float *t, int n, int j0, int j1,
+                               double *shift)
 {
-    double et = 0.0, tt = 0.0;
-    for (int j = 0; j < d->ulen; j++) {
-        const double g = slope_at(t, d->ulen, j);
-        et += ((double)xs[j] - t[j]) * g;
+    double ee = 0.0, et = 0.0, tt = 0.0;
+    for (int j = j0; j < j1; j++) {
+        const double e = (double)x[j + xoff] - t[j], g = slope_at(t, n, j);
+        ee += e * e;
+        et += e * g;
         tt += g * g;
     }
-    const double shift = tt > 0.0 ? et / tt : 0.0;
-    return shift > 0.5 ? 0.5 : shift < -0.5 ? -0.5 : shift;
+    double dl = tt > 0.0 ? et / tt : 0.0;
+    dl = dl > 0.5 ? 0.5 : dl < -0.5 ? -0.5 : dl;
+    *shift = dl;
+    return ee - 2.0 * dl * et + dl * dl * tt;
 }
 
 /* Smallest Σ(x - t - δ t')² over whole lags of ±ulag_n and the sub-sample
@@ -85,14 +91,7 @@ static FASC_CLONE_INLINE double residual(const cls_design *d, const float *x, co
                 *lag = l0 + i;
             }
     }
-    const float *xs = x + d->ulag_n + *lag;
-    const double dl = subsample_shift(d, xs, t);
-    double s = 0.0;
-    for (int j = 0; j < d->ulen; j++) {
-        const double e = (double)xs[j] - t[j] - dl * slope_at(t, d->ulen, j);
-        s += e * e;
-    }
-    *shift = dl;
+    const double s = shifted_residual(x, d->ulag_n + *lag, t, d->ulen, 0, d->ulen, shift);
     return s < best ? s : best;
 }
 
@@ -106,16 +105,8 @@ static double overlap_residual(const cls_design *d, const float *a, const float 
     double best = INFINITY;
     for (int l = -max_lag; l <= max_lag; l++) {
         const int j0 = l < 0 ? -l : 0, j1 = l > 0 ? n - l : n;
-        double ea = 0.0, ee = 0.0, gg = 0.0;
-        for (int j = j0; j < j1; j++) {
-            const double e = (double)a[j + l] - b[j], g = slope_at(b, n, j);
-            ee += e * e;
-            ea += e * g;
-            gg += g * g;
-        }
-        double shift = gg > 0.0 ? ea / gg : 0.0;
-        shift = shift > 0.5 ? 0.5 : shift < -0.5 ? -0.5 : shift;
-        const double s = (ee - 2.0 * shift * ea + shift * shift * gg) * n / (j1 - j0);
+        double shift = 0.0;
+        const double s = shifted_residual(a, l, b, n, j0, j1, &shift) * n / (j1 - j0);
         best = s < best ? s : best;
     }
     return best;
