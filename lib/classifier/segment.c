@@ -424,6 +424,28 @@ static uint8_t widened_consensus(fasc_classifier *cls, int64_t b)
     return out;
 }
 
+/* At the end of input the rate test also runs over the windows shorter
+ * than voluntary_min_s that reach the end: a contraction that starts in
+ * the last fraction of a second would otherwise leave its first
+ * discharges counted as fasciculations, where later blocks would have
+ * marked them voluntary. It takes at least three candidates: two in the
+ * last block may be a doublet. */
+static const unsigned trailing_min_events = 3;
+
+static void trailing_rate_test(fasc_classifier *cls, int k, int64_t last)
+{
+    const cls_design *d = &cls->d;
+    unsigned events = 0;
+    for (int w = 1; w < d->vol_blocks && last - w + 1 >= 0; w++) {
+        events += fasc_cls_block(cls, last - w + 1, k)->events;
+        if (events < trailing_min_events || events < 2.0 * d->min_events * w * d->block_n / d->rate)
+            continue;
+        for (int64_t b = last - w + 1; b <= last; b++)
+            if (b >= cls->final_block && fasc_cls_block(cls, b, k)->events > 0)
+                fasc_cls_block(cls, b, k)->flags |= CLS_VOL;
+    }
+}
+
 /* End of input: the tests that wait for later blocks run on the last
  * ones with what there is. */
 void fasc_cls_segment_flush(fasc_classifier *cls)
@@ -433,6 +455,8 @@ void fasc_cls_segment_flush(fasc_classifier *cls)
     for (int64_t e = last - d->lag_blocks + 1; e <= last; e++)
         for (int k = 0; e >= 0 && k < d->channels; k++)
             voluntary_test(cls, k, e);
+    for (int k = 0; last >= 0 && d->min_events > 0.0 && k < d->channels; k++)
+        trailing_rate_test(cls, k, last);
     for (int64_t e = last - d->lag_blocks; e <= last; e++)
         if (e >= 0)
             lowfreq_test(cls, e);

@@ -1271,6 +1271,45 @@ static void artefact_margin_widens_movement(void **state)
             fail_msg("margin 0.75 s: discharge %d is %s", i, fasc_class_name(k[i]));
 }
 
+/* A contraction that starts 0.1 s before the recording ends: six
+ * discharges on leads 3 and 4 within 80 ms are voluntary (later blocks would
+ * have marked them; at the end the rate test runs over what there is),
+ * while a doublet on lead 1 in the same last block stays two
+ * fasciculations. */
+static void contraction_at_the_end_is_voluntary(void **state)
+{
+    (void)state;
+    const double seconds = 12.0;
+    cs_scene sc = cs_new(C, seconds, 5.0f, 123u);
+    static const double rest_s[] = {3.0, 5.5, 8.0};
+    for (size_t i = 0; i < sizeof rest_s / sizeof *rest_s; i++)
+        cs_discharge(&sc, 1, 1, at_s(rest_s[i]), 80.0, 10.0, 0);
+    static const double burst_s[] = {11.905, 11.920, 11.935, 11.955, 11.970, 11.985};
+    const int burst = (int)(sizeof burst_s / sizeof *burst_s);
+    for (int i = 0; i < burst; i++)
+        cs_discharge(&sc, 3 + i % 2, 2, at_s(burst_s[i]), 120.0 + 20.0 * i, 10.0, 0);
+    static const double doublet_s[] = {11.925, 11.960};
+    for (int i = 0; i < 2; i++)
+        cs_discharge(&sc, 1, 1, at_s(doublet_s[i]), 80.0, 10.0, 0);
+    cs_out o;
+    fasc_classifier *cls = classify_scene(&sc, 5u, &o);
+    for (int i = 0; i < burst; i++) {
+        const fasc_classified *e = cs_find(&o, at_s(burst_s[i]), 0);
+        assert_non_null(e);
+        if (e->cls != FASC_CLASS_VOLUNTARY)
+            fail_msg("discharge %d of the closing contraction is %s", i, fasc_class_name(e->cls));
+    }
+    for (int i = 0; i < 2; i++) {
+        const fasc_classified *e = cs_find(&o, at_s(doublet_s[i]), 0);
+        assert_non_null(e);
+        if (e->cls != FASC_CLASS_FASCICULATION)
+            fail_msg("discharge %d of the closing doublet is %s", i, fasc_class_name(e->cls));
+    }
+    cs_out_free(&o);
+    fasc_classifier_destroy(&cls);
+    cs_free(&sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1298,6 +1337,7 @@ int main(void)
         cmocka_unit_test(heartbeats_within_matches_removal),
         cmocka_unit_test(sharp_unit_between_samples),
         cmocka_unit_test(units_timed_on_two_phases_merge),
+        cmocka_unit_test(contraction_at_the_end_is_voluntary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
