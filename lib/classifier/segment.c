@@ -234,6 +234,15 @@ static void mark_back(fasc_classifier *cls, int k, int64_t from, int64_t to, uin
         fasc_cls_block(cls, b, k)->flags |= flag;
 }
 
+/* Blocks from..to of channel k that hold candidates and are not final yet
+ * become voluntary (the rate tests mark where the units fire). */
+static void mark_firing(fasc_classifier *cls, int k, int64_t from, int64_t to)
+{
+    for (int64_t b = from; b <= to; b++)
+        if (b >= cls->final_block && fasc_cls_block(cls, b, k)->events > 0)
+            fasc_cls_block(cls, b, k)->flags |= CLS_VOL;
+}
+
 /* A candidate rate of sustained_share of voluntary_min_events_per_s in
  * each of sustained_windows voluntary windows in a row (2 s by default). */
 static const int sustained_windows = 4;
@@ -264,9 +273,7 @@ static void voluntary_test(fasc_classifier *cls, int k, int64_t e)
     if (d->min_events > 0.0 &&
         (events >= 2.0 * d->min_events * seconds ||
          sustained >= sustained_share * d->min_events * seconds))
-        for (int64_t b = e - d->vol_blocks + 1; b <= e; b++)
-            if (b >= cls->final_block && fasc_cls_block(cls, b, k)->events > 0)
-                fasc_cls_block(cls, b, k)->flags |= CLS_VOL;
+        mark_firing(cls, k, e - d->vol_blocks + 1, e);
     if (!(fasc_cls_block(cls, e, k)->flags & CLS_ACTIVE)) {
         ch->run = 0;
         ch->vol = false;
@@ -440,9 +447,7 @@ static void trailing_rate_test(fasc_classifier *cls, int k, int64_t last)
         events += fasc_cls_block(cls, last - w + 1, k)->events;
         if (events < trailing_min_events || events < 2.0 * d->min_events * w * d->block_n / d->rate)
             continue;
-        for (int64_t b = last - w + 1; b <= last; b++)
-            if (b >= cls->final_block && fasc_cls_block(cls, b, k)->events > 0)
-                fasc_cls_block(cls, b, k)->flags |= CLS_VOL;
+        mark_firing(cls, k, last - w + 1, last);
     }
 }
 

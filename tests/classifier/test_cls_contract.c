@@ -1104,6 +1104,18 @@ static void assert_one_unit(const cs_out *o, int n)
     }
 }
 
+/* Runs the scene (blocks drawn from block_seed) and checks that its n
+ * discharges at 4 s, 9 s, ... are one unit; frees the scene. */
+static void scene_is_one_unit(cs_scene *sc, uint64_t block_seed, int n)
+{
+    cs_finish(sc);
+    fasc_classifier_config cfg = config(C);
+    cs_out o = cs_run(&cfg, sc, block_seed, 256);
+    assert_one_unit(&o, n);
+    cs_out_free(&o);
+    cs_free(sc);
+}
+
 /* A unit between leads 2 and 3: a narrow upright potential on lead 2, a
  * wider inverted one on lead 3, nearly as large, so that either lead may
  * be the candidate's main channel. */
@@ -1131,12 +1143,7 @@ static void unit_seen_from_two_leads(void **state)
     enum { N = 8 };
     for (int k = 0; k < N; k++)
         two_lead_discharge(&sc, at_s(4.0 + 5.0 * k), k % 2 ? 3 : 2);
-    cs_finish(&sc);
-    fasc_classifier_config cfg = config(C);
-    cs_out o = cs_run(&cfg, &sc, 13u, 256);
-    assert_one_unit(&o, N);
-    cs_out_free(&o);
-    cs_free(&sc);
+    scene_is_one_unit(&sc, 13u, N);
 }
 
 /* A sharp potential (a hat 2 samples wide, 120 µV) whose discharges fall
@@ -1154,12 +1161,7 @@ static void sharp_unit_between_samples(void **state)
         add_hat(&sc, 4, peak, cs_uniform(&r) - 0.5, 2.0, 120.0);
         cs_candidate(&sc, 4, peak - 6, peak, peak + 6, 120.0, 0)->score = 12.0f;
     }
-    cs_finish(&sc);
-    fasc_classifier_config cfg = config(C);
-    cs_out o = cs_run(&cfg, &sc, 14u, 256);
-    assert_one_unit(&o, N);
-    cs_out_free(&o);
-    cs_free(&sc);
+    scene_is_one_unit(&sc, 14u, N);
 }
 
 /* A unit with two phases of one size 13 ms apart (an upright hat, then an
