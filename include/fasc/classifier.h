@@ -271,6 +271,16 @@ FASC_API void fasc_classifier_destroy(fasc_classifier **cls);
 FASC_API void fasc_classifier_reset(fasc_classifier *cls);
 
 /**
+ * Starts the counts again at working index `from` (not before the samples
+ * already processed), for a second pass over a recording: totals, unit
+ * discharge counts, trains and heartbeats count from there, and only events
+ * and epochs from there on are handed out. What was learnt stays: unit
+ * templates and numbers, heartbeat templates, rest levels.
+ * @return FASC_OK, FASC_ERR_INVALID_ARGUMENT, FASC_ERR_STATE after flush.
+ */
+FASC_API int fasc_classifier_count_from(fasc_classifier *cls, fasc_index from);
+
+/**
  * Consumes n samples of the band-limited signal of every channel (µV,
  * working rate), and optionally the unfiltered input at the same rate
  * (`raw` may be NULL). Candidates must be pushed once the signal up to

@@ -131,6 +131,18 @@ FASC_API int fasc_process(fasc *f, const float *const *x, size_t n);
 /** As fasc_process() with interleaved samples (x[t * channels + c]). */
 FASC_API int fasc_process_interleaved(fasc *f, const float *x, size_t n);
 
+/**
+ * Two-pass scoring: after a whole recording has been fed (not flushed),
+ * starts it again from its first sample with everything the chain learnt
+ * kept: noise levels, mains, the detector's and the classifier's unit
+ * templates and numbers, heartbeat templates. Events of the first pass
+ * still pending are dropped; indices, totals and unit counts restart at 0.
+ * Feed the recording again, then flush. A unit's first discharges are then
+ * matched against a template learnt from all of them (see the README).
+ * @return FASC_OK, FASC_ERR_INVALID_ARGUMENT, FASC_ERR_STATE after flush.
+ */
+FASC_API int fasc_restart(fasc *f);
+
 /** End of input: every pending event is finished. Process then fails
  *  until reset. */
 FASC_API int fasc_flush(fasc *f);

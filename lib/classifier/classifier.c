@@ -324,6 +324,26 @@ void fasc_classifier_reset(fasc_classifier *cls)
     cls->ep_vol_start = cls->ep_art_start = -1;
     cls->n_units = 0;
     memset(&cls->tot, 0, sizeof cls->tot);
+    cls->count_from = 0;
+}
+
+int fasc_classifier_count_from(fasc_classifier *cls, fasc_index from)
+{
+    if (!cls || from < cls->t)
+        return FASC_ERR_INVALID_ARGUMENT;
+    if (cls->flushed)
+        return FASC_ERR_STATE;
+    cls->count_from = from;
+    memset(&cls->tot, 0, sizeof cls->tot);
+    for (int k = 0; k < cls->d.channels; k++)
+        memset(&cls->ch[k].tot, 0, sizeof cls->ch[k].tot);
+    cls->heartbeats = 0;
+    /* the trains (intervals, repeats, the tonic test) start again too */
+    for (int i = 0; i < cls->n_units; i++) {
+        cls->units[i].discharges = cls->units[i].repeats = 0;
+        cls->units[i].n_times = 0;
+    }
+    return FASC_OK;
 }
 
 bool fasc_cls_neighbours(const fasc_classifier *cls, int a, int b)

@@ -197,6 +197,9 @@ struct fasc_classifier {
     float *scratch;         /* two unit windows of ulen + 2 ulag_n (+ 1) */
     int n_units;
     fasc_channel_totals tot;
+    /* totals, unit counts and heartbeats count, and events are handed out,
+     * from this working index on (fasc_classifier_count_from) */
+    fasc_index count_from;
 };
 
 /* classifier.c */

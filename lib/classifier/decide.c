@@ -31,12 +31,18 @@ static float *pend_snip_at(fasc_classifier *cls, int i)
 
 int fasc_cls_emit(fasc_classifier *cls, const fasc_classified *ev, const float *snip)
 {
+    /* before the count restarted: an earlier pass's, not handed out; an
+     * epoch reaching over the start is cut there */
+    if (ev->epoch ? ev->offset < cls->count_from : ev->peak < cls->count_from)
+        return FASC_OK;
     if (cls->out_len == cls->d.queue_cap) {
         cls->dropped++;
         return FASC_ERR_BUFFER_TOO_SMALL;
     }
     const int slot = (cls->out_head + cls->out_len) % cls->d.queue_cap;
     cls->out[slot] = *ev;
+    if (cls->out[slot].onset < cls->count_from)
+        cls->out[slot].onset = cls->count_from;
     float *dst = cls->out_snip + (size_t)slot * (size_t)cls->d.snip_len;
     if (snip)
         memcpy(dst, snip, sizeof(float) * (size_t)cls->d.snip_len);
@@ -269,14 +275,16 @@ static void decide(fasc_classifier *cls, cls_pending *p, const float *snip)
         ev->cls = FASC_CLASS_FASCICULATION;
         /* detection margin: z 6 gives 0.5, z 9 gives 0.9 */
         ev->confidence = logistic((score - 6.0) / 1.4);
-        if (ev->unit > 0 && cls->units[ev->unit - 1].discharges >= 3)
+        if (ev->unit > 0 && cls->units[ev->unit - 1].n_avg >= 3)
             ev->confidence = 1.0f - 0.3f * (1.0f - ev->confidence);
-        fasc_channel_totals *t = &cls->ch[ev->channel].tot;
-        t->fasciculations++;
-        cls->tot.fasciculations++;
-        if (ev->repeat) {
-            t->repeats++;
-            cls->tot.repeats++;
+        if (ev->peak >= cls->count_from) { /* (an earlier pass's is not) */
+            fasc_channel_totals *t = &cls->ch[ev->channel].tot;
+            t->fasciculations++;
+            cls->tot.fasciculations++;
+            if (ev->repeat) {
+                t->repeats++;
+                cls->tot.repeats++;
+            }
         }
     }
     fasc_cls_emit(cls, ev, snip);

@@ -163,7 +163,7 @@ static void confirm(fasc_classifier *cls, fasc_index r)
     cls->beat_snap[0] = -1;
     if (cls->n_beats < CLS_BEATS)
         cls->n_beats++;
-    cls->heartbeats++;
+    cls->heartbeats += r >= cls->count_from;
     /* removal uses the templates of the earlier beats (this beat's own
      * noise and any discharge riding on it stay), once they average three */
     /* ... and only beats confirmed within the horizon: a bootstrap beat

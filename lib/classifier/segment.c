@@ -524,7 +524,10 @@ static fasc_class artefact_class(uint8_t f)
 FASC_CLONES void fasc_cls_finalize_block(fasc_classifier *cls, int64_t b)
 {
     const cls_design *d = &cls->d;
-    const double seconds = d->block_n / d->rate;
+    /* the part of the block counted (fasc_classifier_count_from) */
+    const fasc_index end = (fasc_index)(b + 1) * d->block_n;
+    const fasc_index from = end - d->block_n > cls->count_from ? end - d->block_n : cls->count_from;
+    const double seconds = from < end ? (double)(end - from) / d->rate : 0.0;
     const uint8_t cons = widened_consensus(cls, b);
     const uint8_t all = overall_of(cons);
     const bool all_art = (all & CLS_ART) != 0, all_vol = !all_art && (all & CLS_VOL);

@@ -314,10 +314,15 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
         ev->features.interval_prev_s = (float)gap;
         ev->repeat = gap >= repeat_min_s && gap <= repeat_max_s;
     }
-    memmove(best->times + 1, best->times, sizeof(fasc_index) * (CLS_UNIT_TIMES - 1));
-    best->times[0] = ev->peak;
-    if (best->n_times < CLS_UNIT_TIMES)
-        best->n_times++;
+    /* an earlier pass's discharge (fasc_classifier_count_from) still
+     * teaches the template but is not part of this pass's train */
+    const bool counted = ev->peak >= cls->count_from;
+    if (counted) {
+        memmove(best->times + 1, best->times, sizeof(fasc_index) * (CLS_UNIT_TIMES - 1));
+        best->times[0] = ev->peak;
+        if (best->n_times < CLS_UNIT_TIMES)
+            best->n_times++;
+    }
     if (best->n_times >= 4) {
         double s = 0.0, s2 = 0.0;
         const int n = best->n_times - 1;
@@ -330,9 +335,8 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
         ev->features.train_cv = mean > 0.0 && var > 0.0 ? (float)(sqrt(var) / mean) : 0.0f;
     }
     cls_unit *owner = live(cls, best);
-    owner->discharges += 1;
-    if (ev->repeat)
-        owner->repeats += 1;
+    owner->discharges += counted;
+    owner->repeats += counted && ev->repeat;
     if (best->n_avg > 1)
         merge_into(cls, best, noise_sd);
     ev->unit = live(cls, best)->id;
@@ -360,7 +364,9 @@ bool fasc_cls_unit_tonic(const fasc_classifier *cls, const cls_unit *u)
 void fasc_cls_unit_unclaim(fasc_classifier *cls, cls_unit *u, fasc_classified *ev)
 {
     cls_unit *owner = live(cls, u);
-    if (owner->discharges > 0)
+    if (ev->peak < cls->count_from)
+        ; /* never counted */
+    else if (owner->discharges > 0)
         owner->discharges--;
     if (ev->repeat && owner->repeats > 0)
         owner->repeats--;

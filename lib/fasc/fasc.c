@@ -46,6 +46,7 @@ struct fasc {
     size_t det_snip_cap, snip_len;
     bool mains_applied, flushed;
     fasc_index fed;        /* input samples consumed */
+    fasc_index origin;     /* input index that events count from (fasc_restart) */
 };
 
 void fasc_config_default(fasc_config *cfg)
@@ -179,7 +180,7 @@ static void clear_time(fasc *f)
 {
     f->mains_applied = fasc_filterbank_mains(f->fb) != FASC_MAINS_AUTO;
     f->flushed = false;
-    f->fed = 0;
+    f->fed = f->origin = 0;
     f->t_fb = f->t_det = f->t_cls = f->t_raw = 0;
     f->have_held = false;
     memset(f->band_ring, 0, 2 * (size_t)f->channels * f->ring_n * sizeof(float));
@@ -491,8 +492,24 @@ int fasc_flush(fasc *f)
 
 static fasc_index to_input(const fasc *f, fasc_index k)
 {
-    const fasc_index i = fasc_filterbank_input_index(f->fb, k);
+    const fasc_index i = fasc_filterbank_input_index(f->fb, k) - f->origin;
     return i < 0 ? 0 : i;
+}
+
+int fasc_restart(fasc *f)
+{
+    if (!f)
+        return FASC_ERR_INVALID_ARGUMENT;
+    if (f->flushed)
+        return FASC_ERR_STATE;
+    /* The stages run on without a break; the first working index whose
+     * input index (k D - bank latency) is at or after the next input
+     * sample is where the classifier counts from. */
+    const fasc_index d = f->decim, from = f->fed + fasc_filterbank_latency(f->fb);
+    const int rc = fasc_classifier_count_from(f->cls, (from + d - 1) / d);
+    if (rc == FASC_OK)
+        f->origin = f->fed;
+    return rc;
 }
 
 int fasc_next(fasc *f, fasc_event *ev, float *snippet, size_t capacity)

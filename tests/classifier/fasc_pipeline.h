@@ -28,6 +28,9 @@ typedef struct fp_result {
 /* "ch1".."ch256", so rows can point at labels that outlive them */
 /* Optional change to the composed defaults, for sweeps (NULL: defaults). */
 static void (*fp_tweak)(fasc_config *cfg);
+/* 2: every recording is fed twice, with fasc_restart() between the passes
+ * (the second pass is scored). */
+static int fp_passes = 1;
 
 static inline const char *fp_label(int channel)
 {
@@ -124,6 +127,26 @@ static inline int fp_run(const fasc_synth_config *scfg, double seconds, fp_resul
     const size_t total = (size_t)(seconds * scfg->sample_rate);
     for (int c = 0; rc == 0 && c < scfg->channels; c++)
         ptr[c] = buf + (size_t)c * BLOCK;
+    if (rc == 0 && fp_passes == 2) {
+        /* the same recording from a second generator: the first pass's
+         * events are read and dropped */
+        fasc_synth *first = NULL;
+        fp_rows discard = {0};
+        rc = fasc_synth_create(scfg, &first) == FASC_OK ? 0 : -1;
+        for (size_t done = 0; rc == 0 && done < total;) {
+            size_t n = total - done < BLOCK ? total - done : BLOCK;
+            if (fasc_synth_generate(first, ptr, n, NULL, NULL) != FASC_OK ||
+                fasc_process(f, (const float *const *)ptr, n) != FASC_OK ||
+                fp_drain(f, scfg->sample_rate, &discard))
+                rc = -1;
+            discard.n = 0;
+            done += n;
+        }
+        free(discard.r);
+        fasc_synth_destroy(&first);
+        if (rc == 0 && fasc_restart(f) != FASC_OK)
+            rc = -1;
+    }
     for (size_t done = 0; rc == 0 && done < total;) {
         size_t n = total - done < BLOCK ? total - done : BLOCK;
         if (fasc_synth_generate(sy, ptr, n, fp_on_truth, &ctx) != FASC_OK ||

@@ -310,6 +310,7 @@ static void null_safe(void **state)
     assert_int_equal(fasc_classifier_process(NULL, NULL, NULL, 0), FASC_ERR_INVALID_ARGUMENT);
     assert_int_equal(fasc_classifier_flush(NULL), FASC_ERR_INVALID_ARGUMENT);
     assert_int_equal(fasc_classifier_next(NULL, &ev, NULL, 0), FASC_ERR_INVALID_ARGUMENT);
+    assert_int_equal(fasc_classifier_count_from(NULL, 0), FASC_ERR_INVALID_ARGUMENT);
 
     fasc_classifier_config cfg = config(C);
     fasc_classifier *cls = NULL;
@@ -400,7 +401,11 @@ static void process_after_flush_is_state_error(void **state)
     for (int c = 0; c < C; c++)
         band[c] = zeros;
     assert_int_equal(fasc_classifier_process(cls, band, NULL, 512), FASC_OK);
+    /* counts restart at or after the samples processed, not before */
+    assert_int_equal(fasc_classifier_count_from(cls, 511), FASC_ERR_INVALID_ARGUMENT);
+    assert_int_equal(fasc_classifier_count_from(cls, 512), FASC_OK);
     assert_int_equal(fasc_classifier_flush(cls), FASC_OK);
+    assert_int_equal(fasc_classifier_count_from(cls, 1024), FASC_ERR_STATE);
     assert_int_equal(fasc_classifier_flush(cls), FASC_OK); /* idempotent */
     assert_int_equal(fasc_classifier_process(cls, band, NULL, 512), FASC_ERR_STATE);
     assert_int_equal(fasc_classifier_process(cls, band, NULL, 1), FASC_ERR_STATE);
