@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,8 +240,23 @@ static void feed_spectrum(score_run *r, const float *const *x, size_t n)
     r->spectrum_left -= (int64_t)take;
 }
 
-/* Streams the recording through the detector in BLOCK-frame reads. */
-static int stream(score_run *r, FILE *tsv, const score_hooks *hooks, score_result *res)
+/* Drops the finished events of a learning pass. */
+static int drop_events(score_run *r, score_result *res)
+{
+    fasc_event ev;
+    int got;
+    while ((got = fasc_next(r->det, &ev, NULL, 0)) == 1)
+        ;
+    if (got < 0)
+        fail(res, r->path, "detector: %s", fasc_strerror(got));
+    return got < 0 ? -1 : 0;
+}
+
+/* Streams the recording through the detector in BLOCK-frame reads: the
+ * scored pass (tsv not NULL) or a learning pass over its first `limit`
+ * frames (events dropped). Progress runs over [done, done + share). */
+static int stream(score_run *r, FILE *tsv, int64_t limit, const score_hooks *hooks, double done,
+                  double share, score_result *res)
 {
     float *buf = malloc(sizeof(float) * BLOCK * (size_t)r->file_channels);
     float **all = malloc(sizeof *all * (size_t)r->file_channels);
@@ -252,10 +268,13 @@ static int stream(score_run *r, FILE *tsv, const score_hooks *hooks, score_resul
         all[c] = buf + (size_t)c * BLOCK;
     for (int c = 0; rc == 0 && c < r->channels; c++)
         scored[c] = all[r->pick[c]];
-    const double total = (double)fasc_reader_frames(r->reader);
+    const int64_t length = fasc_reader_frames(r->reader);
+    const double total = (double)(limit < length ? limit : length);
+    int64_t frames = 0;
     size_t got = 0;
-    while (rc == 0) {
-        const int st = fasc_reader_read(r->reader, all, BLOCK, &got);
+    while (rc == 0 && frames < limit) {
+        const size_t want = limit - frames < BLOCK ? (size_t)(limit - frames) : BLOCK;
+        const int st = fasc_reader_read(r->reader, all, want, &got);
         if (st != FASC_OK) {
             snprintf(res->error, sizeof res->error, "%s", fasc_reader_error(r->reader));
             rc = -1;
@@ -263,25 +282,68 @@ static int stream(score_run *r, FILE *tsv, const score_hooks *hooks, score_resul
         }
         if (got == 0)
             break;
-        feed_spectrum(r, scored, got);
+        if (tsv)
+            feed_spectrum(r, scored, got);
         const int pst = fasc_process(r->det, scored, got);
         if (pst != FASC_OK) {
             fail(res, r->path, "detector: %s", fasc_strerror(pst));
             rc = -1;
             break;
         }
-        r->frames += (int64_t)got;
-        track_noise(r);
-        rc = drain(r, tsv, res);
+        frames += (int64_t)got;
+        if (tsv)
+            track_noise(r);
+        rc = tsv ? drain(r, tsv, res) : drop_events(r, res);
         if (hooks && hooks->progress)
-            hooks->progress(hooks->user, total > 0 ? (double)r->frames / total : 1.0);
+            hooks->progress(hooks->user, done + share * (total > 0 ? (double)frames / total : 1.0));
     }
-    if (rc == 0 && fasc_flush(r->det) == FASC_OK)
+    if (tsv)
+        r->frames = frames;
+    if (rc == 0 && tsv && fasc_flush(r->det) == FASC_OK)
         rc = drain(r, tsv, res);
     free(buf);
     free(all);
     free(scored);
     return rc;
+}
+
+/* Frames of the learning pass (0: one pass only). */
+static int64_t learning_frames(const score_run *r)
+{
+    if (r->opt->passes != 2)
+        return 0;
+    const int64_t length = fasc_reader_frames(r->reader);
+    const double wanted = r->opt->learn_minutes * 60.0 * r->rate;
+    return r->opt->learn_minutes <= 0.0 || wanted >= (double)length ? length : (int64_t)wanted;
+}
+
+/* The first of two passes: the recording's first `frames` teach the chain
+ * (noise levels, unit and heartbeat templates), then the file is read
+ * again from its start (fasc_restart) and scored. Progress: [0, share). */
+static int learn(score_run *r, int64_t frames, const score_hooks *hooks, double share,
+                 score_result *res)
+{
+    if (stream(r, NULL, frames, hooks, 0.0, share, res) != 0)
+        return -1;
+    const int rc = fasc_restart(r->det);
+    if (rc != FASC_OK) {
+        fail(res, r->path, "detector: %s", fasc_strerror(rc));
+        return -1;
+    }
+    const double rate = r->rate;
+    const int channels = r->file_channels;
+    fasc_reader_close(&r->reader);
+    if (open_reader(r, res) != 0)
+        return -1;
+    if (r->rate != rate || r->file_channels != channels) {
+        fail(res, r->path, "changed while being read (%g Hz, %d channels, then %g Hz, %d)", rate,
+             channels, r->rate, r->file_channels);
+        return -1;
+    }
+    /* the labels belong to the reader */
+    for (int c = 0; c < r->channels; c++)
+        r->labels[c] = fasc_reader_label(r->reader, r->pick[c]);
+    return 0;
 }
 
 /* Refuses a recording that is mostly NaN/Inf: its figures would mean nothing. */
@@ -357,7 +419,11 @@ void score_file(const char *path, const score_options *o, const score_hooks *hoo
     if (rc == 0)
         rc = score_outputs_open(&out, path, o, res->error, sizeof res->error);
     if (rc == 0) {
-        rc = stream(&r, out.events.f, hooks, res);
+        const int64_t learning = learning_frames(&r), length = fasc_reader_frames(r.reader);
+        const double share = (double)learning / (double)(learning + length);
+        rc = learning > 0 ? learn(&r, learning, hooks, share, res) : 0;
+        if (rc == 0)
+            rc = stream(&r, out.events.f, INT64_MAX, hooks, share, 1.0 - share, res);
         if (rc == 0)
             rc = check_finite(&r, res);
         if (rc == 0) {

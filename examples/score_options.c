@@ -59,7 +59,7 @@ enum { PARAM_COUNT = sizeof params / sizeof params[0] };
 
 enum {
     OPT_UV = 1000, OPT_CHANNELS, OPT_MAINS, OPT_CONFIG, OPT_TABLE, OPT_EDF, OPT_NO_REPORT,
-    OPT_GRID, OPT_PARAM_BASE = 1100
+    OPT_GRID, OPT_PASSES, OPT_LEARN, OPT_PARAM_BASE = 1100
 };
 
 static int usage_error(const char *fmt, const char *a, const char *b)
@@ -149,6 +149,15 @@ static int apply(score_options *o, const char *key, const char *value)
         return (o->uv_per_unit = positive_or(value, -1.0)) > 0.0 ? 0 : -1;
     if (strcmp(key, "channels") == 0)
         return value[0] ? (set_text(&o->channels, value) ? -3 : 0) : -1;
+    if (strcmp(key, "learn-minutes") == 0) {
+        double m;
+        return cli_parse_double(value, &m) == 0 && m >= 0.0 && m <= 1e6
+                   ? (o->learn_minutes = m, 0) : -1;
+    }
+    if (strcmp(key, "passes") == 0) {
+        const int n = strcmp(value, "1") == 0 ? 1 : strcmp(value, "2") == 0 ? 2 : 0;
+        return n ? (o->passes = n, 0) : -1;
+    }
     return -2;
 }
 
@@ -219,8 +228,15 @@ static void print_help(const fasc_config *defaults)
            "      --channels SPEC     channels to score: numbers and ranges (1-8,12) or labels\n"
            "      --mains MODE        auto, 50, 60 or off (default auto)\n"
            "      --grid RxC          electrodes on a grid, row by row (default: a line)\n"
+           "      --passes N          2: a learning pass over the first minutes of each file,\n"
+           "                          then the file scored from its start with the unit,\n"
+           "                          heartbeat and noise templates learnt (default);\n"
+           "                          1: one pass, as fasc-stream does\n"
+           "      --learn-minutes M   length of the learning pass at most (default 10;\n"
+           "                          0: the whole file)\n"
            "      --config FILE       settings as 'key = value' lines (the long option names\n"
-           "                          below and mains, grid, channels, uv-per-unit); flags win\n"
+           "                          below and mains, grid, channels, uv-per-unit, passes,\n"
+           "                          learn-minutes); flags win\n"
            "      --edf-annotations   also write NAME.events.edf\n"
            "      --no-report         skip the SVG report\n"
            "  -q, --quiet             no notes about the files\n"
@@ -270,6 +286,8 @@ static int parse_flag(score_options *o, int c, const char *arg)
     case OPT_CHANNELS: return apply(o, "channels", arg) ? usage_error("bad --channels '%s'%s", arg, "") : 0;
     case OPT_MAINS: return apply(o, "mains", arg) ? usage_error("--mains must be auto, 50, 60 or off, not '%s'%s", arg, "") : 0;
     case OPT_GRID: return apply(o, "grid", arg) ? usage_error("--grid must be RxC, not '%s'%s", arg, "") : 0;
+    case OPT_PASSES: return apply(o, "passes", arg) ? usage_error("--passes must be 1 or 2, not '%s'%s", arg, "") : 0;
+    case OPT_LEARN: return apply(o, "learn-minutes", arg) ? usage_error("--learn-minutes must be a number >= 0, not '%s'%s", arg, "") : 0;
     default:
         if (c >= OPT_PARAM_BASE && c < OPT_PARAM_BASE + PARAM_COUNT) {
             const param *p = &params[c - OPT_PARAM_BASE];
@@ -284,12 +302,15 @@ int score_options_parse(int argc, char **argv, score_options *o)
     memset(o, 0, sizeof *o);
     fasc_config_default(&o->cfg);
     o->jobs = 1;
+    o->passes = 2;
+    o->learn_minutes = 10.0;
     o->report = true;
     static const struct option fixed[] = {
         {"output-dir", required_argument, 0, 'o'}, {"jobs", required_argument, 0, 'j'},
         {"table", required_argument, 0, OPT_TABLE}, {"uv-per-unit", required_argument, 0, OPT_UV},
         {"channels", required_argument, 0, OPT_CHANNELS}, {"mains", required_argument, 0, OPT_MAINS},
         {"grid", required_argument, 0, OPT_GRID}, {"config", required_argument, 0, OPT_CONFIG},
+        {"passes", required_argument, 0, OPT_PASSES}, {"learn-minutes", required_argument, 0, OPT_LEARN},
         {"edf-annotations", no_argument, 0, OPT_EDF}, {"no-report", no_argument, 0, OPT_NO_REPORT},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
     };
@@ -342,4 +363,6 @@ void score_options_visit(const score_options *o, score_param_visitor visit, void
 {
     for (int i = 0; i < PARAM_COUNT; i++)
         visit(user, params[i].name, param_value(&o->cfg, &params[i]));
+    visit(user, "passes", o->passes);
+    visit(user, "learn-minutes", o->learn_minutes);
 }

@@ -15,6 +15,8 @@ typedef struct score_options {
     char *out_dir;           /* NULL: beside each input */
     char *table;             /* closing table across files, or NULL */
     int jobs;
+    int passes;              /* 2: a learning pass first (fasc_restart) */
+    double learn_minutes;    /* its length at most (<= 0: the whole file) */
     bool edf_annotations;
     bool report;
     bool quiet;

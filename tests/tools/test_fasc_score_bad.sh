@@ -80,9 +80,11 @@ expect 2 "option" "$score" --frobnicate "$dir/good.wav"
 expect 2 "threshold" "$score" --threshold banana "$dir/good.wav"
 expect 2 "mains" "$score" --mains 55 "$dir/good.wav"
 expect 2 "jobs" "$score" -j 0 "$dir/good.wav"
+expect 2 "passes" "$score" --passes 3 "$dir/good.wav"
+expect 2 "learn-minutes" "$score" --learn-minutes -1 "$dir/good.wav"
 expect 2 "$dir/nope" "$score" -o "$dir/nope" "$dir/good.wav"
 expect 2 "not a writable folder" "$score" -o "$dir/good.wav" "$dir/good.wav"
-printf 'threshold = 8\n# comment\nmains = off\n' >"$dir/ok.conf"
+printf 'threshold = 8\n# comment\nmains = off\npasses = 1\nlearn-minutes = 2.5\n' >"$dir/ok.conf"
 printf 'threshold = 8\nbogus = 1\n' >"$dir/bad.conf"
 expect 2 "bad.conf:2: unknown setting 'bogus'" "$score" --config "$dir/bad.conf" "$dir/good.wav"
 expect 2 "missing.conf" "$score" --config "$dir/missing.conf" "$dir/good.wav"
@@ -92,6 +94,7 @@ expect 0 "" "$score" -q -o "$dir/strict" --config "$dir/ok.conf" "$dir/good.wav"
 import json, sys
 s = json.load(open(sys.argv[1]))
 assert s["settings"]["threshold"] == 8 and s["mains"]["notch_hz"] == 0, s["settings"]
+assert s["settings"]["passes"] == 1 and s["settings"]["learn-minutes"] == 2.5, s["settings"]
 PY
 expect 0 "" "$score" -q -o "$dir/strict" --config "$dir/ok.conf" --threshold 6 "$dir/good.wav"
 grep -q '"threshold":[[:space:]]*6' "$dir/strict/good.summary.json" || fail "a flag does not win over the config file"

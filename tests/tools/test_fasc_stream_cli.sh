@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# fasc-stream: the same events as fasc-score on the same samples (float and
-# 16-bit; the stream in decision order, the table sorted by onset, so the
-# stream is compared once sorted the same stable way), the latency in --help, one line per event flushed as decided,
+# fasc-stream: the same events as fasc-score --passes 1 on the same samples
+# (a stream is read once; float and 16-bit; the stream in decision order,
+# the table sorted by onset, so the stream is compared once sorted the same
+# stable way), the latency in --help, one line per event flushed as decided,
 # and bad input: usage errors exit 2; a torn last frame, a closed standard
 # output exit 1 with one clear line; NaN/Inf samples are replaced, noted.
 set -u
@@ -18,7 +19,7 @@ same_events() { # STREAM-OUTPUT TABLE
     --fasc-per-min 40 -q || fail synth
 "$synth" -o "$dir/p.wav" --truth "$dir/pt.tsv" --seconds 30 --channels 2 --snr-db 20 \
     --fasc-per-min 40 --format pcm16 -q || fail "synth pcm16"
-expect 0 "" "$score" -q -o "$dir" "$dir/r.wav" "$dir/p.wav"
+expect 0 "" "$score" -q --passes 1 -o "$dir" "$dir/r.wav" "$dir/p.wav"
 wav_data "$dir/r.wav" "$dir/r.f32"
 wav_data "$dir/p.wav" "$dir/p.s16"
 
