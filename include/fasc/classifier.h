@@ -247,6 +247,7 @@ typedef struct fasc_unit_info {
     uint64_t repeats;
     float peak_to_peak_uv; /**< of its template */
     int merged_into;       /**< 0, or the unit that absorbed it */
+    bool retired;          /**< left out at fasc_classifier_count_from() */
 } fasc_unit_info;
 
 typedef struct fasc_classifier fasc_classifier;
@@ -275,7 +276,9 @@ FASC_API void fasc_classifier_reset(fasc_classifier *cls);
  * already processed), for a second pass over a recording: totals, unit
  * discharge counts, trains and heartbeats count from there, and only events
  * and epochs from there on are handed out. What was learnt stays: unit
- * templates and numbers, heartbeat templates, rest levels.
+ * templates and numbers, heartbeat templates, rest levels; units with fewer
+ * than unit_min_discharges discharges so far are retired (never matched
+ * again).
  * @return FASC_OK, FASC_ERR_INVALID_ARGUMENT, FASC_ERR_STATE after flush.
  */
 FASC_API int fasc_classifier_count_from(fasc_classifier *cls, fasc_index from);

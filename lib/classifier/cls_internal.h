@@ -108,6 +108,7 @@ typedef struct cls_channel {
 
 typedef struct cls_unit {
     int id, main_channel, merged_into, n_avg;
+    bool retired;         /* left out from a restart on (count_from) */
     uint64_t discharges, repeats;
     fasc_index times[CLS_UNIT_TIMES]; /* latest first */
     int n_times;

@@ -198,7 +198,7 @@ static void merge_into(fasc_classifier *cls, cls_unit *u, double sd)
     const cls_design *d = &cls->d;
     for (int i = 0; i < cls->n_units; i++) {
         cls_unit *v = &cls->units[i];
-        if (v == u || v->merged_into || !fasc_cls_neighbours(cls, u->main_channel, v->main_channel) ||
+        if (v == u || v->merged_into || v->retired || !fasc_cls_neighbours(cls, u->main_channel, v->main_channel) ||
             !amplitudes_agree(u->ev_p2p, v->ev_p2p) ||
             (u->main_channel != v->main_channel &&
              !spread_agrees(unit_p2p_on(u, v->main_channel), v->ev_p2p,
@@ -246,7 +246,7 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
     double best_shift = 0.0;
     for (int i = 0; i < cls->n_units; i++) {
         cls_unit *u = &cls->units[i];
-        if (u->merged_into || !fasc_cls_neighbours(cls, u->main_channel, ev->channel) ||
+        if (u->merged_into || u->retired || !fasc_cls_neighbours(cls, u->main_channel, ev->channel) ||
             !amplitudes_agree(p2p, u->ev_p2p) ||
             (u->main_channel != ev->channel &&
              !spread_agrees(p2p_on(ev, ch_p2p, u->main_channel), u->ev_p2p,
@@ -276,6 +276,7 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
         best->id = cls->n_units;
         best->main_channel = ev->channel;
         best->merged_into = 0;
+        best->retired = false;
         best->n_avg = 1;
         best->discharges = best->repeats = 0;
         best->n_times = 0;

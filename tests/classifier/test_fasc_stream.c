@@ -400,17 +400,25 @@ static void restart_scores_second_pass(void **state)
         }
     }
     uint64_t discharges = 0;
+    int retired = 0;
     for (int id = 1; id <= fasc_classifier_unit_count(cls); id++) {
         fasc_unit_info info;
         assert_int_equal(fasc_classifier_unit(cls, id, &info), FASC_OK);
         discharges += info.merged_into ? 0 : info.discharges;
+        retired += info.retired;
+        /* a retired unit (too few discharges in the first pass) gets none */
+        if (info.retired && info.discharges > 0)
+            fail_msg("retired unit %d has %llu discharges", id,
+                     (unsigned long long)info.discharges);
     }
     double bpm = 0.0;
     const uint64_t heartbeats = fasc_classifier_heartbeats(cls, &bpm);
     printf("one pass %zu events, %zu fasciculations; second pass %zu events, %zu"
-           " fasciculations, %zu beats (%llu counted), %.2f s counted, %llu discharges\n",
+           " fasciculations, %zu beats (%llu counted), %.2f s counted, %llu discharges,"
+           " %d units retired\n",
            once.n, count_class(&once, FASC_CLASS_FASCICULATION, false), twice.n, fasciculations,
-           beats, (unsigned long long)heartbeats, counted, (unsigned long long)discharges);
+           beats, (unsigned long long)heartbeats, counted, (unsigned long long)discharges,
+           retired);
     /* one recording's worth, not two: the blocks from the restart on (a
      * block is at most 0.25 s), every pass-2 discharge in a unit's count,
      * the beats confirmed from the restart on (one reaching over it may be
