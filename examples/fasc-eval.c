@@ -15,7 +15,10 @@ static const char usage[] =
     "Matches detected events to labelled ones: same class, peak times within the\n"
     "tolerance, same or neighbouring channel, one to one; epochs (rows of 0.5 s\n"
     "or more) match when they overlap. Prints sensitivity, precision and F1 per\n"
-    "class and overall, and the confusion matrix of the class-blind matching.\n"
+    "class and overall, the fasciculations at rest (outside the truth's voluntary\n"
+    "and movement epochs, as clinical counts exclude them) and those detected\n"
+    "inside its voluntary epochs, and the confusion matrix of the class-blind\n"
+    "matching.\n"
     "  -t, --tolerance-ms MS   peak-time tolerance (default 10)\n"
     "  -n, --neighbours N      electrodes apart that still match (default 1)\n"
     "      --grid RxC          electrodes on a grid, numbered row by row\n"
@@ -57,6 +60,14 @@ static int print_json(const fasc_eval_result *r, const fasc_eval_config *cfg)
         if (r->by_class[k].truth || r->by_class[k].detected)
             cJSON_AddItemToObject(classes, fasc_class_name((fasc_class)k), score_json(&r->by_class[k]));
     cJSON_AddItemToObject(root, "overall", score_json(&r->overall));
+    const fasc_eval_rest *rest = &r->rest;
+    cJSON *at_rest = cJSON_AddObjectToObject(root, "fasciculation_at_rest");
+    cJSON_AddNumberToObject(at_rest, "truth", (double)rest->truth);
+    cJSON_AddNumberToObject(at_rest, "matched", (double)rest->matched);
+    cJSON_AddNumberToObject(at_rest, "sensitivity", rest->sensitivity);
+    cJSON_AddNumberToObject(at_rest, "in_voluntary", (double)rest->in_voluntary);
+    cJSON_AddNumberToObject(at_rest, "voluntary_min", rest->voluntary_min);
+    cJSON_AddNumberToObject(at_rest, "in_voluntary_per_min", rest->in_voluntary_per_min);
     cJSON *conf = cJSON_AddObjectToObject(root, "confusion");
     for (int t = 0; t <= FASC_CLASS_COUNT; t++) {
         cJSON *row = cJSON_AddObjectToObject(conf, row_name(t));
@@ -90,6 +101,11 @@ static void print_tables(const fasc_eval_result *r, const fasc_eval_config *cfg)
         if (r->by_class[k].truth || r->by_class[k].detected)
             print_row(fasc_class_name((fasc_class)k), &r->by_class[k]);
     print_row("overall", &r->overall);
+    const fasc_eval_rest *rest = &r->rest;
+    printf("\nfasciculations at rest (outside true voluntary and movement epochs): %zu true,"
+           " %zu matched, sensitivity %.3f\n", rest->truth, rest->matched, rest->sensitivity);
+    printf("fasciculations detected inside true voluntary epochs: %zu in %.2f min (%.2f per"
+           " min)\n", rest->in_voluntary, rest->voluntary_min, rest->in_voluntary_per_min);
     printf("\nconfusion (rows: truth, columns: detected; none = missed / spurious)\n%-14s", "");
     for (int d = 0; d <= FASC_CLASS_COUNT; d++)
         printf(" %13s", row_name(d));

@@ -65,6 +65,17 @@ typedef struct fasc_eval_score {
     double f1;           /**< harmonic mean of the two */
 } fasc_eval_score;
 
+/** Fasciculation figures at rest (the classifier's scorable time): true
+ *  voluntary and movement epochs of the truth table are excluded. */
+typedef struct fasc_eval_rest {
+    size_t truth;          /**< true fasciculations outside those epochs */
+    size_t matched;        /**< of them, matched within the fasciculation class */
+    double sensitivity;    /**< matched / truth (0 when truth is 0) */
+    size_t in_voluntary;   /**< detected fasciculations inside true voluntary epochs */
+    double voluntary_min;  /**< minutes of true voluntary epochs */
+    double in_voluntary_per_min; /**< in_voluntary / voluntary_min (0 without any) */
+} fasc_eval_rest;
+
 /** Comparison result. */
 typedef struct fasc_eval_result {
     fasc_eval_score by_class[FASC_CLASS_COUNT]; /**< matching within each class */
@@ -72,6 +83,7 @@ typedef struct fasc_eval_result {
     /** Confusion of the class-blind matching: [true class][detected class];
      *  index FASC_CLASS_COUNT is "none" (missed truth, spurious detection). */
     size_t confusion[FASC_CLASS_COUNT + 1][FASC_CLASS_COUNT + 1];
+    fasc_eval_rest rest; /**< fasciculations at rest and in voluntary epochs */
 } fasc_eval_result;
 
 /** Fills *cfg with the defaults documented in fasc_eval_config. */

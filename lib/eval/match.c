@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fasc/eval.h"
+#include "eval_internal.h"
 
 void fasc_eval_config_default(fasc_eval_config *cfg)
 {
@@ -239,6 +239,8 @@ int fasc_eval_compare(const fasc_event_table *truth, const fasc_event_table *det
         s->detected = b;
         s->matched = (size_t)m;
         finish_score(s);
+        if (k == FASC_CLASS_FASCICULATION)
+            rc = fasc_eval_rest_figures(truth, tsel, a, match, dsel, b, &result->rest);
     }
     if (rc == FASC_OK) {
         const long m = fasc_eval_match(truth->rows, nt, detected->rows, nd, cfg, match);

@@ -191,6 +191,41 @@ static void per_class_scores_and_confusion(void **state)
     assert_int_equal(r.confusion[FASC_CLASS_COUNT][FASC_CLASS_FASCICULATION], 1);
 }
 
+/* Fasciculations at rest: true FPs inside true voluntary or movement
+ * epochs (overlapping epochs merged) are left out; detected FPs inside true
+ * voluntary epochs are counted per minute of them. */
+static void figures_at_rest(void **state)
+{
+    (void)state;
+    const fasc_event_row vol1 = {10.0, 30.0, 25.0, NULL, FASC_CLASS_VOLUNTARY, 0, 0};
+    const fasc_event_row vol2 = {30.0, 20.0, 40.0, NULL, FASC_CLASS_VOLUNTARY, 0, 0};
+    const fasc_event_row move = {70.0, 2.0, 71.0, NULL, FASC_CLASS_MOVEMENT, 0, 0};
+    fasc_event_row trow[] = {vol2, fp(1.0, "ch1"), vol1, fp(20.0, "ch1"), fp(45.0, "ch1"),
+                             fp(60.0, "ch1"), move, fp(71.0, "ch1"), fp(80.0, "ch1")};
+    fasc_event_row drow[] = {fp(1.0, "ch1"), fp(20.0, "ch1"), fp(33.0, "ch1"), fp(71.0, "ch1"),
+                             fp(80.0, "ch1"), fp(49.99, "ch1")};
+    const fasc_event_table truth = {trow, 9, NULL}, det = {drow, 6, NULL};
+    fasc_eval_config cfg;
+    fasc_eval_config_default(&cfg);
+    fasc_eval_result r;
+    assert_int_equal(fasc_eval_compare(&truth, &det, &cfg, &r), FASC_OK);
+    /* at rest: 1, 60 and 80 s (20 and 45 in the voluntary span 10-50 s, 71
+     * in the movement); 1 and 80 found */
+    assert_int_equal(r.rest.truth, 3);
+    assert_int_equal(r.rest.matched, 2);
+    assert_true(r.rest.sensitivity > 0.666 && r.rest.sensitivity < 0.667);
+    /* 20, 33 and 49.99 s lie in the 40 s of true voluntary epochs */
+    assert_int_equal(r.rest.in_voluntary, 3);
+    assert_true(r.rest.voluntary_min > 0.6666 && r.rest.voluntary_min < 0.6667);
+    assert_true(r.rest.in_voluntary_per_min > 4.49 && r.rest.in_voluntary_per_min < 4.51);
+    /* without epochs everything is at rest, and no voluntary minute */
+    const fasc_event_table plain = {trow + 3, 3, NULL};
+    assert_int_equal(fasc_eval_compare(&plain, &det, &cfg, &r), FASC_OK);
+    assert_int_equal(r.rest.truth, 3);
+    assert_int_equal(r.rest.in_voluntary, 0);
+    assert_true(r.rest.voluntary_min == 0.0 && r.rest.in_voluntary_per_min == 0.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +235,7 @@ int main(void)
         cmocka_unit_test(matching_rules),
         cmocka_unit_test(epochs_match_by_overlap),
         cmocka_unit_test(per_class_scores_and_confusion),
+        cmocka_unit_test(figures_at_rest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,8 @@ source "$(dirname "$0")/cli_lib.sh"
 # A table against itself: everything matches.
 "$eval_tool" "$dir/t.tsv" "$dir/t.tsv" >"$dir/out" || fail "self comparison exited $?"
 grep -Eq '^overall +([0-9]+) +\1 +\1 +1\.000 +1\.000 +1\.000' "$dir/out" || fail "self comparison not perfect: $(grep overall "$dir/out")"
+grep -Eq '^fasciculations at rest .*: ([0-9]+) true, \1 matched, sensitivity 1\.000' "$dir/out" ||
+    fail "self comparison at rest: $(grep 'at rest' "$dir/out")"
 
 # Peaks moved by 20 ms: no FP matches at 10 ms, all at 25 ms.
 awk -F'\t' 'BEGIN { OFS = "\t" } NR == 1 || $5 != "fasciculation" { print; next } { $3 = $3 + 0.020; print }' \
@@ -21,6 +23,12 @@ a = json.load(open(sys.argv[1]))["classes"]["fasciculation"]
 b = json.load(open(sys.argv[2]))["classes"]["fasciculation"]
 assert a["truth"] > 20 and a["matched"] == 0, a
 assert b["matched"] == b["truth"] and b["sensitivity"] == 1.0, b
+# at rest: the FPs outside the truth's voluntary and movement epochs (fewer
+# than all of them on an --all-artefacts recording), all matched at 25 ms
+r1 = json.load(open(sys.argv[1]))["fasciculation_at_rest"]
+r2 = json.load(open(sys.argv[2]))["fasciculation_at_rest"]
+assert 0 < r1["truth"] < a["truth"] and r1["matched"] == 0, r1
+assert r2["matched"] == r2["truth"] == r1["truth"] and r2["voluntary_min"] > 0, r2
 PY
 
 # Bad input: one line naming the file, exit 1; usage errors exit 2.
