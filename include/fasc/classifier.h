@@ -275,7 +275,8 @@ FASC_API void fasc_classifier_reset(fasc_classifier *cls);
  * Starts the counts again at working index `from` (not before the samples
  * already processed), for a second pass over a recording: totals, unit
  * discharge counts, trains and heartbeats count from there, and only events
- * and epochs from there on are handed out. What was learnt stays: unit
+ * and epochs from there on are handed out (those finished but not read
+ * yet are dropped). What was learnt stays: unit
  * templates and numbers, heartbeat templates, rest levels; units with fewer
  * than unit_min_discharges discharges so far are retired (never matched
  * again).

@@ -174,7 +174,8 @@ FASC_API const fasc_filterbank *fasc_get_filterbank(const fasc *f);
 FASC_API const fasc_detector *fasc_get_detector(const fasc *f);
 FASC_API const fasc_classifier *fasc_get_classifier(const fasc *f);
 
-/** Events lost anywhere in the chain because a queue was full. */
+/** Events lost anywhere in the chain because a queue was full (since
+ *  fasc_restart(), if it was called). */
 FASC_API uint64_t fasc_dropped(const fasc *f);
 
 #ifdef __cplusplus

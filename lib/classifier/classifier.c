@@ -334,6 +334,8 @@ int fasc_classifier_count_from(fasc_classifier *cls, fasc_index from)
     if (cls->flushed)
         return FASC_ERR_STATE;
     cls->count_from = from;
+    /* finished events not read yet are all earlier: they go */
+    cls->out_head = cls->out_len = 0;
     memset(&cls->tot, 0, sizeof cls->tot);
     for (int k = 0; k < cls->d.channels; k++)
         memset(&cls->ch[k].tot, 0, sizeof cls->ch[k].tot);

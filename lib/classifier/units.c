@@ -365,12 +365,12 @@ bool fasc_cls_unit_tonic(const fasc_classifier *cls, const cls_unit *u)
 void fasc_cls_unit_unclaim(fasc_classifier *cls, cls_unit *u, fasc_classified *ev)
 {
     cls_unit *owner = live(cls, u);
-    if (ev->peak < cls->count_from)
-        ; /* never counted */
-    else if (owner->discharges > 0)
-        owner->discharges--;
-    if (ev->repeat && owner->repeats > 0)
-        owner->repeats--;
+    if (ev->peak >= cls->count_from) { /* (an earlier pass's was never counted) */
+        if (owner->discharges > 0)
+            owner->discharges--;
+        if (ev->repeat && owner->repeats > 0)
+            owner->repeats--;
+    }
     ev->unit = 0;
     ev->repeat = false;
 }

@@ -47,6 +47,7 @@ struct fasc {
     bool mains_applied, flushed;
     fasc_index fed;        /* input samples consumed */
     fasc_index origin;     /* input index that events count from (fasc_restart) */
+    uint64_t dropped_before; /* events dropped before it */
 };
 
 void fasc_config_default(fasc_config *cfg)
@@ -181,6 +182,7 @@ static void clear_time(fasc *f)
     f->mains_applied = fasc_filterbank_mains(f->fb) != FASC_MAINS_AUTO;
     f->flushed = false;
     f->fed = f->origin = 0;
+    f->dropped_before = 0;
     f->t_fb = f->t_det = f->t_cls = f->t_raw = 0;
     f->have_held = false;
     memset(f->band_ring, 0, 2 * (size_t)f->channels * f->ring_n * sizeof(float));
@@ -507,8 +509,11 @@ int fasc_restart(fasc *f)
      * sample is where the classifier counts from. */
     const fasc_index d = f->decim, from = f->fed + fasc_filterbank_latency(f->fb);
     const int rc = fasc_classifier_count_from(f->cls, (from + d - 1) / d);
-    if (rc == FASC_OK)
+    if (rc == FASC_OK) {
         f->origin = f->fed;
+        /* a first pass whose events were not read filled the queues */
+        f->dropped_before = fasc_detector_dropped(f->det) + fasc_classifier_dropped(f->cls);
+    }
     return rc;
 }
 
@@ -580,5 +585,6 @@ const fasc_classifier *fasc_get_classifier(const fasc *f)
 
 uint64_t fasc_dropped(const fasc *f)
 {
-    return f ? fasc_detector_dropped(f->det) + fasc_classifier_dropped(f->cls) : 0;
+    return f ? fasc_detector_dropped(f->det) + fasc_classifier_dropped(f->cls) - f->dropped_before
+             : 0;
 }
