@@ -457,6 +457,29 @@ static void restart_scores_second_pass(void **state)
     free(r.x);
 }
 
+/* The same at 10 kHz, which the bank decimates: indices of the second
+ * pass from 0, within the recording, its time counted once. */
+static void restart_decimated(void **state)
+{
+    (void)state;
+    recording r = synth(8, 10000.0, 12.0, 35u);
+    out twice, split;
+    fasc *f = run_twice(&r, 0, 0, &twice);
+    fasc *g = run_twice(&r, 13u, 14u, &split);
+    assert_true(fasc_filterbank_decimation(fasc_get_filterbank(f)) > 1);
+    assert_well_formed(&twice, r.channels, r.n, "second pass at 10 kHz");
+    assert_same(&twice, &split, "second pass at 10 kHz, blocks 0..3000");
+    assert_true(count_class(&twice, FASC_CLASS_FASCICULATION, false) > 5);
+    fasc_channel_totals tot;
+    assert_int_equal(fasc_classifier_totals(fasc_get_classifier(f), -1, &tot), FASC_OK);
+    assert_true(fabs(tot.scorable_s + tot.voluntary_s + tot.artefact_s - 12.0) < 0.26);
+    fasc_destroy(&f);
+    fasc_destroy(&g);
+    out_free(&twice);
+    out_free(&split);
+    free(r.x);
+}
+
 /* NaN on every lead for 0.5 s from nan_s, ±Inf on leads 2 and 3 for
  * 0.3 s from inf_s, lone NaN samples. */
 static const size_t nan_len = 1024, inf_len = 614;
@@ -934,6 +957,7 @@ int main(int argc, char **argv)
     };
     const struct CMUnitTest passes[] = {
         cmocka_unit_test(restart_scores_second_pass),
+        cmocka_unit_test(restart_decimated),
     };
     const char *group = argc > 1 ? argv[1] : "";
     int failed = 0;
