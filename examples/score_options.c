@@ -327,7 +327,14 @@ int score_options_parse(int argc, char **argv, score_options *o)
         rc = read_config(o, config);
     int c;
     opterr = 0;
+    /* a second parse in one process must start afresh: glibc keeps a
+     * pointer into the last argv (inside a group of short options) unless
+     * optind is 0 (found by tests/fuzz/fuzz_config: a use after free) */
+#ifdef __GLIBC__
+    optind = 0;
+#else
     optind = 1;
+#endif
     while (rc == 0 && (c = getopt_long(argc, argv, "o:j:qh", longopts, NULL)) != -1) {
         if (c == 'h') {
             fasc_config defaults;

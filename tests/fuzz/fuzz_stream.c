@@ -1,49 +1,111 @@
+/* libFuzzer harness: the composed streaming API (fasc.h: filter bank ->
+ * detector -> classifier). The first bytes choose the channel count
+ * (1-16), the rate (500 Hz to 44.1 kHz), the electrode layout, a value
+ * scale (denormal, µV, huge) and the block sizes; the rest are 16-bit
+ * samples, repeated to a few seconds, where two codes stand for NaN and
+ * ±Inf and a third starts a long run of exact zeros. Somewhere in the
+ * middle the input may restart (fasc_restart, a second pass). Every event
+ * is read with its snippet. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "fasc/filterbank.h"
-#include "fasc/detector.h"
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    if (size < 8) return 0;
-    int channels = 1 + data[0] % 12;
-    double rates[4] = {500, 2048, 8000, 44100};
-    double fs = rates[data[1] % 4];
-    unsigned block = 1 + data[2] % 300;
-    float scale = (data[3] % 3 == 0) ? 1e-30f : (data[3] % 3 == 1 ? 1.0f : 1e20f);
-    data += 8; size -= 8;
-    fasc_filterbank_config fc; fasc_filterbank_config_default(&fc); fc.channels = channels; fc.sample_rate = fs;
-    fasc_filterbank *fb; if (fasc_filterbank_create(&fc, &fb)) return 0;
-    fasc_detector_config dc; fasc_detector_config_default(&dc); dc.channels = channels; dc.sample_rate = fasc_filterbank_output_rate(fb);
-    size_t ns; fasc_filterbank_prefilter(fb, dc.prefilter, FASC_DETECTOR_MAX_PREFILTER, &ns); dc.prefilter_sections = (int)ns;
-    fasc_detector *det; if (fasc_detector_create(&dc, &det)) { fasc_filterbank_destroy(&fb); return 0; }
-    int streams = fasc_filterbank_streams(fb);
-    size_t frames = size / (2 * (size_t)channels);
-    /* stretch the input: repeat it to reach a few seconds */
-    size_t total = frames * 64 + (size_t)(fs * 2);
-    float *in[12], *out[12 * 17]; for (int c = 0; c < channels; c++) in[c] = malloc(block * sizeof(float));
-    for (int i = 0; i < streams * channels; i++) out[i] = malloc(block * sizeof(float));
-    uint32_t rng = 1;
-    for (size_t pos = 0; pos < total; pos += block) {
-        size_t n = total - pos < block ? total - pos : block;
-        for (int c = 0; c < channels; c++) for (size_t i = 0; i < n; i++) {
-            size_t k = frames ? ((pos + i) % frames) * (size_t)channels + (size_t)c : 0;
-            int16_t v = frames ? (int16_t)(data[2 * k] | (data[2 * k + 1] << 8)) : 0;
-            rng = rng * 1664525u + 1013904223u;
-            float x = (float)v * scale + (float)((int)(rng >> 16) - 32768) * 0.001f;
-            if (v == 32767) x = NAN; else if (v == -32768) x = INFINITY;
-            in[c][i] = x;
-        }
-        size_t produced;
-        if (fasc_filterbank_process(fb, (const float *const *)in, n, out, block, &produced)) break;
-        if (fasc_detector_process(det, (const float *const *)out, produced)) break;
-        fasc_detection ev; static float snip[16 * 4096];
-        while (fasc_detector_next(det, &ev, snip, sizeof snip / sizeof snip[0]) == 1) {}
+
+#include "fasc/fasc.h"
+
+enum { HEADER = 8, MAX_CH = 16, MAX_BLOCK = 4096 };
+
+typedef struct source {
+    const uint8_t *data;
+    size_t frames, pos, zeros;
+    int channels;
+    float scale;
+} source;
+
+/* Sample of channel c at the source's position (frames repeat). */
+static float sample_at(source *s, int c)
+{
+    if (s->zeros > 0)
+        return 0.0f;
+    const size_t k = ((s->pos % s->frames) * (size_t)s->channels + (size_t)c) * 2;
+    const int16_t v = (int16_t)(s->data[k] | (s->data[k + 1] << 8));
+    if (v == INT16_MAX)
+        return NAN;
+    if (v == INT16_MIN)
+        return (s->pos & 1) ? INFINITY : -INFINITY;
+    if (v == INT16_MIN + 1 && c == 0)
+        s->zeros = 4096; /* two seconds of digital silence at 2 kHz */
+    return (float)v * s->scale;
+}
+
+static void drain(fasc *f, float *snippet, size_t capacity)
+{
+    fasc_event ev;
+    while (fasc_next(f, &ev, snippet, capacity) == 1)
+        ;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < HEADER + 2)
+        return 0;
+    static const double rates[] = {500.0, 1000.0, 2048.0, 4000.0, 10000.0, 44100.0};
+    static const float scales[] = {1e-40f, 1.0f, 100.0f, 1e30f};
+    static const fasc_geometry layouts[] = {FASC_GEOMETRY_LINE, FASC_GEOMETRY_GRID,
+                                            FASC_GEOMETRY_NONE};
+    fasc_config cfg;
+    fasc_config_default(&cfg);
+    cfg.channels = 1 + data[0] % MAX_CH;
+    cfg.sample_rate = rates[data[1] % 6];
+    cfg.geometry = layouts[data[2] % 3];
+    if (cfg.geometry == FASC_GEOMETRY_GRID) {
+        cfg.grid_rows = cfg.channels % 2 ? 1 : 2;
+        cfg.grid_cols = cfg.channels / cfg.grid_rows;
     }
-    fasc_detector_flush(det);
-    fasc_detection ev; while (fasc_detector_next(det, &ev, NULL, 0) == 1) {}
-    for (int c = 0; c < channels; c++) free(in[c]);
-    for (int i = 0; i < streams * channels; i++) free(out[i]);
-    fasc_detector_destroy(&det); fasc_filterbank_destroy(&fb);
+    const unsigned block_seed = data[4] | (unsigned)data[5] << 8;
+    const bool restart = data[6] & 1;
+    source s = {data + HEADER, (size - HEADER) / (2 * (size_t)cfg.channels), 0, 0, cfg.channels,
+                scales[data[3] % 4]};
+    if (s.frames == 0)
+        return 0;
+    fasc *f = NULL;
+    if (fasc_create(&cfg, &f) != FASC_OK)
+        return 0;
+    const size_t capacity = fasc_snippet_length(f);
+    float *snippet = malloc(sizeof(float) * (capacity ? capacity : 1));
+    float *buf = malloc(sizeof(float) * MAX_BLOCK * (size_t)cfg.channels);
+    const float *x[MAX_CH];
+    /* up to three seconds (the classifier decides a block's candidates a
+     * second later), and at most 400 000 samples, so that many inputs run */
+    size_t total = (size_t)(3.0 * cfg.sample_rate);
+    if (total * (size_t)cfg.channels > 400000)
+        total = 400000 / (size_t)cfg.channels;
+    uint32_t rng = block_seed | 1u;
+    for (size_t done = 0; snippet && buf && done < total;) {
+        rng = rng * 1664525u + 1013904223u;
+        size_t n = 1 + (rng >> 8) % MAX_BLOCK;
+        n = n < total - done ? n : total - done;
+        for (int c = 0; c < cfg.channels; c++)
+            x[c] = buf + (size_t)c * MAX_BLOCK;
+        for (size_t i = 0; i < n; i++, s.pos++) {
+            for (int c = 0; c < cfg.channels; c++)
+                buf[(size_t)c * MAX_BLOCK + i] = sample_at(&s, c);
+            s.zeros -= s.zeros > 0;
+        }
+        if (fasc_process(f, x, n) != FASC_OK)
+            break;
+        drain(f, snippet, capacity);
+        if (restart && done < total / 2 && done + n >= total / 2)
+            fasc_restart(f);
+        done += n;
+    }
+    fasc_flush(f);
+    drain(f, snippet, capacity);
+    drain(f, NULL, 0);
+    fasc_destroy(&f);
+    free(buf);
+    free(snippet);
     return 0;
 }
