@@ -337,6 +337,13 @@ int main(int argc, char **argv)
     }
     const double uv_per_unit = fasc_writer_uv_per_unit(writer);
     const uint64_t clipped = fasc_writer_clipped(writer);
+    /* the truth table is complete on disk before the recording appears,
+     * and the recording goes again if the table cannot follow it: the two
+     * come as a pair or not at all */
+    if (!failed && text_file_finish(&truth_file) != 0) {
+        fprintf(stderr, "fasc-synth: %s: write failed: %s\n", o.truth, strerror(errno));
+        failed = 1;
+    }
     if (failed) {
         fasc_writer_abort(&writer);
     } else if (fasc_writer_close(&writer, err, sizeof err) != FASC_OK) {
@@ -345,8 +352,10 @@ int main(int argc, char **argv)
     }
     if (failed) {
         text_file_abort(&truth_file);
-    } else if (text_file_commit(&truth_file) != 0) {
-        fprintf(stderr, "fasc-synth: %s: write failed: %s\n", o.truth, strerror(errno));
+    } else if (text_file_publish(&truth_file) != 0) {
+        fprintf(stderr, "fasc-synth: %s: cannot move into place: %s\n", o.truth, strerror(errno));
+        text_file_abort(&truth_file);
+        remove(o.output);
         failed = 1;
     }
     if (!failed && o.svg) {

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void release(text_file *tf)
 {
@@ -23,8 +24,12 @@ int text_file_open(text_file *tf, const char *path)
         return -1;
     }
     memcpy(tf->path, path, n);
+    /* A device, a pipe or a link (/dev/full, a FIFO, /dev/stdout) is
+     * written directly: a temporary file renamed over it would replace it. */
+    struct stat st;
+    tf->direct = lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
     snprintf(tf->temp, n + 5, "%s.part", path);
-    tf->f = fopen(tf->temp, "w");
+    tf->f = fopen(tf->direct ? tf->path : tf->temp, "w");
     if (!tf->f) {
         const int e = errno;
         release(tf);
@@ -53,6 +58,10 @@ int text_file_finish(text_file *tf)
 
 int text_file_publish(text_file *tf)
 {
+    if (tf->direct && !tf->f) {
+        release(tf);
+        return 0;
+    }
     if (tf->f || !tf->temp || rename(tf->temp, tf->path) != 0) {
         if (!tf->temp || tf->f)
             errno = EINVAL;
@@ -77,7 +86,7 @@ void text_file_abort(text_file *tf)
 {
     if (tf->f)
         fclose(tf->f);
-    if (tf->temp)
+    if (tf->temp && !tf->direct)
         remove(tf->temp);
     release(tf);
 }

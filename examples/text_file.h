@@ -1,5 +1,7 @@
 /* Text output files that appear under their name only when complete:
- * written to NAME.part, renamed by text_file_commit. Shared by the tools. */
+ * written to NAME.part, renamed by text_file_commit. A target that exists
+ * and is neither a regular file nor a folder (a device, a FIFO, a symbolic
+ * link such as /dev/stdout) is written directly. Shared by the tools. */
 #ifndef FASC_EXAMPLES_TEXT_FILE_H
 #define FASC_EXAMPLES_TEXT_FILE_H
 
@@ -9,6 +11,7 @@ typedef struct text_file {
     FILE *f;
     char *path;
     char *temp;
+    int direct; /* writing to the target itself (not a regular file) */
 } text_file;
 
 /* Creates PATH.part. 0, or -1 with errno set (tf is then empty). */

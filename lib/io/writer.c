@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sndfile.h>
 
@@ -142,6 +143,14 @@ int fasc_writer_open(const char *path, double sample_rate, int channels,
         free_writer(w);
         set_err(err, err_len, "%s: out of memory", path);
         return FASC_ERR_NO_MEMORY;
+    }
+    /* A device, pipe or link at the target would be replaced by the
+     * rename (and a recording's header needs a seekable file anyway). */
+    struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        set_err(err, err_len, "%s: not a regular file (a device, pipe or link)", path);
+        free_writer(w);
+        return FASC_ERR_IO;
     }
     /* Same folder as the target, so rename() is atomic; the extension stays
      * last because libsndfile does not need it once the format is given. */

@@ -98,4 +98,13 @@ assert s["settings"]["passes"] == 1 and s["settings"]["learn-minutes"] == 2.5, s
 PY
 expect 0 "" "$score" -q -o "$dir/strict" --config "$dir/ok.conf" --threshold 6 "$dir/good.wav"
 grep -q '"threshold":[[:space:]]*6' "$dir/strict/good.summary.json" || fail "a flag does not win over the config file"
+# A closing table that cannot be written: exit 1 with one line; a device is
+# written, never replaced.
+if [ -w /dev/full ] && [ -c /dev/full ]; then
+    expect 1 "/dev/full" "$score" -q -o "$dir/o" --passes 1 --table /dev/full "$dir/good.wav"
+    [ -c /dev/full ] || fail "/dev/full was replaced by a file"
+fi
+"$score" -q -o "$dir/o" --passes 1 --table /dev/stdout "$dir/good.wav" >"$dir/table.out" ||
+    fail "--table /dev/stdout"
+head -1 "$dir/table.out" | grep -q $'^file\tstatus' || fail "--table /dev/stdout: $(head -1 "$dir/table.out")"
 finish "fasc-score bad input"

@@ -80,4 +80,19 @@ n = len(d.getElementsByTagName('polyline')); sys.exit(0 if n == 4 else 1)" "$dir
         || fail "svg is not well-formed or lacks 4 traces"
 fi
 
+# Write failures: a truth table that cannot be written (a full disk) exits
+# 1 with one line, and the recording does not appear without it; a device
+# or pipe is never replaced by the finished file (the tools may run as
+# root); a recording onto a pipe is refused.
+if [ -w /dev/full ] && [ -c /dev/full ]; then
+    expect 1 "/dev/full" "$synth" -o "$dir/full.wav" --truth /dev/full --seconds 2 -q
+    [ -e "$dir/full.wav" ] && fail "the recording appeared without its truth table"
+    [ -c /dev/full ] || fail "/dev/full was replaced by a file"
+fi
+mkfifo "$dir/pipe.wav"
+expect 2 "not a regular file" "$synth" -o "$dir/pipe.wav" --truth "$dir/p.tsv" --seconds 1 -q
+[ -p "$dir/pipe.wav" ] || fail "the pipe was replaced"
+"$synth" -o "$dir/o.wav" --truth /dev/stdout --seconds 2 -q >"$dir/stdout.tsv" || fail "truth to /dev/stdout"
+head -1 "$dir/stdout.tsv" | grep -q '^onset' || fail "truth to /dev/stdout: $(head -1 "$dir/stdout.tsv")"
+
 finish "fasc-synth CLI"
