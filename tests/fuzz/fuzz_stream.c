@@ -78,10 +78,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     float *buf = malloc(sizeof(float) * MAX_BLOCK * (size_t)cfg.channels);
     const float *x[MAX_CH];
     /* up to three seconds (the classifier decides a block's candidates a
-     * second later), and at most 400 000 samples, so that many inputs run */
+     * second later), and at most 120 000 samples, so that many inputs run */
     size_t total = (size_t)(3.0 * cfg.sample_rate);
-    if (total * (size_t)cfg.channels > 400000)
-        total = 400000 / (size_t)cfg.channels;
+    if (total * (size_t)cfg.channels > 120000)
+        total = 120000 / (size_t)cfg.channels;
     uint32_t rng = block_seed | 1u;
     for (size_t done = 0; snippet && buf && done < total;) {
         rng = rng * 1664525u + 1013904223u;
