@@ -352,6 +352,64 @@ static void reset_and_caller_memory_reproduce(void **state)
     free(r.x);
 }
 
+/* A reset in mid-stream, with events still queued and units learnt: at
+ * the end of a voluntary contraction, inside it, and at the end of a
+ * heartbeat epoch. The recording then fed again from its start in random
+ * blocks gives the events of a fresh object, snippets and noise levels
+ * included. */
+static void reset_mid_stream_at_epoch_boundary(void **state)
+{
+    (void)state;
+    recording r = synth(8, 2048.0, 40.0, 37u);
+    out made = run(&r, NULL, 0, 0);
+    const fasc_event *vol = NULL, *beat = NULL;
+    for (size_t i = 0; i < made.n; i++) {
+        const fasc_event *e = &made.ev[i];
+        if (e->epoch && e->cls == FASC_CLASS_VOLUNTARY && !vol)
+            vol = e;
+        if (e->epoch && e->cls == FASC_CLASS_ECG && e->onset > 8 * 2048 && !beat)
+            beat = e;
+    }
+    assert_non_null(vol);
+    assert_non_null(beat);
+    const fasc_index cuts[3] = {vol->offset + 1, (vol->onset + vol->offset) / 2,
+                                beat->offset + 1};
+    const char *const what[3] = {"reset at a contraction's end", "reset inside a contraction",
+                                 "reset at a heartbeat's end"};
+    print_message("contraction %ld..%ld, heartbeat %ld..%ld\n", (long)vol->onset,
+                  (long)vol->offset, (long)beat->onset, (long)beat->offset);
+    fasc_config cfg = config_for(&r);
+    for (int k = 0; k < 3; k++) {
+        fasc *f = NULL;
+        assert_int_equal(fasc_create(&cfg, &f), FASC_OK);
+        out before, after;
+        memset(&before, 0, sizeof before);
+        memset(&after, 0, sizeof after);
+        const float *ptr[8];
+        uint64_t s = 40u + (uint64_t)k;
+        for (fasc_index done = 0; done < cuts[k];) {
+            fasc_index len = 1 + (fasc_index)(next_u64(&s) % 3000);
+            if (len > cuts[k] - done)
+                len = cuts[k] - done;
+            for (int c = 0; c < 8; c++)
+                ptr[c] = r.x + (size_t)c * r.n + (size_t)done;
+            assert_int_equal(fasc_process(f, ptr, (size_t)len), FASC_OK);
+            done += len;
+            if (next_u64(&s) % 2) /* sometimes leave events unread */
+                drain(f, &before, done);
+        }
+        assert_true(before.n > 0);
+        fasc_reset(f);
+        feed(f, &r, NULL, 50u + (uint64_t)k, 3000, &after);
+        assert_same(&made, &after, what[k]);
+        fasc_destroy(&f);
+        out_free(&before);
+        out_free(&after);
+    }
+    out_free(&made);
+    free(r.x);
+}
+
 /* Two passes (fasc_restart): the recording fed twice, blocks from seeds
  * seed1 and seed2; the second pass's events in *second. seed1 0: the first
  * pass in one call, its events never read. Returns the object, not
@@ -937,6 +995,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest streaming[] = {
         cmocka_unit_test(block_splits_and_interleaved_identical),
         cmocka_unit_test(reset_and_caller_memory_reproduce),
+        cmocka_unit_test(reset_mid_stream_at_epoch_boundary),
         cmocka_unit_test(latency_bound),
         cmocka_unit_test(latency_bound_other_rates),
         cmocka_unit_test(beats_within_latency),

@@ -23,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "alloc_wrap.h"
 #include "fasc/fasc.h"
 #ifndef FAULT_CORE
 #include "fasc/eval.h"
@@ -38,15 +39,6 @@ static long fail_at = 0; /* 0: never */
 static long counted = 0;
 static int counting = 0; /* count every allocation (fail_at 0) */
 
-/* default visibility: the project builds with hidden symbols, and the
- * linker checks the wraps against libfasc.so's references too */
-#define WRAP __attribute__((visibility("default")))
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
-WRAP void *__wrap_malloc(size_t n);
-WRAP void *__wrap_calloc(size_t n, size_t size);
-WRAP void *__wrap_realloc(void *p, size_t n);
 
 static int failing_now(void)
 {
