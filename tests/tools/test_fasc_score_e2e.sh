@@ -2,7 +2,7 @@
 # fasc-synth -> fasc-score -> fasc-eval on two seeds, and the outputs'
 # form: nine-column table, sidecar naming every column, summary JSON whose
 # figures agree with the table, well-formed report, EDF+ annotations that
-# hold every event, -j 2 equal to -j 1, the closing table, rows in order of
+# hold every event, -j 1 and -j 3 equal to the default, the closing table, rows in order of
 # onset.
 #
 # Sensible figures (20 dB SNR, 8 channels, 2 minutes at rest, 40 FP/min):
@@ -64,11 +64,18 @@ PY
     [ "$n" = "$rows" ] || [ "$rows" -eq 0 ] || fail "seed $seed: EDF+ holds $n annotations, the table $rows events"
 done
 
-# Files in parallel give the same outputs as one by one.
-mkdir -p "$dir/j1"
-expect 0 "" "$score" -q -o "$dir/j1" -j 1 "$dir/s3.wav" "$dir/s8.wav"
-for seed in 3 8; do
-    cmp -s "$dir/s$seed.events.tsv" "$dir/j1/s$seed.events.tsv" || fail "seed $seed: -j 2 and -j 1 differ"
+# Files in parallel give the same outputs as one by one, byte for byte
+# (events, summaries, pictures, the closing table), whatever the threads.
+for j in 1 3; do
+    mkdir -p "$dir/j$j"
+    expect 0 "" "$score" -q -o "$dir/j$j" -j "$j" --table "$dir/j$j/all.tsv" "$dir/s3.wav" "$dir/s8.wav"
+    for seed in 3 8; do
+        for out in events.tsv events.json summary.json report.svg; do
+            cmp -s "$dir/s$seed.$out" "$dir/j$j/s$seed.$out" ||
+                fail "seed $seed: $out differs between the default -j and -j $j"
+        done
+    done
+    cmp -s "$dir/all.tsv" "$dir/j$j/all.tsv" || fail "the closing table differs with -j $j"
 done
 
 # The closing table: a header and one row per file.
