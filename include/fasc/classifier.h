@@ -33,8 +33,10 @@
  * windows in a row (a recording active throughout, whose rest level is
  * itself an active one). At the end of input (fasc_classifier_flush())
  * the twice-the-rate test also runs over the shorter windows that reach
- * the end, given at least three candidates, so a contraction that starts
- * in the last fraction of a second is voluntary too. The recording is
+ * the end, given at least three candidates, per lead and over all leads
+ * together (a contraction's first discharges may come one per lead), so a
+ * contraction that starts in the last fraction of a second is voluntary
+ * too. The recording is
  * voluntary where at least half of the channels are. *Artefact* blocks: a channel whose input meets its largest
  * value so far again at least 3 times in a block, 20 times above the rest
  * level (saturation at a rail), or whose band RMS falls under 1 % of the

@@ -451,6 +451,36 @@ static void trailing_rate_test(fasc_classifier *cls, int k, int64_t last)
     }
 }
 
+/* The same over all leads together: a contraction recruits units under
+ * several electrodes at once, so its first discharges may come one per
+ * lead. The candidates still waiting for their decision (all of the last
+ * blocks': the decision waits longer) count once each; each one's main
+ * lead is marked. */
+static int trailing_candidates(fasc_classifier *cls, int64_t from, bool mark)
+{
+    int n = 0;
+    for (int i = 0; i < cls->pend_len; i++) {
+        const fasc_classified *ev = &cls->pend[(cls->pend_head + i) % cls->d.queue_cap].ev;
+        if (ev->epoch || ev->channel < 0 || ev->peak / cls->d.block_n < from)
+            continue;
+        n++;
+        if (mark)
+            mark_firing(cls, ev->channel, from, cls->block - 1);
+    }
+    return n;
+}
+
+static void trailing_overall_test(fasc_classifier *cls, int64_t last)
+{
+    const cls_design *d = &cls->d;
+    for (int w = 1; w < d->vol_blocks && last - w + 1 >= 0; w++) {
+        const int events = trailing_candidates(cls, last - w + 1, false);
+        if (events >= (int)trailing_min_events &&
+            events >= 2.0 * d->min_events * w * d->block_n / d->rate)
+            trailing_candidates(cls, last - w + 1, true);
+    }
+}
+
 /* End of input: the tests that wait for later blocks run on the last
  * ones with what there is. */
 void fasc_cls_segment_flush(fasc_classifier *cls)
@@ -462,6 +492,8 @@ void fasc_cls_segment_flush(fasc_classifier *cls)
             voluntary_test(cls, k, e);
     for (int k = 0; last >= 0 && d->min_events > 0.0 && k < d->channels; k++)
         trailing_rate_test(cls, k, last);
+    if (last >= 0 && d->min_events > 0.0)
+        trailing_overall_test(cls, last);
     for (int64_t e = last - d->lag_blocks; e <= last; e++)
         if (e >= 0)
             lowfreq_test(cls, e);
