@@ -25,6 +25,15 @@ for exe in "$build"/tests/fuzz/fuzz_*; do
         find "$shared" -maxdepth 1 -type f -size -200k \( -iname '*.edf' -o -iname '*.bdf' \) \
             -exec cp {} "$corpus"/ \;
     fi
+    # and the first 16 kB of each real recording's WAV (float WAVs written
+    # by another tool; a cut file is itself a good seed)
+    real="${FASC_SHARED_DATA:-$here/../../../shared/data}/real"
+    if [ "$name" = reader ] && [ -d "$real" ]; then
+        for wav in "$real"/*/*.wav; do
+            [ -f "$wav" ] || continue
+            head -c 16384 "$wav" >"$corpus/real-$(basename "$(dirname "$wav")")-${wav##*/}"
+        done
+    fi
     # -close_fd_mask=1: the harnesses' own output (help texts) off; the
     # sanitizers' reports on stderr stay.
     "$exe" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -close_fd_mask=1 \
