@@ -453,10 +453,11 @@ static void trailing_rate_test(fasc_classifier *cls, int k, int64_t last)
 
 /* The same over all leads together: a contraction recruits units under
  * several electrodes at once, so its first discharges may come one per
- * lead. The candidates still waiting for their decision (all of the last
- * blocks': the decision waits longer) count once each; each one's main
- * lead is marked. */
-static int trailing_candidates(fasc_classifier *cls, int64_t from, bool mark)
+ * lead. Counted are the candidates still waiting for their decision (at
+ * the end of input those are all of the last blocks' candidates, as the
+ * decision waits longer than voluntary_min_s), each once; with `mark`,
+ * each one's main lead is marked from block `from` to `to`. */
+static int trailing_candidates(fasc_classifier *cls, int64_t from, int64_t to, bool mark)
 {
     int n = 0;
     for (int i = 0; i < cls->pend_len; i++) {
@@ -465,7 +466,7 @@ static int trailing_candidates(fasc_classifier *cls, int64_t from, bool mark)
             continue;
         n++;
         if (mark)
-            mark_firing(cls, ev->channel, from, cls->block - 1);
+            mark_firing(cls, ev->channel, from, to);
     }
     return n;
 }
@@ -474,10 +475,10 @@ static void trailing_overall_test(fasc_classifier *cls, int64_t last)
 {
     const cls_design *d = &cls->d;
     for (int w = 1; w < d->vol_blocks && last - w + 1 >= 0; w++) {
-        const int events = trailing_candidates(cls, last - w + 1, false);
+        const int events = trailing_candidates(cls, last - w + 1, last, false);
         if (events >= (int)trailing_min_events &&
             events >= 2.0 * d->min_events * w * d->block_n / d->rate)
-            trailing_candidates(cls, last - w + 1, true);
+            trailing_candidates(cls, last - w + 1, last, true);
     }
 }
 
