@@ -241,7 +241,7 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
     float *x = cls->scratch, *best_x = cls->scratch + wlen;
     const float p2p = ev->peak_to_peak_uv;
     cls_unit *best = NULL;
-    double best_r = INFINITY;
+    double best_r = INFINITY, best_score = INFINITY;
     int best_lag = 0;
     double best_shift = 0.0;
     for (int i = 0; i < cls->n_units; i++) {
@@ -260,7 +260,15 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
         double shift = 0.0;
         const double r =
             normalised(d, residual(d, x, u->tmpl, &lag, &shift), noise_sd, u->n_avg, 1);
-        if (r < best_r) {
+        /* the unit of greatest likelihood: with Gaussian noise, the
+         * discharge less a template of n_avg discharges has variance
+         * σ²(1 + 1/n_avg) per sample, so -2 log L / ulen = r + log(1 +
+         * 1/n_avg). The normalised residual alone favours a young
+         * template by the width of its own noise: one founded by an odd
+         * discharge would draw that unit's discharges away from it. */
+        const double score = r + log(1.0 + 1.0 / u->n_avg);
+        if (score < best_score) {
+            best_score = score;
             best_r = r;
             best = u;
             best_lag = lag;

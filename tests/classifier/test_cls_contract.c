@@ -1202,6 +1202,61 @@ static void units_timed_on_two_phases_merge(void **state)
     cs_free(&sc);
 }
 
+/* Between a template of many discharges and one of a single discharge, a
+ * discharge equally far from both in µV joins the first: the single one
+ * is the less sure estimate, and fitting it better by the width of its own
+ * noise is no evidence (else a unit founded by one odd discharge draws its
+ * siblings away and one unit counts as two). Unit A: 18 hats on lead 2;
+ * unit B: one hat with a later hat added, more than unit_match from A;
+ * then three discharges with half that later hat, as far from A as from B.
+ * The scene's noise is a tenth of the candidates' noise_sd_uv, so the
+ * residuals are the waveforms' differences. */
+static void young_unit_draws_no_discharges(void **state)
+{
+    (void)state;
+    const double sd = 5.0, width = 3.0;
+    cs_scene sc = cs_new(C, 60.0, (float)(0.1 * sd), 909u);
+    /* the later hat holds 3.5 noise variances per sample of the 52-sample
+     * unit window: A to B normalises to 3.3, a halfway discharge to 0.82
+     * from A (0.88 with its weight) and 0.44 from B (1.13) */
+    double energy = 0.0;
+    for (int u = -20; u <= 20; u++)
+        energy += cs_hat(u, width) * cs_hat(u, width);
+    const double later = sqrt(3.5 * 52.0 * sd * sd / energy) * 1.446;
+    const fasc_index lag = 12;
+    for (int k = 0; k < 18; k++) {
+        const fasc_index peak = at_s(2.0 + 2.0 * k + 0.37 * (k % 3));
+        add_hat(&sc, 2, peak, 0.0, width, 90.0);
+        cs_candidate(&sc, 2, peak - 8, peak, peak + 8, 90.0, 0)->noise_sd_uv = (float)sd;
+    }
+    const double halfway_s[] = {46.0, 49.3, 53.1};
+    for (int k = 0; k < 4; k++) {
+        const fasc_index peak = at_s(k == 0 ? 42.0 : halfway_s[k - 1]);
+        add_hat(&sc, 2, peak, 0.0, width, 90.0);
+        add_hat(&sc, 2, peak + lag, 0.0, width, k == 0 ? later : 0.5 * later);
+        cs_candidate(&sc, 2, peak - 8, peak, peak + 8, 90.0, 0)->noise_sd_uv = (float)sd;
+    }
+    cs_finish(&sc);
+    fasc_classifier_config cfg = config(C);
+    cs_out o = cs_run(&cfg, &sc, 19u, 256);
+    const fasc_classified *a = cs_find(&o, at_s(2.0), 0), *b = cs_find(&o, at_s(42.0), 0);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(a->cls, FASC_CLASS_FASCICULATION);
+    assert_int_equal(b->cls, FASC_CLASS_FASCICULATION);
+    assert_true(a->unit >= 1 && b->unit >= 1 && b->unit != a->unit);
+    for (int k = 0; k < 3; k++) {
+        const fasc_classified *e = cs_find(&o, at_s(halfway_s[k]), 0);
+        assert_non_null(e);
+        assert_int_equal(e->cls, FASC_CLASS_FASCICULATION);
+        if (e->unit != a->unit)
+            fail_msg("discharge at %.1f s in unit %d, not unit A (%d)", halfway_s[k], e->unit,
+                     a->unit);
+    }
+    cs_out_free(&o);
+    cs_free(&sc);
+}
+
 /* ---- artefact margins ---- */
 
 /* 20 s at rest; from 12.0 to 12.5 s every lead's raw input swings by a
@@ -1355,6 +1410,7 @@ int main(void)
         cmocka_unit_test(heartbeats_within_matches_removal),
         cmocka_unit_test(sharp_unit_between_samples),
         cmocka_unit_test(units_timed_on_two_phases_merge),
+        cmocka_unit_test(young_unit_draws_no_discharges),
         cmocka_unit_test(contraction_at_the_end_is_voluntary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
