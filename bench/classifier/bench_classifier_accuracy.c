@@ -20,7 +20,7 @@
 
 /* FASC_SET="common_median=0,remove_ecg=1,threshold=4.5" changes the
  * defaults, for sweeps (also common_median_band, confirm_threshold,
- * noise_window_s, unit_match, epoch_margin_s). */
+ * noise_window_s, unit_match, unit_pre_s, unit_post_s, epoch_margin_s). */
 static void tweak(fasc_config *cfg)
 {
     const char *set = getenv("FASC_SET");
@@ -35,6 +35,8 @@ static void tweak(fasc_config *cfg)
         else if (!strcmp(name, "confirm_threshold")) cfg->detector.confirm_threshold = value;
         else if (!strcmp(name, "noise_window_s")) cfg->detector.noise_window_s = value;
         else if (!strcmp(name, "unit_match")) cfg->classifier.unit_match = value;
+        else if (!strcmp(name, "unit_pre_s")) cfg->classifier.unit_pre_s = value;
+        else if (!strcmp(name, "unit_post_s")) cfg->classifier.unit_post_s = value;
         else if (!strcmp(name, "unit_min_discharges")) cfg->classifier.unit_min_discharges = (int)value;
         else if (!strcmp(name, "epoch_margin_s")) cfg->classifier.epoch_margin_s = value;
         else if (!strcmp(name, "artefact_margin_s")) cfg->classifier.artefact_margin_s = value;
