@@ -96,8 +96,10 @@
  * phase of the potential) and then within half a sample by the template's
  * slope (at 2 kHz half a sample moves a sharp phase by tens of µV). The
  * mismatch is Σ(x - t)² divided by what noise alone leaves,
- * L σ² (1 / n_unit + 1): it joins the unit with the smallest mismatch if
- * that is below `unit_match` and the amplitudes agree within a factor 1.5
+ * L σ² (1 / n_unit + 1): it joins the most likely unit (the smallest
+ * mismatch + log(1 + 1 / n_unit), the Gaussian likelihood's own term, so
+ * that a young template's wider noise earns it nothing) if that unit's
+ * mismatch is below `unit_match` and the amplitudes agree within a factor 1.5
  * (the detector's peak-to-peak against the mean of the unit's discharges
  * on its main channel; on a neighbouring main channel also each one's
  * amplitude on the other's main channel: the unit's mean on its
