@@ -1216,13 +1216,17 @@ static void young_unit_draws_no_discharges(void **state)
     (void)state;
     const double sd = 5.0, width = 3.0;
     cs_scene sc = cs_new(C, 60.0, (float)(0.1 * sd), 909u);
-    /* the later hat holds 3.5 noise variances per sample of the 52-sample
-     * unit window: A to B normalises to 3.3, a halfway discharge to 0.82
-     * from A (0.88 with its weight) and 0.44 from B (1.13) */
+    fasc_classifier_config cfg = config(C);
+    /* the later hat holds 3.5 noise variances per sample of the unit
+     * window (52 samples by default): A to B normalises to 3.3, a halfway
+     * discharge to 0.82 from A (0.88 with its weight) and 0.44 from B
+     * (1.13) */
+    const double window_n =
+        (double)(lround(cfg.unit_pre_s * CS_FS) + lround(cfg.unit_post_s * CS_FS) + 1);
     double energy = 0.0;
     for (int u = -20; u <= 20; u++)
         energy += cs_hat(u, width) * cs_hat(u, width);
-    const double later = sqrt(3.5 * 52.0 * sd * sd / energy) * 1.446;
+    const double later = sqrt(3.5 * window_n * sd * sd / energy) * 1.446;
     const fasc_index lag = 12;
     for (int k = 0; k < 18; k++) {
         const fasc_index peak = at_s(2.0 + 2.0 * k + 0.37 * (k % 3));
@@ -1237,7 +1241,6 @@ static void young_unit_draws_no_discharges(void **state)
         cs_candidate(&sc, 2, peak - 8, peak, peak + 8, 90.0, 0)->noise_sd_uv = (float)sd;
     }
     cs_finish(&sc);
-    fasc_classifier_config cfg = config(C);
     cs_out o = cs_run(&cfg, &sc, 19u, 256);
     const fasc_classified *a = cs_find(&o, at_s(2.0), 0), *b = cs_find(&o, at_s(42.0), 0);
     assert_non_null(a);
