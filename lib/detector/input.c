@@ -76,6 +76,17 @@ static inline float shrink(float m, float tau)
     return m - c;
 }
 
+/* sum[l] += med[8 c + l] over the channels, each lane in channel order. */
+static FASC_CLONE_INLINE void lane_sums8(const float *med, int channels, float *sum)
+{
+    float s[DET_LANES] = {0};
+    for (int c = 0; c < channels; c++)
+        for (int l = 0; l < DET_LANES; l++)
+            s[l] += med[DET_LANES * c + l];
+    for (int l = 0; l < DET_LANES; l++)
+        sum[l] += s[l];
+}
+
 /* Common-median reference: from every channel the median of the *other*
  * channels at the same sample is subtracted. Subtracting the median of the
  * others keeps each residual a sum of independent parts, so the noise stays
@@ -117,10 +128,14 @@ FASC_CLONES static void common_median(fasc_detector *det, fasc_index t0, int len
         const bool band = det->d.cmr_band > 0.0f;
         float open[DET_LANES] = {0}, sum[DET_LANES] = {0};
         /* channel-outer: the lanes' sums side by side, each in channel
-         * order */
-        for (int c = 0; band && c < channels; c++)
-            for (int l = 0; l < w; l++)
-                sum[l] += med[w * c + l];
+         * order (eight lanes by a fixed-width loop, so that the sums stay
+         * in a register rather than make a chain through memory) */
+        if (band && w == DET_LANES)
+            lane_sums8(med, channels, sum);
+        else
+            for (int c = 0; band && c < channels; c++)
+                for (int l = 0; l < w; l++)
+                    sum[l] += med[w * c + l];
         for (int l = 0; band && l < w; l++) {
             const float g = sum[l] / (float)channels;
             const float e = det->cmr_env, g2 = g * g;

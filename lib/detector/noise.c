@@ -140,11 +140,15 @@ static FASC_CLONE_INLINE void feed_noise(fasc_detector *det, int c, fasc_index u
         float x = *fasc_det_x(det, c, u);
         if (x == 0.0f)
             continue;
-        const uint32_t bin = (uint32_t)noise_bin(x), full = count == cap;
-        const uint32_t old = ring[head];
-        hist[old] -= full;
-        below -= full & (old < median);
-        count += 1u - full;
+        const uint32_t bin = (uint32_t)noise_bin(x);
+        if (count == cap) { /* (a branch taken the same way all but the
+                             * first noise_cap times) */
+            const uint32_t old = ring[head];
+            hist[old]--;
+            below -= old < median;
+        } else {
+            count++;
+        }
         ring[head] = (uint16_t)bin;
         head = head + 1 == cap ? 0 : head + 1;
         hist[bin]++;

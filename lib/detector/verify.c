@@ -16,6 +16,9 @@
 #include "det_internal.h"
 #include "../common/clones.h"
 
+/* One value per lane of a channel group. */
+typedef float det_lanes __attribute__((vector_size(DET_LANES * sizeof(float))));
+
 /* Phase widths (Gaussian σ) of the bank: 0.8-2.6 ms covers the phases of
  * 5-20 ms potentials. */
 static const double det_wavelet_sigma_s[4] = {0.0008, 0.0012, 0.0018, 0.0026};
@@ -120,12 +123,17 @@ FASC_CLONES void fasc_det_wavelet_noise(fasc_detector *det, int g, fasc_index u0
     float out[CENTRES][DET_WAVELETS][DET_LANES], power[CENTRES][DET_LANES];
     for (int j = 0; j < centres; j++) {
         const float *centre = x + (size_t)(hm + GAP * j) * DET_LANES;
-        float p[DET_LANES] = {0};
-        for (int k = -hm; k <= hm; k++)
-            for (int l = 0; l < DET_LANES; l++)
-                p[l] += centre[k * DET_LANES + l] * centre[k * DET_LANES + l];
-        for (int l = 0; l < DET_LANES; l++)
-            power[j][l] = p[l] / (float)(2 * hm + 1);
+        /* eight-lane vectors for the lanes' sums, so that they stay in
+         * registers (as float arrays the compiler kept them in memory,
+         * element by element) */
+        det_lanes p = {0};
+        for (int k = -hm; k <= hm; k++) {
+            det_lanes xv;
+            memcpy(&xv, centre + k * DET_LANES, sizeof xv);
+            p += xv * xv;
+        }
+        p /= (float)(2 * hm + 1);
+        memcpy(power[j], &p, sizeof p);
         /* the wavelets of one half span (the three orders of a width)
          * together: independent sums hide the adds' latency, and each
          * wavelet's sum keeps its order */
@@ -142,19 +150,19 @@ FASC_CLONES void fasc_det_wavelet_noise(fasc_detector *det, int g, fasc_index u0
                 }
             const float *h0 = det->wtaps + d->w_off[ws[0]], *h1 = det->wtaps + d->w_off[ws[1]],
                         *h2 = det->wtaps + d->w_off[ws[2]];
-            float o0[DET_LANES] = {0}, o1[DET_LANES] = {0}, o2[DET_LANES] = {0};
-            for (int k = -half; k <= half; k++)
-                for (int l = 0; l < DET_LANES; l++) {
-                    const float xv = centre[k * DET_LANES + l];
-                    o0[l] += h0[k + half] * xv;
-                    o1[l] += h1[k + half] * xv;
-                    o2[l] += h2[k + half] * xv;
-                }
-            memcpy(out[j][ws[0]], o0, sizeof o0);
+            det_lanes o0 = {0}, o1 = {0}, o2 = {0};
+            for (int k = -half; k <= half; k++) {
+                det_lanes xv;
+                memcpy(&xv, centre + k * DET_LANES, sizeof xv);
+                o0 += h0[k + half] * xv;
+                o1 += h1[k + half] * xv;
+                o2 += h2[k + half] * xv;
+            }
+            memcpy(out[j][ws[0]], &o0, sizeof o0);
             if (m > 1)
-                memcpy(out[j][ws[1]], o1, sizeof o1);
+                memcpy(out[j][ws[1]], &o1, sizeof o1);
             if (m > 2)
-                memcpy(out[j][ws[2]], o2, sizeof o2);
+                memcpy(out[j][ws[2]], &o2, sizeof o2);
         }
     }
     for (int l = 0; l < DET_LANES; l++) {
