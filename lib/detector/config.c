@@ -160,7 +160,8 @@ static void design_scales(det_design *d)
     d->d_max = d->a[DET_SCALES - 1] - 1;
     for (int s = 0; s < DET_SCALES; s++)
         d->off[s] = d->a[DET_SCALES - 1] - d->a[s];
-    d->zrows = fasc_pow2_at_least(d->a[DET_SCALES - 1] + 1);
+    /* z from t back to t - off - 2a = t - amax - a (kernel_template.h) */
+    d->zrows = fasc_pow2_at_least(2 * d->a[DET_SCALES - 1] + 1);
     d->lags = 2 * d->a[DET_SCALES - 1] - 2;
 }
 

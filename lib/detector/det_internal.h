@@ -163,8 +163,7 @@ struct fasc_detector {
     det_channel *ch;
     float *hist;            /* [group][hrows][lane] input after CMR */
     uint32_t *zring;        /* [group][zrows][lane] quantised z */
-    uint32_t *s1ring;       /* [group][scale][zrows][lane] first box sums */
-    uint32_t *acc;          /* [group][2][scale][lane] S1, S2 */
+    uint32_t *acc;          /* [group][2][scale][lane] D = S1(t) - S1(t - a), S2 */
     float *inv;             /* [group][lane] 1 / σ, 0 until ready */
     float *tlow;            /* [group][scale][lane] lowest "above" level */
     float *e;               /* [group][scale][erows][lane] statistics */
@@ -244,6 +243,9 @@ void fasc_det_rows8_avx2(const float *const *src, size_t pos, float *rows, size_
 det_rows_fn fasc_det_rows8_best(void);
 /* Element k of the sorted a[0..n), reordering a (Hoare's selection). */
 float fasc_det_select_kth(float *a, int n, int k);
+/* median.c: the same for non-negative finite values, a left unchanged
+ * (0 <= k < n); equal to fasc_det_select_kth bit for bit. */
+float fasc_det_kth_nonneg(const float *a, int n, int k);
 
 /* median.c: leave-one-out medians across channels (reference, and four
  * samples at once through a sorting network; identical results) */

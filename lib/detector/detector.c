@@ -8,7 +8,7 @@
 #include "det_internal.h"
 
 typedef struct det_layout {
-    size_t ch, hist, zring, s1ring, acc, inv, tlow, e, xsring, xslin, wscale, wz, noise_ring, noise_hist,
+    size_t ch, hist, zring, acc, inv, tlow, e, xsring, xslin, wscale, wz, noise_ring, noise_hist,
         acf, win_acf, acf_x, busy, nbmask, cmr_vec, cmr_net, cmr_tau, pending, queue, qsnip, wtaps, vscratch, zpscratch, lscratch, xscratch, templates, tdata, tscratch, lagscratch,
         total;
 } det_layout;
@@ -29,7 +29,6 @@ static void compute_layout(const det_design *d, det_layout *l)
     l->ch = take(&off, sizeof(det_channel) * c);
     l->hist = take(&off, sizeof(float) * lanes * (size_t)d->hrows);
     l->zring = take(&off, sizeof(uint32_t) * lanes * (size_t)d->zrows);
-    l->s1ring = take(&off, sizeof(uint32_t) * lanes * DET_SCALES * (size_t)d->zrows);
     l->acc = take(&off, sizeof(uint32_t) * lanes * 2 * DET_SCALES);
     l->inv = take(&off, sizeof(float) * lanes);
     l->tlow = take(&off, sizeof(float) * lanes * DET_SCALES);
@@ -90,7 +89,6 @@ static void place(fasc_detector *det, unsigned char *base, const det_layout *l)
     det->ch = (det_channel *)(void *)(base + l->ch);
     det->hist = (float *)(void *)(base + l->hist);
     det->zring = (uint32_t *)(void *)(base + l->zring);
-    det->s1ring = (uint32_t *)(void *)(base + l->s1ring);
     det->acc = (uint32_t *)(void *)(base + l->acc);
     det->inv = (float *)(void *)(base + l->inv);
     det->tlow = (float *)(void *)(base + l->tlow);
@@ -244,7 +242,6 @@ void fasc_detector_reset(fasc_detector *det)
     }
     memset(det->hist, 0, sizeof(float) * lanes * (size_t)d->hrows);
     memset(det->zring, 0, sizeof(uint32_t) * lanes * (size_t)d->zrows);
-    memset(det->s1ring, 0, sizeof(uint32_t) * lanes * DET_SCALES * (size_t)d->zrows);
     memset(det->acc, 0, sizeof(uint32_t) * lanes * 2 * DET_SCALES);
     memset(det->inv, 0, sizeof(float) * lanes);
     memset(det->e, 0, sizeof(float) * lanes * DET_SCALES * (size_t)d->erows);

@@ -5,8 +5,11 @@
  *
  * Per scale: S1 = box sum of the last a quantised z, S2 = box sum of the
  * last a values of S1, i.e. z convolved with a triangle of length 2a - 1
- * (weights summing to a²). Sums wrap modulo 2^32 in between; the window
- * sums themselves stay below 2^31, so the wrapped arithmetic is exact. */
+ * (weights summing to a²). S2 is updated by D = S1(t) - S1(t - a), and D
+ * by its second difference z(t) - 2 z(t - a) + z(t - 2a), so that no ring
+ * of S1 is kept (three stores a row fewer). Sums wrap modulo 2^32 in
+ * between; the window sums themselves stay below 2^31, so the wrapped
+ * arithmetic is exact. */
 typedef float det_vf __attribute__((vector_size(32)));
 typedef int32_t det_vi __attribute__((vector_size(32)));
 typedef uint32_t det_vu __attribute__((vector_size(32)));
@@ -39,7 +42,6 @@ DET_TARGET static void DET_NAME(smooth_group)(fasc_detector *det, int g,
     const size_t hm = (size_t)d->hrows - 1;
     const float *hist = det->hist + (size_t)g * (size_t)d->hrows * DET_LANES;
     uint32_t *zr = det->zring + (size_t)g * (size_t)d->zrows * DET_LANES;
-    uint32_t *s1r = det->s1ring + (size_t)g * DET_SCALES * (size_t)d->zrows * DET_LANES;
     uint32_t *acc = det->acc + (size_t)g * 2 * DET_SCALES * DET_LANES;
     float *e = det->e + (size_t)g * DET_SCALES * (size_t)d->erows * DET_LANES;
     const float *tl = det->tlow + (size_t)g * DET_SCALES * DET_LANES;
@@ -49,22 +51,20 @@ DET_TARGET static void DET_NAME(smooth_group)(fasc_detector *det, int g,
                          d->z_max, d->z_max, d->z_max, d->z_max};
     const float q = d->qscale;
     const det_vf qv = {q, q, q, q, q, q, q, q};
-    det_vu s1[DET_SCALES], s2[DET_SCALES];
+    det_vu d1[DET_SCALES], s2[DET_SCALES]; /* D and S2 */
     det_vf norm[DET_SCALES], low[DET_SCALES];
     for (int s = 0; s < DET_SCALES; s++) {
-        DET_LOAD(s1[s], acc + (size_t)s * DET_LANES);
+        DET_LOAD(d1[s], acc + (size_t)s * DET_LANES);
         DET_LOAD(s2[s], acc + (size_t)(DET_SCALES + s) * DET_LANES);
         const float n = d->norm[s];
         norm[s] = (det_vf){n, n, n, n, n, n, n, n};
         DET_LOAD(low[s], tl + (size_t)s * DET_LANES);
     }
     size_t off[DET_SCALES], a[DET_SCALES];
-    uint32_t *ring[DET_SCALES];
     float *es[DET_SCALES];
     for (int s = 0; s < DET_SCALES; s++) {
         off[s] = (size_t)d->off[s];
         a[s] = (size_t)d->a[s];
-        ring[s] = s1r + (size_t)s * (size_t)d->zrows * DET_LANES;
         es[s] = e + (size_t)s * (size_t)d->erows * DET_LANES;
     }
     det_vi any = {0, 0, 0, 0, 0, 0, 0, 0};
@@ -100,13 +100,12 @@ DET_TARGET static void DET_NAME(smooth_group)(fasc_detector *det, int g,
 #pragma GCC unroll 3
         for (int s = 0; s < DET_SCALES; s++) {
             const size_t newest = t - off[s];
-            det_vu in, out, old;
+            det_vu in, mid, far;
             DET_LOAD(in, zr + (newest & zm) * DET_LANES);
-            DET_LOAD(out, zr + ((newest - a[s]) & zm) * DET_LANES);
-            DET_LOAD(old, ring[s] + ((t - a[s]) & zm) * DET_LANES);
-            s1[s] += in - out;
-            DET_STORE(ring[s] + (t & zm) * DET_LANES, s1[s]);
-            s2[s] += s1[s] - old;
+            DET_LOAD(mid, zr + ((newest - a[s]) & zm) * DET_LANES);
+            DET_LOAD(far, zr + ((newest - 2 * a[s]) & zm) * DET_LANES);
+            d1[s] += (in - mid) - (mid - far);
+            s2[s] += d1[s];
             const det_vf ev = __builtin_convertvector((det_vi)s2[s], det_vf) * norm[s];
             DET_STORE(es[s] + (t & em) * DET_LANES, ev);
             any |= ev >= low[s];
@@ -159,7 +158,7 @@ DET_TARGET static void DET_NAME(smooth_group)(fasc_detector *det, int g,
         DET_NAME(wavelet_out)(wz, (size_t)(t0 + j), em, o1, o2, sc1, sc2, wthr, &any);
     }
     for (int s = 0; s < DET_SCALES; s++) {
-        DET_STORE(acc + (size_t)s * DET_LANES, s1[s]);
+        DET_STORE(acc + (size_t)s * DET_LANES, d1[s]);
         DET_STORE(acc + (size_t)(DET_SCALES + s) * DET_LANES, s2[s]);
     }
     uint8_t bits = 0;

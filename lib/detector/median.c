@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "det_internal.h"
+#include "../common/clones.h"
 
 /* Four samples per vector: 128-bit vectors are native on every target
  * (SSE2, NEON); wider ones without a target flag are split into scalars. */
@@ -90,4 +91,28 @@ int fasc_det_sortnet_prune(uint16_t *pairs, int count, int size, int n)
     }
     memmove(pairs, pairs + 2 * kept, sizeof(uint16_t) * 2 * (size_t)(count - kept));
     return count - kept;
+}
+
+FASC_CLONES float fasc_det_kth_nonneg(const float *a, int n, int k)
+{
+    /* Non-negative floats order as their bits do (as int32, sign bit 0).
+     * The answer is the largest pattern v with fewer than k + 1 values
+     * below it, built bit by bit from the top: 31 counting passes that
+     * vectorise, where a selection's comparisons of noise are coin tosses
+     * for the branch predictor. */
+    int32_t v = 0;
+    for (int b = 30; b >= 0; b--) {
+        const int32_t trial = v | (int32_t)(1u << b);
+        int below = 0;
+        for (int i = 0; i < n; i++) {
+            int32_t u;
+            memcpy(&u, a + i, sizeof u);
+            below += u < trial;
+        }
+        if (below <= k)
+            v = trial;
+    }
+    float out;
+    memcpy(&out, &v, sizeof out);
+    return out;
 }

@@ -14,9 +14,22 @@ static float gauss_z(float e, float oma, float isa)
     return (cbrtf(e) - oma) * isa;
 }
 
+/* Whether gauss_z(e, oma, isa) may exceed `z_floor`: false only where it
+ * surely does not (e below the floor's energy by a margin far wider than
+ * the rounding of either side), so that skipping the cube root changes
+ * nothing. */
+static bool may_exceed(float e, float oma, float isa, float z_floor)
+{
+    const float root = z_floor / isa + oma;
+    return !(root > 0.0f) || e >= 0.99999f * root * root * root;
+}
+
 /* The channel's level at input t (centred time t - d_max) and, when above,
- * the largest z of the statistics above threshold. */
-static int level(const fasc_detector *det, int c, fasc_index t, float *score)
+ * the largest z of the statistics above threshold, computed only where it
+ * can exceed `z_floor` (+inf: the level alone; others count as -inf). In a
+ * contraction every channel stays above threshold for seconds, and most
+ * samples of a run cannot raise its best z. */
+static int level(const fasc_detector *det, int c, fasc_index t, float z_floor, float *score)
 {
     const det_channel *ch = &det->ch[c];
     int lv = DET_QUIET;
@@ -28,7 +41,8 @@ static int level(const fasc_detector *det, int c, fasc_index t, float *score)
             lv = lv > DET_ACTIVE ? lv : DET_ACTIVE;
             if (own[s] >= ch->T[s]) {
                 lv = DET_ABOVE;
-                best = fmaxf(best, gauss_z(own[s], ch->oma[s], ch->isa[s]));
+                if (may_exceed(own[s], ch->oma[s], ch->isa[s], z_floor))
+                    best = fmaxf(best, gauss_z(own[s], ch->oma[s], ch->isa[s]));
             }
         }
     }
@@ -44,8 +58,9 @@ static int level(const fasc_detector *det, int c, fasc_index t, float *score)
                 lv = lv > DET_ACTIVE ? lv : DET_ACTIVE;
                 if (sum >= ch->T2[k][s]) {
                     lv = DET_ABOVE;
-                    best = fmaxf(best, gauss_z(0.5f * sum, ch->oma2[k][s],
-                                               ch->isa2[k][s]));
+                    if (may_exceed(0.5f * sum, ch->oma2[k][s], ch->isa2[k][s], z_floor))
+                        best = fmaxf(best, gauss_z(0.5f * sum, ch->oma2[k][s],
+                                                   ch->isa2[k][s]));
                 }
             }
         }
@@ -71,7 +86,7 @@ static fasc_index find_onset(const fasc_detector *det, int c, fasc_index t)
     if (limit < 0)
         limit = 0;
     float unused;
-    while (tau > limit && level(det, c, t - 1, &unused) >= DET_ACTIVE) {
+    while (tau > limit && level(det, c, t - 1, INFINITY, &unused) >= DET_ACTIVE) {
         tau--;
         t--;
     }
@@ -206,7 +221,16 @@ void fasc_det_step(fasc_detector *det, int c, fasc_index t)
     det_channel *ch = &det->ch[c];
     const fasc_index tau = t - det->d.d_max;
     float score;
-    int lv = level(det, c, t, &score);
+    /* a run's best z and its best since the valley (continue_run) are
+     * raised only by a larger z, unless this sample is a new valley
+     * (track_split then starts the best since it afresh); outside a run
+     * only opening needs one */
+    float z_floor = -INFINITY;
+    if (ch->blocked && !ch->in_run)
+        z_floor = INFINITY;
+    else if (ch->in_run && !(*fasc_det_e(det, c, 0, t) < ch->run.vl))
+        z_floor = fminf(ch->run.best, ch->run.best_a);
+    int lv = level(det, c, t, z_floor, &score);
     if (ch->in_run) {
         continue_run(det, c, t, lv, score);
     } else if (ch->blocked) {

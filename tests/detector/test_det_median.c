@@ -1,7 +1,8 @@
 /* The common-median reference's fast path (a sorting network over four
  * samples at once) gives the same leave-one-out medians, bit for bit, as the
  * reference selection, for every channel count, with ties, signed zeros and
- * extreme values; and Batcher's network sorts. */
+ * extreme values; and Batcher's network sorts; and the bit-search selection
+ * of non-negative values equals the reference selection. */
 #include <float.h>
 #include <math.h>
 #include <setjmp.h>
@@ -123,12 +124,35 @@ static void best_equals_reference(void **state)
     check_lanes(loo, lanes);
 }
 
+/* The bit-search selection of non-negative values equals Hoare's select
+ * for every k: continuous values, ties, zeros, subnormals and 1e12. */
+static void kth_nonneg_equals_select(void **state)
+{
+    (void)state;
+    float a[200], copy[200];
+    for (int round = 0; round < 400; round++) {
+        const int n = 1 + round % 199, kind = round % 4;
+        for (int i = 0; i < n; i++) {
+            const float v = fabsf(draw(kind));
+            a[i] = kind == 3 && i % 5 == 0 ? 1e-40f * (float)(i % 7) : v; /* subnormals */
+        }
+        for (int k = 0; k < n; k++) {
+            memcpy(copy, a, sizeof(float) * (size_t)n);
+            const float want = fasc_det_select_kth(copy, n, k);
+            const float got = fasc_det_kth_nonneg(a, n, k);
+            if (memcmp(&want, &got, sizeof want) != 0)
+                fail_msg("n %d k %d kind %d: %g, select %g", n, k, kind, (double)got, (double)want);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(network_sorts),
         cmocka_unit_test(fast_equals_reference),
         cmocka_unit_test(best_equals_reference),
+        cmocka_unit_test(kth_nonneg_equals_select),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
