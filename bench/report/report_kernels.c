@@ -17,6 +17,7 @@ enum { ROWS = 256, CHUNK = 64, MED_CHANNELS = 64, SCAN_LEN = 64 };
 
 typedef struct kernel_ctx {
     float *x, *rows, *out, *scratch;
+    const float *pool; /* KTH_POOL values >= 0 */
     const float *src[DET_LANES];
     int lags, lanes, count, size;
     uint16_t *pairs;
@@ -68,6 +69,31 @@ static void call_scan(kernel_ctx *k, int i)
 }
 
 /* Median calls per second over `runs` timings of `reps` calls each. */
+/* The local background's MAD (verify.c): the median of 100 |x|, by the
+ * bit search and by Hoare's select on a copy. Each call reads the next
+ * 100 values of a pool of a million, as a detector meets new background
+ * at every candidate: a select run on a few repeating inputs has its
+ * branches learnt by the predictor, and looks several times faster than it
+ * runs in the detector. */
+enum { KTH_N = 100, KTH_POOL = 1 << 20 };
+
+static const float *kth_input(const kernel_ctx *k, int i)
+{
+    return k->pool + (size_t)i * KTH_N % (KTH_POOL - KTH_N);
+}
+
+static void call_kth(kernel_ctx *k, int i)
+{
+    k->out[i % 8] = fasc_det_kth_nonneg(kth_input(k, i), KTH_N, KTH_N / 2);
+}
+
+static void call_kth_ref(kernel_ctx *k, int i)
+{
+    float copy[KTH_N];
+    memcpy(copy, kth_input(k, i), sizeof copy);
+    k->out[i % 8] = fasc_det_select_kth(copy, KTH_N, KTH_N / 2);
+}
+
 static double calls_per_s(kernel_call call, kernel_ctx *k, int reps, int runs)
 {
     double rates[16];
@@ -86,16 +112,17 @@ static double calls_per_s(kernel_call call, kernel_ctx *k, int reps, int runs)
 /* Times both forms, compares their outputs (`n` floats of k->out after one
  * call from the same input) and prints the row; returns 1 on disagreement. */
 static int compare(const char *name, const char *unit, double per_call, kernel_call call,
-                   kernel_ctx *fast, kernel_ctx *ref, size_t n, const report_options *o)
+                   kernel_call ref_call, kernel_ctx *fast, kernel_ctx *ref, size_t n,
+                   const report_options *o)
 {
     const int reps = (int)(2.0e5 * o->scale / (per_call / 64.0 > 1.0 ? per_call / 64.0 : 1.0)) + 8;
     const double f = calls_per_s(call, fast, reps, o->runs);
-    const double r = calls_per_s(call == call_loo ? call_loo_ref : call, ref, reps, o->runs);
+    const double r = calls_per_s(ref_call, ref, reps, o->runs);
     memset(fast->out, 0, sizeof(float) * n);
     memset(ref->out, 0xff, sizeof(float) * n);
     for (int i = 0; i < 8; i++) {
         call(fast, i);
-        (call == call_loo ? call_loo_ref : call)(ref, i);
+        ref_call(ref, i);
     }
     const int same = memcmp(fast->out, ref->out, sizeof(float) * n) == 0;
     printf("%-40s %12.1f %13.1f %7.2f  %-22s %s\n", name, f * per_call * 1e-6,
@@ -139,7 +166,7 @@ int report_kernels(const report_options *o)
     ar.out = a.rows;
     br.out = b.rows;
     failed += compare("detector rows8 (best / generic)", "samples moved", DET_LANES * CHUNK,
-                      call_rows, &ar, &br, (size_t)DET_LANES * CHUNK, o);
+                      call_rows, call_rows, &ar, &br, (size_t)DET_LANES * CHUNK, o);
 
     /* the noise estimate's autocorrelation sums over one chunk */
     fasc_detector_config dc;
@@ -154,7 +181,7 @@ int report_kernels(const report_options *o)
     a.acf = fasc_det_acf_best();
     b.acf = fasc_det_acf_lags_generic;
     failed += compare("detector acf_lags (best / generic)", "lane-samples x lags",
-                      (double)DET_LANES * CHUNK * (a.lags + 1), call_acf, &a, &b,
+                      (double)DET_LANES * CHUNK * (a.lags + 1), call_acf, call_acf, &a, &b,
                       (size_t)DET_LANES * (size_t)(a.lags + 1), o);
 
     /* leave-one-out medians across 64 channels (the common-median
@@ -166,22 +193,37 @@ int report_kernels(const report_options *o)
     b.lanes = a.lanes;
     failed += compare(a.lanes == 8 ? "detector loo medians 64 (avx2x8 / ref)"
                                    : "detector loo medians 64 (net4 / ref)",
-                      "medians", (double)MED_CHANNELS * a.lanes, call_loo, &a, &b,
+                      "medians", (double)MED_CHANNELS * a.lanes, call_loo, call_loo_ref, &a, &b,
                       (size_t)MED_CHANNELS * (size_t)a.lanes, o);
     if (a.lanes == 8) {
         kernel_ctx a4 = a;
         a4.loo = fasc_det_loo_medians4;
         a4.lanes = b.lanes = 4;
         failed += compare("detector loo medians 64 (net4 / ref)", "medians",
-                          (double)MED_CHANNELS * 4, call_loo, &a4, &b, (size_t)MED_CHANNELS * 4,
+                          (double)MED_CHANNELS * 4, call_loo, call_loo_ref, &a4, &b, (size_t)MED_CHANNELS * 4,
                           o);
     }
+
+    /* the median of |x| over a candidate's local background */
+    float *pool = malloc(sizeof(float) * KTH_POOL);
+    if (!pool) {
+        fprintf(stderr, "bench_report: kernels: out of memory\n");
+        return 1;
+    }
+    for (size_t i = 0; i < KTH_POOL; i++) {
+        const float v = bench_noise(&rng, 200.0f);
+        pool[i] = v < 0.0f ? -v : v;
+    }
+    a.pool = b.pool = pool;
+    failed += compare("detector median 100 |x| (bits / select)", "values", KTH_N, call_kth,
+                      call_kth_ref, &a, &b, 8, o);
+    free(pool);
 
     /* the classifier's raw-input scan (sum, largest and least magnitude) */
     a.scan = fasc_cls_scan_raw;
     b.scan = fasc_cls_scan_raw_ref;
-    failed += compare("classifier scan_raw (sse / ref)", "samples", SCAN_LEN, call_scan, &a, &b,
-                      8, o);
+    failed += compare("classifier scan_raw (sse / ref)", "samples", SCAN_LEN, call_scan, call_scan,
+                      &a, &b, 8, o);
 
     free(a.x);
     free(a.rows);
