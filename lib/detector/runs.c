@@ -35,8 +35,11 @@ static int level(const fasc_detector *det, int c, fasc_index t, float z_floor, f
     int lv = DET_QUIET;
     float best = -INFINITY;
     float own[DET_SCALES];
+    /* the scales' rows of t lie erows rows apart (fasc_det_e) */
+    const size_t scale_step = (size_t)det->d.erows * DET_LANES;
+    const float *e_own = fasc_det_e(det, c, 0, t);
     for (int s = 0; s < DET_SCALES; s++) {
-        own[s] = *fasc_det_e(det, c, s, t);
+        own[s] = e_own[(size_t)s * scale_step];
         if (own[s] >= ch->R[s]) {
             lv = lv > DET_ACTIVE ? lv : DET_ACTIVE;
             if (own[s] >= ch->T[s]) {
@@ -48,12 +51,14 @@ static int level(const fasc_detector *det, int c, fasc_index t, float z_floor, f
     }
     /* A pair counts for this channel only where its own energy is above
      * its release level: a potential spread over two electrodes, not one
-     * strong neighbour lifting the mean of a silent channel. */
-    for (int k = 0; k < ch->nnb; k++)
+     * strong neighbour lifting the mean of a silent channel (so a quiet
+     * channel, the usual case, has no pair to look at). */
+    for (int k = 0; lv != DET_QUIET && k < ch->nnb; k++) {
+        const float *e_nb = fasc_det_e(det, ch->nb[k], 0, t);
         for (int s = 0; s < DET_SCALES; s++) {
             if (!(own[s] >= ch->R[s]))
                 continue;
-            float sum = own[s] + *fasc_det_e(det, ch->nb[k], s, t);
+            float sum = own[s] + e_nb[(size_t)s * scale_step];
             if (sum >= ch->R2[k][s]) {
                 lv = lv > DET_ACTIVE ? lv : DET_ACTIVE;
                 if (sum >= ch->T2[k][s]) {
@@ -64,6 +69,7 @@ static int level(const fasc_detector *det, int c, fasc_index t, float z_floor, f
                 }
             }
         }
+    }
     /* the short wavelets (z², already scaled to the noise) */
     const float wz = *fasc_det_wz(det, c, t);
     if (det->d.ncw > 0 && wz >= det->d.wthr2) {

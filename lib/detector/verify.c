@@ -310,6 +310,39 @@ static FASC_CLONE_INLINE bool z_series(const fasc_detector *det, int c, int w, c
     return true;
 }
 
+/* The larger of best and the largest |a[t]| (b NULL) or |a[t] + b[t]|
+ * scale over t < len, eight at a time: a maximum is the same whatever
+ * order it is taken in, and as a scalar loop (float comparisons, NaN
+ * rules) the compiler would not vectorise it. */
+static FASC_CLONE_INLINE float largest_abs(const float *a, const float *b, float scale, int len,
+                                           float best)
+{
+    typedef int32_t lanes_i __attribute__((vector_size(DET_LANES * sizeof(int32_t))));
+    const lanes_i magnitude = (lanes_i){0} + 0x7fffffff;
+    det_lanes m = (det_lanes){0} + best;
+    int t = 0;
+    for (; t + DET_LANES <= len; t += DET_LANES) {
+        det_lanes v;
+        memcpy(&v, a + t, sizeof v);
+        if (b) {
+            det_lanes w;
+            memcpy(&w, b + t, sizeof w);
+            v = (det_lanes)((lanes_i)(v + w) & magnitude) * scale;
+        } else {
+            v = (det_lanes)((lanes_i)v & magnitude);
+        }
+        const lanes_i more = v > m;
+        m = (det_lanes)(((lanes_i)v & more) | ((lanes_i)m & ~more));
+    }
+    for (int l = 0; l < DET_LANES; l++)
+        best = m[l] > best ? m[l] : best;
+    for (; t < len; t++) {
+        const float v = b ? fabsf(a[t] + b[t]) * scale : fabsf(a[t]);
+        best = v > best ? v : best;
+    }
+    return best;
+}
+
 static bool neighbours(const fasc_detector *det, int a, int b)
 {
     return fasc_det_bit(det->nbmask + (size_t)a * DET_WORDS, b);
@@ -362,18 +395,12 @@ FASC_CLONES static float wavelet_score(fasc_detector *det, const fasc_detection 
             if (!ok[i])
                 continue;
             const float *zi = det->vscratch + (size_t)i * (size_t)d->vwin_max;
-            for (int t = 0; t < len; t++) {
-                const float v = fabsf(zi[t]);
-                best = v > best ? v : best;
-            }
+            best = largest_abs(zi, NULL, 1.0f, len, best);
             for (int j = i + 1; j < nc; j++) {
                 if (!ok[j] || !neighbours(det, ev->channels[i], ev->channels[j]))
                     continue;
                 const float *zj = det->vscratch + (size_t)j * (size_t)d->vwin_max;
-                for (int t = 0; t < len; t++) {
-                    const float v = fabsf(zi[t] + zj[t]) * 0.70710678f;
-                    best = v > best ? v : best;
-                }
+                best = largest_abs(zi, zj, 0.70710678f, len, best);
             }
         }
     }
