@@ -5,6 +5,7 @@
 
 #include "cls_internal.h"
 #include "../common/clones.h"
+#include "../common/correlate.h"
 
 /* A beat's smoothed energy must exceed this many times the rest floor of
  * that energy, and this fraction of the typical beat (Pan & Tompkins, IEEE
@@ -111,50 +112,12 @@ static void keep_for_removal(fasc_classifier *cls, fasc_index r)
             cls->beat_snap[j] = -1;
 }
 
-/* acc[l] = sum over j < len of t[j] x[j + l], for l < lags, each summed in
- * j order from 0: 32 lags side by side in registers (as an axpy per
- * template sample the sums made a round trip through memory at every
- * sample), then 8, then one. */
-typedef float cls_v8 __attribute__((vector_size(32)));
-
+/* acc[l] = sum over j < len of t[j] x[j + l], for l < lags (the sums in
+ * registers, fasc_correlate), in the caller's instruction-set clone. */
 FASC_CLONES static void lagged_products(const float *t, int len, const float *x, int lags,
                                         float *acc)
 {
-    int l = 0;
-    for (; l + 32 <= lags; l += 32) {
-        cls_v8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
-        for (int j = 0; j < len; j++) {
-            const float *xj = x + j + l;
-            cls_v8 v0, v1, v2, v3;
-            memcpy(&v0, xj, sizeof v0);
-            memcpy(&v1, xj + 8, sizeof v1);
-            memcpy(&v2, xj + 16, sizeof v2);
-            memcpy(&v3, xj + 24, sizeof v3);
-            a0 += t[j] * v0;
-            a1 += t[j] * v1;
-            a2 += t[j] * v2;
-            a3 += t[j] * v3;
-        }
-        memcpy(acc + l, &a0, sizeof a0);
-        memcpy(acc + l + 8, &a1, sizeof a1);
-        memcpy(acc + l + 16, &a2, sizeof a2);
-        memcpy(acc + l + 24, &a3, sizeof a3);
-    }
-    for (; l + 8 <= lags; l += 8) {
-        cls_v8 a0 = {0};
-        for (int j = 0; j < len; j++) {
-            cls_v8 v0;
-            memcpy(&v0, x + j + l, sizeof v0);
-            a0 += t[j] * v0;
-        }
-        memcpy(acc + l, &a0, sizeof a0);
-    }
-    for (; l < lags; l++) {
-        float a = 0.0f;
-        for (int j = 0; j < len; j++)
-            a += t[j] * x[j + l];
-        acc[l] = a;
-    }
+    fasc_correlate(t, len, x, lags, acc);
 }
 
 /* Once templates exist, a beat is placed where it best matches them (all

@@ -15,6 +15,7 @@
 
 #include "det_internal.h"
 #include "../common/clones.h"
+#include "../common/correlate.h"
 
 /* One value per lane of a channel group. */
 typedef float det_lanes __attribute__((vector_size(DET_LANES * sizeof(float))));
@@ -263,50 +264,10 @@ static FASC_CLONE_INLINE bool z_series(const fasc_detector *det, int c, int w, c
         return false;
     const int half = det->d.w_half[w], hm = det->d.w_half_max;
     const float *h = det->wtaps + det->d.w_off[w];
-    /* Eight neighbouring outputs at a time, four such vectors side by side,
-     * their sums in registers over all taps (each output still summed in
-     * tap order, from 0); the rest one by one. */
-    const float *x0 = xs + hm - half;
-    int i = 0;
-    for (; i + 4 * DET_LANES <= len; i += 4 * DET_LANES) {
-        det_lanes a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
-        for (int k = 0; k <= 2 * half; k++) {
-            const float *src = x0 + i + k;
-            det_lanes v0, v1, v2, v3;
-            memcpy(&v0, src, sizeof v0);
-            memcpy(&v1, src + DET_LANES, sizeof v1);
-            memcpy(&v2, src + 2 * DET_LANES, sizeof v2);
-            memcpy(&v3, src + 3 * DET_LANES, sizeof v3);
-            a0 += h[k] * v0;
-            a1 += h[k] * v1;
-            a2 += h[k] * v2;
-            a3 += h[k] * v3;
-        }
-        a0 *= scale;
-        a1 *= scale;
-        a2 *= scale;
-        a3 *= scale;
-        memcpy(out + i, &a0, sizeof a0);
-        memcpy(out + i + DET_LANES, &a1, sizeof a1);
-        memcpy(out + i + 2 * DET_LANES, &a2, sizeof a2);
-        memcpy(out + i + 3 * DET_LANES, &a3, sizeof a3);
-    }
-    for (; i + DET_LANES <= len; i += DET_LANES) {
-        det_lanes a0 = {0};
-        for (int k = 0; k <= 2 * half; k++) {
-            det_lanes v0;
-            memcpy(&v0, x0 + i + k, sizeof v0);
-            a0 += h[k] * v0;
-        }
-        a0 *= scale;
-        memcpy(out + i, &a0, sizeof a0);
-    }
-    for (; i < len; i++) {
-        float a = 0.0f;
-        for (int k = 0; k <= 2 * half; k++)
-            a += h[k] * x0[i + k];
-        out[i] = a * scale;
-    }
+    /* each output in tap order, then scaled (as a plain loop would) */
+    fasc_correlate(h, 2 * half + 1, xs + hm - half, len, out);
+    for (int i = 0; i < len; i++)
+        out[i] *= scale;
     return true;
 }
 
