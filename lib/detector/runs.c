@@ -194,7 +194,6 @@ static void continue_run(fasc_detector *det, int c, fasc_index t, int lv,
     det_run *r = &ch->run;
     const det_design *d = &det->d;
     const fasc_index tau = t - d->d_max;
-    track_split(det, c, t);
     if (lv >= DET_ACTIVE)
         ch->last_active = tau;
     if (lv == DET_ABOVE) {
@@ -227,15 +226,15 @@ void fasc_det_step(fasc_detector *det, int c, fasc_index t)
     det_channel *ch = &det->ch[c];
     const fasc_index tau = t - det->d.d_max;
     float score;
-    /* a run's best z and its best since the valley (continue_run) are
-     * raised only by a larger z, unless this sample is a new valley
-     * (track_split then starts the best since it afresh); outside a run
-     * only opening needs one */
-    float z_floor = -INFINITY;
-    if (ch->blocked && !ch->in_run)
-        z_floor = INFINITY;
-    else if (ch->in_run && !(*fasc_det_e(det, c, 0, t) < ch->run.vl))
-        z_floor = fminf(ch->run.best, ch->run.best_a);
+    /* A run's doublet tracking first (it may split the run, or start its
+     * best since the valley afresh); then its best z and its best since
+     * the valley (continue_run) are raised only by a larger z. Outside a
+     * run only opening needs one. */
+    if (ch->in_run)
+        track_split(det, c, t);
+    const float z_floor = ch->in_run ? fminf(ch->run.best, ch->run.best_a)
+                          : ch->blocked ? INFINITY
+                                        : -INFINITY;
     int lv = level(det, c, t, z_floor, &score);
     if (ch->in_run) {
         continue_run(det, c, t, lv, score);
