@@ -69,7 +69,9 @@
  *    candidate inside an artefact epoch of its channel. Outside one, a
  *    candidate over the detector's ceiling (FASC_DETECTION_ARTEFACT) is a
  *    pop when it involves fewer than half of the channels, movement
- *    otherwise; a cut one (FASC_DETECTION_LONG) is movement.
+ *    otherwise; a cut one (FASC_DETECTION_LONG) is movement, except inside
+ *    a voluntary epoch, where it is the contraction's superimposed
+ *    potentials (voluntary).
  *  - `voluntary`: candidates inside voluntary epochs; and a candidate whose
  *    unit's last four discharges came 33-250 ms apart with a coefficient
  *    of variation under 0.3 (regular firing at voluntary rates, De Luca &

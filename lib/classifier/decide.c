@@ -258,7 +258,10 @@ static void decide(fasc_classifier *cls, cls_pending *p, const float *snip)
                                      ev->channel_count < spread)) {
         ev->cls = FASC_CLASS_ELECTRODE_POP;
         ev->confidence = (state & CLS_POP) ? 0.8f : 0.6f;
-    } else if (ev->flags & (FASC_DETECTION_ARTEFACT | FASC_DETECTION_LONG)) {
+    } else if ((ev->flags & FASC_DETECTION_ARTEFACT) ||
+               ((ev->flags & FASC_DETECTION_LONG) && !(state & CLS_VOL))) {
+        /* a run cut at max_event_s inside a contraction is superimposed
+         * motor-unit potentials (the interference pattern), not a swing */
         ev->cls = FASC_CLASS_MOVEMENT;
         ev->confidence = 0.6f;
     } else if (state & CLS_VOL) {
