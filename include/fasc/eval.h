@@ -15,7 +15,8 @@
  * grid_cols > 0, on a grid filled row by row; labels without a number match
  * only themselves; `n/a` matches any channel). Matching is one-to-one, by
  * increasing time difference. Epoch rows (duration >= epoch_min_s) match
- * when their intervals overlap instead.
+ * when their intervals overlap instead; further detections inside a true
+ * epoch of their own class are counted as covered, not spurious.
  */
 #ifndef FASC_EVAL_H
 #define FASC_EVAL_H
@@ -52,7 +53,7 @@ typedef struct fasc_eval_config {
     double tolerance_s;     /**< peak-time tolerance, default 0.010 s */
     int neighbour_distance; /**< electrodes apart that still match, default 1 */
     int grid_cols;          /**< 0: electrodes on a line (default); else grid width */
-    double epoch_min_s;     /**< rows at least this long are epochs, default 0.5 s */
+    double epoch_min_s;     /**< rows at least this long are epochs, default 0.1 s */
 } fasc_eval_config;
 
 /** Counts and rates for one class (or all classes together). */
@@ -61,8 +62,13 @@ typedef struct fasc_eval_score {
     size_t detected;     /**< detected events */
     size_t matched;      /**< one-to-one matches */
     double sensitivity;  /**< matched / truth (0 when truth is 0) */
-    double precision;    /**< matched / detected (0 when detected is 0) */
+    /** (matched + covered) / detected (0 when detected is 0) */
+    double precision;
     double f1;           /**< harmonic mean of the two */
+    /** unmatched detections that overlap a true epoch of their own
+     *  class (a contraction's discharges, a heartbeat's candidates): right,
+     *  though one epoch matches one row only */
+    size_t covered;
 } fasc_eval_score;
 
 /** Fasciculation figures at rest (the classifier's scorable time): true
@@ -81,8 +87,13 @@ typedef struct fasc_eval_result {
     fasc_eval_score by_class[FASC_CLASS_COUNT]; /**< matching within each class */
     fasc_eval_score overall;                    /**< matching regardless of class */
     /** Confusion of the class-blind matching: [true class][detected class];
-     *  index FASC_CLASS_COUNT is "none" (missed truth, spurious detection). */
+     *  index FASC_CLASS_COUNT is "none" (missed truth, spurious detection;
+     *  the unmatched detections inside a true epoch of their class are
+     *  counted in inside_epoch instead). */
     size_t confusion[FASC_CLASS_COUNT + 1][FASC_CLASS_COUNT + 1];
+    /** class-blind matching: unmatched detections of each class that
+     *  overlap a true epoch of that class (epochs cover every channel) */
+    size_t inside_epoch[FASC_CLASS_COUNT];
     fasc_eval_rest rest; /**< fasciculations at rest and in voluntary epochs */
 } fasc_eval_result;
 

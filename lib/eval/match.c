@@ -14,7 +14,9 @@ void fasc_eval_config_default(fasc_eval_config *cfg)
     cfg->tolerance_s = 0.010;
     cfg->neighbour_distance = 1;
     cfg->grid_cols = 0;
-    cfg->epoch_min_s = 0.5;
+    /* the truth's shortest epochs (a movement swing, a pop) last 0.1 s and
+     * more, a single discharge at most max_event_s (0.06 s by default) */
+    cfg->epoch_min_s = 0.1;
 }
 
 /* Splits "ch12" into prefix length 2 and number 12; -1 without a number. */
@@ -199,7 +201,7 @@ long fasc_eval_match(const fasc_event_row *truth, size_t n_truth, const fasc_eve
 static void finish_score(fasc_eval_score *s)
 {
     s->sensitivity = s->truth ? (double)s->matched / s->truth : 0.0;
-    s->precision = s->detected ? (double)s->matched / s->detected : 0.0;
+    s->precision = s->detected ? (double)(s->matched + s->covered) / s->detected : 0.0;
     const double sum = s->sensitivity + s->precision;
     s->f1 = sum > 0.0 ? 2.0 * s->sensitivity * s->precision / sum : 0.0;
 }
@@ -212,6 +214,29 @@ static size_t select_class(const fasc_event_table *t, fasc_class cls, fasc_event
         if (t->rows[i].cls == cls)
             out[n++] = t->rows[i];
     return n;
+}
+
+/* Marks (used[j] = 2) the unmatched detections of class k (used[j] == 0)
+ * that overlap a true epoch of class k: a contraction's discharges, a
+ * beat's candidates, a second epoch row over one true epoch. Epochs cover every channel: a contraction, a movement
+ * or a heartbeat reaches many leads while the truth names one. Returns how
+ * many, or -1 without memory. */
+static long mark_inside_epochs(const fasc_event_table *truth, const fasc_eval_config *cfg, int k,
+                               const fasc_event_row *det, size_t n_det, unsigned char *used)
+{
+    eval_span *spans = NULL;
+    const long ns = fasc_eval_spans(truth, (fasc_class)k, (fasc_class)k, cfg->epoch_min_s, &spans);
+    if (ns < 0)
+        return -1;
+    long count = 0;
+    for (size_t j = 0; ns > 0 && j < n_det; j++)
+        if (!used[j] && (int)det[j].cls == k &&
+            fasc_eval_overlaps(spans, ns, det[j].onset_s, det[j].onset_s + det[j].duration_s)) {
+            used[j] = 2;
+            count++;
+        }
+    free(spans);
+    return count;
 }
 
 int fasc_eval_compare(const fasc_event_table *truth, const fasc_event_table *detected,
@@ -238,6 +263,16 @@ int fasc_eval_compare(const fasc_event_table *truth, const fasc_event_table *det
         s->truth = a;
         s->detected = b;
         s->matched = (size_t)m;
+        memset(det_used, 0, b ? b : 1);
+        for (size_t i = 0; i < a; i++)
+            if (match[i] >= 0)
+                det_used[match[i]] = 1;
+        const long in = mark_inside_epochs(truth, cfg, k, dsel, b, det_used);
+        if (in < 0) {
+            rc = FASC_ERR_NO_MEMORY;
+            break;
+        }
+        s->covered = (size_t)in;
         finish_score(s);
         if (k == FASC_CLASS_FASCICULATION)
             rc = fasc_eval_rest_figures(truth, tsel, a, match, dsel, b, &result->rest);
@@ -247,8 +282,8 @@ int fasc_eval_compare(const fasc_event_table *truth, const fasc_event_table *det
         if (m < 0) {
             rc = (int)m;
         } else {
-            result->overall = (fasc_eval_score){nt, nd, (size_t)m, 0, 0, 0};
-            finish_score(&result->overall);
+            result->overall = (fasc_eval_score){.truth = nt, .detected = nd, .matched = (size_t)m};
+            memset(det_used, 0, nd ? nd : 1);
             for (size_t i = 0; i < nt; i++) {
                 const int tc = truth->rows[i].cls;
                 if (match[i] < 0) {
@@ -258,9 +293,18 @@ int fasc_eval_compare(const fasc_event_table *truth, const fasc_event_table *det
                     result->confusion[tc][detected->rows[match[i]].cls]++;
                 }
             }
+            for (int k = 0; rc == FASC_OK && k < FASC_CLASS_COUNT; k++) {
+                const long in = mark_inside_epochs(truth, cfg, k, detected->rows, nd, det_used);
+                if (in < 0)
+                    rc = FASC_ERR_NO_MEMORY;
+                else
+                    result->inside_epoch[k] = (size_t)in;
+                result->overall.covered += result->inside_epoch[k];
+            }
             for (size_t j = 0; j < nd; j++)
                 if (!det_used[j])
                     result->confusion[FASC_CLASS_COUNT][detected->rows[j].cls]++;
+            finish_score(&result->overall);
         }
     }
     free(tsel);
