@@ -35,6 +35,11 @@ static const double det_wavelet_span = 4.0;
  * at 2048 Hz). */
 static const uint32_t det_wq_memory = 512;
 static const uint32_t det_wq_ready = 32;
+/* A window whose mean square exceeds this many σ² is not noise (noise
+ * gives 1, within about 0.3 over the ~40 samples of a window): the tail of
+ * an electrode pop or a movement swing that the event marks missed. With a
+ * minute's memory, one such window would bias the factors for minutes. */
+static const float det_wq_power_max = 4.0f;
 
 void fasc_det_wavelet_design(det_design *d)
 {
@@ -172,6 +177,8 @@ FASC_CLONES void fasc_det_wavelet_noise(fasc_detector *det, int g, fasc_index u0
         det_channel *ch = &det->ch[g * DET_LANES + l];
         const int own = ch->wupdates < CENTRES * det_wq_ready ? CENTRES : 1;
         for (int j = centres - own; j < centres; j++) {
+            if (!(power[j][l] <= det_wq_power_max))
+                continue;
             const uint32_t n = ch->wupdates < det_wq_memory ? ch->wupdates + 1 : det_wq_memory;
             const float alpha = 1.0f / (float)n;
             for (int w = 0; w < d->nw; w++) {
