@@ -312,6 +312,7 @@ void fasc_classifier_reset(fasc_classifier *cls)
     cls->in_peak = false;
     cls->beat_pending = -1;
     cls->spk = 0.0;
+    cls->spk_since = 0;
     cls->n_beats = cls->n_cand = 0;
     cls->rr = 0.0;
     cls->ecg_tmpl_n = 0;

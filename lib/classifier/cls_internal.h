@@ -157,6 +157,7 @@ struct fasc_classifier {
     fasc_index beat_pending; /* QRS peak waiting for its window (-1: none) */
     float beat_pending_val;
     double spk;             /* typical beat energy */
+    fasc_index spk_since;   /* the last beat, or the last lowering of spk */
     fasc_index beats[CLS_BEATS]; /* confirmed beats, latest first */
     float beat_gain[CLS_BEATS];  /* their least-squares scale to the templates */
     int beat_snap[CLS_BEATS];    /* their template snapshot (-1: none) */

@@ -13,6 +13,16 @@
  * to the signal peak level). */
 static const double floor_ratio = 6.0;
 static const double signal_fraction = 0.3;
+/* An artefact taken for a beat must not hold the threshold above every
+ * real beat for the rest of the recording. A beat raises the typical level
+ * by at most as much as one four times the typical would (respiration
+ * changes QRS amplitude by tens of percent, its energy well under 4-fold);
+ * and without a beat for four times the longest RR interval (a contraction
+ * may hide beats for seconds) the level halves, as Pan & Tompkins lower
+ * their threshold when a beat is overdue. */
+static const double spk_step_max = 4.0;
+static const double spk_overdue_rr = 4.0;
+static const double spk_lower = 0.5;
 /* A QRS complex lasts under 120 ms; a longer excursion is not one. */
 static const double qrs_max_s = 0.15;
 /* Heart rates of 30-200 bpm. */
@@ -309,6 +319,10 @@ void fasc_cls_beat_sample(fasc_classifier *cls, int j)
     const double floor = cls->mean_floor;
     if (floor <= 0.0)
         return;
+    if (cls->spk > 0.0 && (double)(cls->t - cls->spk_since) > spk_overdue_rr * rr_max_s * d->rate) {
+        cls->spk *= spk_lower;
+        cls->spk_since = cls->t;
+    }
     double thr = floor_ratio * floor;
     if (signal_fraction * cls->spk > thr)
         thr = signal_fraction * cls->spk;
@@ -334,9 +348,13 @@ void fasc_cls_beat_sample(fasc_classifier *cls, int j)
     if (cls->beat_pending >= 0 && cls->t >= cls->beat_pending + d->ecg_win_n + d->ecg_win_n / 2 + d->ecg_smooth_n / 2 + 1) {
         const uint64_t before = cls->heartbeats;
         candidate(cls, cls->beat_pending);
-        if (cls->heartbeats > before)
-            cls->spk = cls->spk > 0.0 ? 0.875 * cls->spk + 0.125 * cls->beat_pending_val
-                                      : cls->beat_pending_val;
+        if (cls->heartbeats > before) {
+            const double v = cls->spk > 0.0 && cls->beat_pending_val > spk_step_max * cls->spk
+                                 ? spk_step_max * cls->spk
+                                 : cls->beat_pending_val;
+            cls->spk = cls->spk > 0.0 ? 0.875 * cls->spk + 0.125 * v : v;
+            cls->spk_since = cls->t;
+        }
         cls->beat_pending = -1;
     }
 }
