@@ -15,8 +15,8 @@
  * grid_cols > 0, on a grid filled row by row; labels without a number match
  * only themselves; `n/a` matches any channel). Matching is one-to-one, by
  * increasing time difference. Epoch rows (duration >= epoch_min_s) match
- * when their intervals overlap instead; further detections inside a true
- * epoch of their own class are counted as covered, not spurious.
+ * when their intervals overlap instead; further detections overlapping a
+ * true epoch of their own class are counted as covered, not spurious.
  */
 #ifndef FASC_EVAL_H
 #define FASC_EVAL_H

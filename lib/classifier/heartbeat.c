@@ -349,10 +349,9 @@ void fasc_cls_beat_sample(fasc_classifier *cls, int j)
         const uint64_t before = cls->heartbeats;
         candidate(cls, cls->beat_pending);
         if (cls->heartbeats > before) {
-            const double v = cls->spk > 0.0 && cls->beat_pending_val > spk_step_max * cls->spk
-                                 ? spk_step_max * cls->spk
-                                 : cls->beat_pending_val;
-            cls->spk = cls->spk > 0.0 ? 0.875 * cls->spk + 0.125 * v : v;
+            const double v = cls->beat_pending_val;
+            cls->spk = cls->spk > 0.0 ? 0.875 * cls->spk + 0.125 * fmin(v, spk_step_max * cls->spk)
+                                      : v;
             cls->spk_since = cls->t;
         }
         cls->beat_pending = -1;

@@ -218,9 +218,9 @@ static size_t select_class(const fasc_event_table *t, fasc_class cls, fasc_event
 
 /* Marks (used[j] = 2) the unmatched detections of class k (used[j] == 0)
  * that overlap a true epoch of class k: a contraction's discharges, a
- * beat's candidates, a second epoch row over one true epoch. Epochs cover every channel: a contraction, a movement
- * or a heartbeat reaches many leads while the truth names one. Returns how
- * many, or -1 without memory. */
+ * beat's candidates, a second epoch row over one true epoch. Epochs cover
+ * every channel: a contraction, a movement or a heartbeat reaches many
+ * leads while the truth names one. Returns how many, or -1 without memory. */
 static long mark_inside_epochs(const fasc_event_table *truth, const fasc_eval_config *cfg, int k,
                                const fasc_event_row *det, size_t n_det, unsigned char *used)
 {
