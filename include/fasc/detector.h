@@ -269,14 +269,37 @@ typedef struct fasc_detection {
     int channels[FASC_DETECTOR_MAX_EVENT_CHANNELS];
     fasc_index channel_peak[FASC_DETECTOR_MAX_EVENT_CHANNELS]; /**< largest |x| */
     float channel_peak_to_peak_uv[FASC_DETECTOR_MAX_EVENT_CHANNELS];
-    /** snippets: channel_count rows of snippet_length samples, starting at
-     *  input sample snippet_start = peak - round(snippet_pre_s * fs) */
+    /** the main channel's neighbours (by geometry) that did not cross:
+     *  their rows follow the involved channels' in the snippets, so that a
+     *  later stage sees the spatial pattern around the main channel even
+     *  where the potential stays below threshold (channel_count +
+     *  quiet_count <= FASC_DETECTOR_MAX_EVENT_CHANNELS) */
+    int quiet_count;
+    int quiet_channels[4];
+    /** noise σ of each snippet row's channel (µV), in row order */
+    float row_noise_sd_uv[FASC_DETECTOR_MAX_EVENT_CHANNELS];
+    /** snippets: channel_count + quiet_count rows of snippet_length
+     *  samples, starting at input sample snippet_start = peak -
+     *  round(snippet_pre_s * fs) */
     size_t snippet_length;
     fasc_index snippet_start;
     /** fasc_detector_detect_buffer only: index of this event's first
      *  snippet sample in the returned array (0 otherwise) */
     size_t snippet_offset;
 } fasc_detection;
+
+/** Snippet rows of an event: its involved channels and its quiet
+ *  neighbours. */
+static inline int fasc_detection_rows(const fasc_detection *ev)
+{
+    return ev->channel_count + ev->quiet_count;
+}
+
+/** The channel of an event's snippet row k (0 <= k < fasc_detection_rows). */
+static inline int fasc_detection_row_channel(const fasc_detection *ev, int k)
+{
+    return k < ev->channel_count ? ev->channels[k] : ev->quiet_channels[k - ev->channel_count];
+}
 
 /** Opaque detector. */
 typedef struct fasc_detector fasc_detector;
@@ -344,8 +367,9 @@ FASC_API int fasc_detector_flush(fasc_detector *det);
 /**
  * Pops the oldest queued event.
  * @param ev       receives the event
- * @param snippets receives ev->channel_count * ev->snippet_length samples,
- *                 row k for ev->channels[k]; may be NULL when capacity is 0
+ * @param snippets receives fasc_detection_rows(ev) * ev->snippet_length samples,
+ *                 row k for ev->channels[k], then row channel_count + j
+ *                 for ev->quiet_channels[j]; may be NULL when capacity is 0
  *                 (the snippets are then discarded)
  * @param capacity floats available at `snippets`; the largest any event
  *                 needs is fasc_detector_snippet_capacity()

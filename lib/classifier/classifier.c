@@ -178,7 +178,7 @@ static size_t layout(const cls_design *d, unsigned char *base, fasc_classifier *
     TAKE(ep_ch_start, sizeof(int64_t) * c);
     TAKE(ep_ch_kind, c);
     TAKE(units, sizeof(cls_unit) * FASC_CLASSIFIER_MAX_UNITS);
-    TAKE(unit_data, sizeof(float) * FASC_CLASSIFIER_MAX_UNITS * (size_t)d->ulen);
+    TAKE(unit_data, sizeof(float) * FASC_CLASSIFIER_MAX_UNITS * (1 + 4) * (size_t)d->ulen);
     TAKE(scratch, sizeof(float) * 2 * (size_t)(d->ulen + 2 * d->ulag_n + 1));
     TAKE(restored, sizeof(float) * (size_t)d->snip_len);
     TAKE(align_x, sizeof(float) * (size_t)(2 * d->ecg_win_n + 1 + 2 * (d->ecg_win_n / 2)));
@@ -238,8 +238,10 @@ int fasc_classifier_init(void *memory, size_t size, const fasc_classifier_config
         cls->ch[k].h_lf.cap = d.baseline_blocks;
     }
     cls->h_mean.cap = d.baseline_blocks;
-    for (int u = 0; u < FASC_CLASSIFIER_MAX_UNITS; u++)
-        cls->units[u].tmpl = cls->unit_data + (size_t)u * (size_t)d.ulen;
+    for (int u = 0; u < FASC_CLASSIFIER_MAX_UNITS; u++) {
+        cls->units[u].tmpl = cls->unit_data + (size_t)u * (1 + 4) * (size_t)d.ulen;
+        cls->units[u].nb_tmpl = cls->units[u].tmpl + d.ulen;
+    }
     fasc_classifier_reset(cls);
     *out = cls;
     return FASC_OK;

@@ -116,7 +116,9 @@ typedef struct cls_unit {
     float ev_p2p;         /* the discharges' mean peak-to-peak as the detector measured it */
     int nb_ch[4], n_nb;   /* the main channel's neighbours */
     float nb_p2p[4];      /* the discharges' mean peak-to-peak on them */
+    int nb_n[4];          /* discharges averaged into each neighbour row */
     float *tmpl; /* ulen samples */
+    float *nb_tmpl; /* 4 x ulen: the waveform on each neighbour, aligned as tmpl */
 } cls_unit;
 
 typedef struct cls_pending {
@@ -127,6 +129,7 @@ typedef struct cls_pending {
     float ch_p2p[FASC_DETECTOR_MAX_EVENT_CHANNELS]; /* peak-to-peak per ev.channels[] */
     int n_nb_rows;                /* neighbour rows kept */
     int nb_row_ch[CLS_NB_ROWS];   /* their channels */
+    float nb_row_sd[CLS_NB_ROWS]; /* their noise σ */
 } cls_pending;
 
 struct fasc_classifier {

@@ -125,9 +125,14 @@ int fasc_classifier_push(fasc_classifier *cls, const fasc_detection *det, const 
 {
     if (!cls || !det || !snippets || det->main_channel < 0 ||
         det->main_channel >= cls->d.channels || det->channel_count < 1 ||
-        det->channel_count > FASC_DETECTOR_MAX_EVENT_CHANNELS ||
+        det->channel_count > FASC_DETECTOR_MAX_EVENT_CHANNELS || det->quiet_count < 0 ||
+        det->quiet_count > 4 || fasc_detection_rows(det) > FASC_DETECTOR_MAX_EVENT_CHANNELS ||
         det->snippet_length != (size_t)cls->d.snip_len)
         return FASC_ERR_INVALID_ARGUMENT;
+    for (int j = 0; j < fasc_detection_rows(det); j++)
+        if (fasc_detection_row_channel(det, j) < 0 ||
+            fasc_detection_row_channel(det, j) >= cls->d.channels)
+            return FASC_ERR_INVALID_ARGUMENT;
     if (cls->flushed)
         return FASC_ERR_STATE;
     const cls_design *d = &cls->d;
@@ -155,12 +160,15 @@ int fasc_classifier_push(fasc_classifier *cls, const fasc_detection *det, const 
     /* the neighbours' rows: a unit is compared with a discharge on the
      * unit's own main channel, which may be the candidate's neighbour */
     p->n_nb_rows = 0;
-    for (int j = 1; j < det->channel_count && p->n_nb_rows < CLS_NB_ROWS; j++) {
-        if (!fasc_cls_neighbours(cls, det->main_channel, det->channels[j]))
+    for (int j = 1; j < fasc_detection_rows(det) && p->n_nb_rows < CLS_NB_ROWS; j++) {
+        const int c = fasc_detection_row_channel(det, j);
+        if (!fasc_cls_neighbours(cls, det->main_channel, c) || c == det->main_channel)
             continue;
         memcpy(snip + (size_t)(2 + p->n_nb_rows) * (size_t)d->snip_len,
                snippets + (size_t)j * (size_t)d->snip_len, sizeof(float) * (size_t)d->snip_len);
-        p->nb_row_ch[p->n_nb_rows++] = det->channels[j];
+        p->nb_row_sd[p->n_nb_rows] = det->row_noise_sd_uv[j] > 0.0f ? det->row_noise_sd_uv[j]
+                                                                     : det->noise_sd_uv;
+        p->nb_row_ch[p->n_nb_rows++] = c;
     }
     /* the detector may have taken a reference off its snippets (the
      * common median): the heartbeat test compares the band signal itself

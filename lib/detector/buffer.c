@@ -47,7 +47,7 @@ static int drain(fasc_detector *det, det_results *r, bool want_snippets)
             return status;
         ev->snippet_offset = want_snippets ? r->used : 0;
         if (want_snippets)
-            r->used += (size_t)ev->channel_count * ev->snippet_length;
+            r->used += (size_t)fasc_detection_rows(ev) * ev->snippet_length;
         r->count++;
     }
 }

@@ -355,7 +355,7 @@ int fasc_detector_next(fasc_detector *det, fasc_detection *ev, float *snippets,
     if (det->qcount == 0)
         return 0;
     const fasc_detection *q = &det->queue[det->qhead];
-    const size_t need = (size_t)q->channel_count * q->snippet_length;
+    const size_t need = (size_t)fasc_detection_rows(q) * q->snippet_length;
     *ev = *q;
     if (capacity > 0 && capacity < need)
         return FASC_ERR_BUFFER_TOO_SMALL;

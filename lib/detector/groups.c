@@ -190,15 +190,34 @@ static int involved(const fasc_detector *det, const det_group *g,
     return n;
 }
 
+/* The main channel's neighbours that are not involved, as far as the
+ * snippet rows allow: a unit's spatial pattern includes the electrodes it
+ * reaches below threshold. */
+static void add_quiet_neighbours(const fasc_detector *det, fasc_detection *ev)
+{
+    const det_channel *m = &det->ch[ev->main_channel];
+    ev->quiet_count = 0;
+    for (int j = 0; j < m->nnb && fasc_detection_rows(ev) < FASC_DETECTOR_MAX_EVENT_CHANNELS; j++) {
+        bool involved = false;
+        for (int k = 0; k < ev->channel_count; k++)
+            involved |= ev->channels[k] == m->nb[j];
+        if (!involved)
+            ev->quiet_channels[ev->quiet_count++] = m->nb[j];
+    }
+    for (int k = 0; k < fasc_detection_rows(ev); k++)
+        ev->row_noise_sd_uv[k] = det->ch[fasc_detection_row_channel(ev, k)].sigma;
+}
+
 static void fill_snippets(const fasc_detector *det, fasc_detection *ev,
                           float *dst)
 {
     const size_t len = ev->snippet_length;
-    for (int k = 0; k < ev->channel_count; k++)
+    for (int k = 0; k < fasc_detection_rows(ev); k++)
         for (size_t j = 0; j < len; j++) {
+            const int c = fasc_detection_row_channel(ev, k);
             fasc_index u = ev->snippet_start + (fasc_index)j;
             bool have = u >= 0 && u < det->now && u > det->now - det->d.hrows;
-            dst[(size_t)k * len + j] = have ? *fasc_det_x(det, ev->channels[k], u) : 0.0f;
+            dst[(size_t)k * len + j] = have ? *fasc_det_x(det, c, u) : 0.0f;
             if (!have)
                 ev->flags |= FASC_DETECTION_CLIPPED;
         }
@@ -248,6 +267,7 @@ static void emit(fasc_detector *det, const det_group *g)
     ev = &det->queue[slot];
     ev->snippet_length = (size_t)d->snip_len;
     ev->snippet_start = ev->peak - d->pre_n;
+    add_quiet_neighbours(det, ev);
     fill_snippets(det, ev, det->qsnip + slot * FASC_DETECTOR_MAX_EVENT_CHANNELS *
                                             (size_t)d->snip_len);
     det->qcount++;

@@ -377,6 +377,17 @@ static void bad_candidates_rejected(void **state)
     assert_int_equal(fasc_classifier_push(cls, &d, snip), FASC_ERR_INVALID_ARGUMENT);
     d.channel_count = CS_ROWS + 1;
     assert_int_equal(fasc_classifier_push(cls, &d, snip), FASC_ERR_INVALID_ARGUMENT);
+    d = good;
+    d.quiet_count = 5;
+    assert_int_equal(fasc_classifier_push(cls, &d, snip), FASC_ERR_INVALID_ARGUMENT);
+    d.quiet_count = -1;
+    assert_int_equal(fasc_classifier_push(cls, &d, snip), FASC_ERR_INVALID_ARGUMENT);
+    d.quiet_count = 1;
+    d.quiet_channels[0] = C;
+    assert_int_equal(fasc_classifier_push(cls, &d, snip), FASC_ERR_INVALID_ARGUMENT);
+    d = good;
+    d.channels[0] = -1;
+    assert_int_equal(fasc_classifier_push(cls, &d, snip), FASC_ERR_INVALID_ARGUMENT);
     assert_int_equal(fasc_classifier_push(cls, &good, NULL), FASC_ERR_INVALID_ARGUMENT);
     /* nothing was taken in */
     assert_int_equal(fasc_classifier_flush(cls), FASC_OK);

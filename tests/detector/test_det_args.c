@@ -124,7 +124,7 @@ static void caller_memory(void **state)
 static void snippet_buffer_contract(void **state)
 {
     (void)state;
-    enum { N = 3 * FS, C = 4, GUARD = 32 };
+    enum { N = 3 * FS, C = 4, GUARD = 32, ROWS = 3 }; /* 1, 2; quiet 0 */
     const float sentinel = -777.25f;
     float *x = dtu_noise(C, N, 3u, 5.0f);
     dtu_spike(x, N, 1, 2 * FS, 90.0f, -1);
@@ -139,27 +139,32 @@ static void snippet_buffer_contract(void **state)
     assert_int_equal(fasc_detector_flush(det), FASC_OK);
     assert_int_equal(fasc_detector_queued(det), 1);
     const size_t len = fasc_detector_snippet_length(det);
-    float *buf = malloc(sizeof(float) * (2 * len + GUARD));
+    float *buf = malloc(sizeof(float) * (ROWS * len + GUARD));
     assert_non_null(buf);
-    for (size_t i = 0; i < 2 * len + GUARD; i++)
+    for (size_t i = 0; i < ROWS * len + GUARD; i++)
         buf[i] = sentinel;
     fasc_detection ev;
-    assert_int_equal(fasc_detector_next(det, &ev, buf, 2 * len - 1), FASC_ERR_BUFFER_TOO_SMALL);
+    assert_int_equal(fasc_detector_next(det, &ev, buf, ROWS * len - 1), FASC_ERR_BUFFER_TOO_SMALL);
     assert_int_equal(ev.channel_count, 2);
+    assert_int_equal(fasc_detection_rows(&ev), ROWS);
     assert_int_equal(fasc_detector_queued(det), 1); /* still there */
     assert_true(buf[0] == sentinel);
-    assert_int_equal(fasc_detector_next(det, &ev, buf, 2 * len), 1);
+    assert_int_equal(fasc_detector_next(det, &ev, buf, ROWS * len), 1);
     assert_int_equal(fasc_detector_queued(det), 0);
-    for (size_t i = 2 * len; i < 2 * len + GUARD; i++)
+    for (size_t i = ROWS * len; i < ROWS * len + GUARD; i++)
         if (buf[i] != sentinel)
-            fail_msg("guard word %zu overwritten", i - 2 * len);
-    /* row k is channel k's input around the peak */
+            fail_msg("guard word %zu overwritten", i - ROWS * len);
+    /* row k is its channel's input around the peak: the involved 1 and
+     * 2, then the main channel's quiet neighbour 0 */
     assert_int_equal(ev.channels[0], 1);
+    assert_int_equal(ev.quiet_count, 1);
+    assert_int_equal(ev.quiet_channels[0], 0);
     assert_int_equal(ev.snippet_start, ev.peak - 41);
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < ROWS; k++) {
+        const int c = fasc_detection_row_channel(&ev, k);
         for (size_t j = 0; j < len; j++)
-            assert_true(buf[(size_t)k * len + j] ==
-                        x[(size_t)ev.channels[k] * N + (size_t)ev.snippet_start + j]);
+            assert_true(buf[(size_t)k * len + j] == x[(size_t)c * N + (size_t)ev.snippet_start + j]);
+    }
     assert_int_equal(ev.flags, 0);
     free(buf);
     free(x);
@@ -186,7 +191,7 @@ static void detect_buffer_matches_streaming(void **state)
     assert_int_equal(count, 5);
     for (size_t i = 0; i < count; i++) {
         assert_int_equal(ev[i].peak, ref.ev[i].peak);
-        size_t n = (size_t)ev[i].channel_count * ev[i].snippet_length;
+        size_t n = (size_t)fasc_detection_rows(&ev[i]) * ev[i].snippet_length;
         assert_memory_equal(snip + ev[i].snippet_offset, ref.snip + i * ref.snip_cap,
                             sizeof(float) * n);
     }

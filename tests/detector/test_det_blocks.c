@@ -40,7 +40,7 @@ static void assert_same(const dtu_events *a, const dtu_events *b)
         const fasc_detection *p = &a->ev[i], *q = &b->ev[i];
         if (memcmp(p, q, sizeof *p) != 0)
             fail_msg("event %zu differs: peak %ld vs %ld", i, (long)p->peak, (long)q->peak);
-        size_t len = (size_t)p->channel_count * p->snippet_length;
+        size_t len = (size_t)fasc_detection_rows(p) * p->snippet_length;
         assert_memory_equal(a->snip + i * a->snip_cap, b->snip + i * b->snip_cap,
                             sizeof(float) * len);
     }

@@ -93,6 +93,42 @@ static void no_geometry_separates(void **state)
     dtu_free(&e);
 }
 
+/* A spike on channel 3 of a line with a copy at a fifteenth of its size
+ * (1.2 σ) on channel 4: 4 stays below threshold, so it and channel 2 are
+ * quiet neighbours whose snippet rows hold the detector's input there. */
+static void quiet_neighbours_have_rows(void **state)
+{
+    (void)state;
+    const fasc_detector_config cfg = dtu_config(8);
+    float *x = dtu_noise(cfg.channels, N, 8u, 5.0f);
+    float *clean = calloc(N, sizeof *clean);
+    assert_non_null(clean);
+    dtu_spike(clean, N, 0, AT, 6.0f, 1);
+    for (size_t t = 0; t < N; t++)
+        x[4 * N + t] += clean[t];
+    dtu_spike(x, N, 3, AT, 90.0f, 1);
+    dtu_events e = dtu_run(&cfg, x, N, 0, 0);
+    assert_int_equal(e.n, 1);
+    const fasc_detection *ev = &e.ev[0];
+    assert_int_equal(ev->main_channel, 3);
+    assert_int_equal(ev->channel_count, 1);
+    assert_int_equal(ev->quiet_count, 2);
+    assert_int_equal(ev->quiet_channels[0], 2);
+    assert_int_equal(ev->quiet_channels[1], 4);
+    for (int j = 0; j < 2; j++) {
+        const int c = ev->quiet_channels[j];
+        const float *row = e.snip + (size_t)(ev->channel_count + j) * ev->snippet_length;
+        const float sd = ev->row_noise_sd_uv[ev->channel_count + j]; /* the noise is 5 µV */
+        if (!(sd > 3.5f && sd < 6.5f))
+            fail_msg("row %d: noise %.2f µV, not about 5", j, (double)sd);
+        for (size_t i = 0; i < ev->snippet_length; i++)
+            assert_float_equal(row[i], x[(size_t)c * N + (size_t)ev->snippet_start + i], 0.0f);
+    }
+    free(clean);
+    free(x);
+    dtu_free(&e);
+}
+
 static void common_median_removes_global_spike(void **state)
 {
     (void)state;
@@ -126,6 +162,7 @@ int main(void)
         cmocka_unit_test(grid_neighbours_one_event),
         cmocka_unit_test(grid_distant_two_events),
         cmocka_unit_test(no_geometry_separates),
+        cmocka_unit_test(quiet_neighbours_have_rows),
         cmocka_unit_test(common_median_removes_global_spike),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
