@@ -108,14 +108,23 @@
  * neighbours is kept), else it starts a new unit. For a discharge of the
  * unit the mismatch is χ²_k / k with k = 2BT degrees of freedom (about 22
  * for the 25 ms window of 20-450 Hz noise), whose 99.6th percentile is the
- * default 2. Templates are running means (weight 1/n, at most 1/16).
- * When two units' templates and spread come to match each other (the same
+ * default 2. A unit also keeps a template of its waveform on each
+ * neighbour of its main channel, from the detector's rows there (involved
+ * or quiet: fasc_detection.quiet_channels), aligned as the main one: each
+ * row the discharge has must fit it below `unit_match` too, and the score
+ * is the mean over the rows compared. Two units of one shape and size on
+ * one electrode that reach its neighbours differently stay apart.
+ * Templates are running means (weight 1/n, at most 1/16).
+ * When two units of at least `unit_min_discharges` discharges each come to
+ * match each other, on the main and the neighbours' rows (the same
  * tests with 1 / n_a + 1 / n_b, over the samples both templates cover at
  * lags up to 15 ms with at least 40 % of the window shared: the detector's
  * peak moves by up to 15 ms between two phases of nearly one size, and
  * units timed on either are shifted copies), the younger one is merged into
  * the older one (its later discharges get the older number; counts are
- * added). A unit
+ * added). Younger units wait: against one or two discharges the test has
+ * no power, and the first discharge of a second unit of one electrode
+ * would vanish into the first unit. A unit
  * counts as a distinct fasciculating unit once it has `unit_min_discharges`
  * discharges: one or two cannot be told from a misfit or a noise event. A
  * discharge of a unit 10-110 ms after its previous one is a *repeat*

@@ -179,7 +179,7 @@ static size_t layout(const cls_design *d, unsigned char *base, fasc_classifier *
     TAKE(ep_ch_kind, c);
     TAKE(units, sizeof(cls_unit) * FASC_CLASSIFIER_MAX_UNITS);
     TAKE(unit_data, sizeof(float) * FASC_CLASSIFIER_MAX_UNITS * (1 + 4) * (size_t)d->ulen);
-    TAKE(scratch, sizeof(float) * 2 * (size_t)(d->ulen + 2 * d->ulag_n + 1));
+    TAKE(scratch, sizeof(float) * 3 * (size_t)(d->ulen + 2 * d->ulag_n + 1));
     TAKE(restored, sizeof(float) * (size_t)d->snip_len);
     TAKE(align_x, sizeof(float) * (size_t)(2 * d->ecg_win_n + 1 + 2 * (d->ecg_win_n / 2)));
     TAKE(align_acc, sizeof(float) * (size_t)(2 * (d->ecg_win_n / 2) + 1));

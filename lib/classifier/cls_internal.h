@@ -199,7 +199,7 @@ struct fasc_classifier {
     /* units */
     cls_unit *units;
     float *unit_data;
-    float *scratch;         /* two unit windows of ulen + 2 ulag_n (+ 1) */
+    float *scratch;         /* three unit windows of ulen + 2 ulag_n (+ 1) */
     int n_units;
     fasc_channel_totals tot;
     /* totals, unit counts and heartbeats count, and events are handed out,

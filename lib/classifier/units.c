@@ -65,6 +65,18 @@ static double shifted_residual(const float *x, int xoff, const float *t, int n, 
     return ee - 2.0 * dl * et + dl * dl * tt;
 }
 
+/* Σ(x[j + xoff] - t[j] - δ t'[j])² over an n-sample template at a given
+ * δ: a neighbour's row compared at the main row's timing. */
+static double residual_at(const float *x, int xoff, const float *t, int n, double shift)
+{
+    double ee = 0.0;
+    for (int j = 0; j < n; j++) {
+        const double e = (double)x[j + xoff] - t[j] - shift * slope_at(t, n, j);
+        ee += e * e;
+    }
+    return ee;
+}
+
 /* Smallest Σ(x - t - δ t')² over whole lags of ±ulag_n and the sub-sample
  * δ at the best one; *lag and *shift receive them. */
 static FASC_CLONE_INLINE double residual(const cls_design *d, const float *x, const float *t, int *lag,
@@ -99,7 +111,7 @@ static FASC_CLONE_INLINE double residual(const cls_design *d, const float *x, co
  * merge_lag_n, scaled from the samples both cover to the full length:
  * templates of one unit timed on different phases are shifted copies, and
  * neither holds samples beyond its own window. */
-static double overlap_residual(const cls_design *d, const float *a, const float *b)
+static double overlap_residual(const cls_design *d, const float *a, const float *b, int *lag)
 {
     const int n = d->ulen, max_lag = d->merge_lag_n;
     double best = INFINITY;
@@ -107,9 +119,20 @@ static double overlap_residual(const cls_design *d, const float *a, const float 
         const int j0 = l < 0 ? -l : 0, j1 = l > 0 ? n - l : n;
         double shift = 0.0;
         const double s = shifted_residual(a, l, b, n, j0, j1, &shift) * n / (j1 - j0);
-        best = s < best ? s : best;
+        if (s < best) {
+            best = s;
+            *lag = l;
+        }
     }
     return best;
+}
+
+/* The same at a given lag (and its best δ). */
+static double overlap_residual_at(const cls_design *d, const float *a, const float *b, int l)
+{
+    const int n = d->ulen, j0 = l < 0 ? -l : 0, j1 = l > 0 ? n - l : n;
+    double shift = 0.0;
+    return shifted_residual(a, l, b, n, j0, j1, &shift) * n / (j1 - j0);
 }
 
 static float p2p_of(const float *t, int n)
@@ -150,6 +173,22 @@ static cls_unit *live(fasc_classifier *cls, cls_unit *u)
     return u;
 }
 
+/* p's row on channel c (the main channel's, a kept neighbour's, or NULL)
+ * and its noise σ in *sd. */
+static const float *row_on(const fasc_classifier *cls, const cls_pending *p, const float *snip,
+                           int c, float *sd)
+{
+    *sd = p->noise_sd;
+    if (c == p->ev.channel)
+        return snip;
+    for (int k = 0; k < p->n_nb_rows; k++)
+        if (p->nb_row_ch[k] == c) {
+            *sd = p->nb_row_sd[k];
+            return snip + (size_t)(2 + k) * (size_t)cls->d.snip_len;
+        }
+    return NULL;
+}
+
 /* u's neighbour channels (those of its main channel) with the event's
  * peak-to-peak on each, as the first values of their means. */
 static void spatial_start(const fasc_classifier *cls, cls_unit *u, const fasc_classified *ev,
@@ -168,6 +207,83 @@ static void spatial_start(const fasc_classifier *cls, cls_unit *u, const fasc_cl
         u->nb_ch[u->n_nb] = c;
         u->nb_p2p[u->n_nb++] = p2p_on(ev, ch_p2p, c);
     }
+}
+
+/* u's neighbour rows from the discharge p, whose window on u's main
+ * channel starts at x + ulag_n + lag (shift: its sub-sample offset): the
+ * first discharge sets a row, later ones enter its running mean. */
+static void spatial_learn(fasc_classifier *cls, cls_unit *u, const cls_pending *p,
+                          const float *snip, int lag, double shift)
+{
+    const cls_design *d = &cls->d;
+    float *x = cls->scratch + 2 * (d->ulen + 2 * d->ulag_n + 1);
+    for (int i = 0; i < u->n_nb; i++) {
+        float sd;
+        const float *row = row_on(cls, p, snip, u->nb_ch[i], &sd);
+        float *t = u->nb_tmpl + (size_t)i * (size_t)d->ulen;
+        if (!row) {
+            if (u->nb_n[i] == 0)
+                memset(t, 0, sizeof(float) * (size_t)d->ulen);
+            continue;
+        }
+        window(cls, row, x);
+        const float *xs = x + d->ulag_n + lag;
+        if (u->nb_n[i] == 0) {
+            memcpy(t, xs, sizeof(float) * (size_t)d->ulen);
+            u->nb_n[i] = 1;
+            continue;
+        }
+        const float a = 1.0f / (float)(u->nb_n[i] < max_average ? u->nb_n[i] + 1 : max_average);
+        for (int j = 0; j < d->ulen; j++)
+            x[j] = xs[j] - (float)shift * slope_at(t, d->ulen, j);
+        for (int j = 0; j < d->ulen; j++)
+            t[j] += a * (x[j] - t[j]);
+        if (u->nb_n[i] < max_average)
+            u->nb_n[i]++;
+    }
+}
+
+/* Whether u's neighbour rows fit the discharge p at the main row's timing
+ * (each row's normalised residual at most unit_match); adds their
+ * likelihood scores to *score and counts them in *rows. A unit seen on one
+ * electrode may be one of several that share it, told apart by how far
+ * each reaches onto the electrodes around. */
+static bool spatial_fits(fasc_classifier *cls, const cls_unit *u, const cls_pending *p,
+                         const float *snip, int lag, double shift, double *score, int *rows)
+{
+    const cls_design *d = &cls->d;
+    float *x = cls->scratch + 2 * (d->ulen + 2 * d->ulag_n + 1);
+    bool fits = true;
+    for (int i = 0; i < u->n_nb; i++) {
+        float sd;
+        const float *row = u->nb_n[i] > 0 ? row_on(cls, p, snip, u->nb_ch[i], &sd) : NULL;
+        if (!row || !(sd > 0.0f))
+            continue;
+        window(cls, row, x);
+        const double e = residual_at(x, d->ulag_n + lag, u->nb_tmpl + (size_t)i * (size_t)d->ulen,
+                                     d->ulen, shift);
+        const double r = normalised(d, e, sd, u->nb_n[i], 1);
+        fits &= r <= d->unit_match;
+        *score += r + log(1.0 + 1.0 / u->nb_n[i]);
+        (*rows)++;
+    }
+    return fits;
+}
+
+/* Whether two units of one main channel agree on their neighbour rows
+ * (at lag l of b against a) within unit_match, with noise σ sd. */
+static bool spatial_agrees(const cls_design *d, const cls_unit *a, const cls_unit *b, int l,
+                           double sd)
+{
+    for (int i = 0; i < a->n_nb && i < b->n_nb; i++) {
+        if (a->nb_n[i] == 0 || b->nb_n[i] == 0 || a->nb_ch[i] != b->nb_ch[i])
+            continue;
+        const double r = overlap_residual_at(d, b->nb_tmpl + (size_t)i * (size_t)d->ulen,
+                                             a->nb_tmpl + (size_t)i * (size_t)d->ulen, l);
+        if (normalised(d, r, sd, a->nb_n[i], b->nb_n[i]) > d->unit_match)
+            return false;
+    }
+    return true;
 }
 
 /* u's mean peak-to-peak on channel c: its own on the main channel, the
@@ -198,14 +314,17 @@ static void merge_into(fasc_classifier *cls, cls_unit *u, double sd)
     const cls_design *d = &cls->d;
     for (int i = 0; i < cls->n_units; i++) {
         cls_unit *v = &cls->units[i];
-        if (v == u || v->merged_into || v->retired || !fasc_cls_neighbours(cls, u->main_channel, v->main_channel) ||
+        if (v == u || v->merged_into || v->retired || v->n_avg < d->unit_min ||
+            !fasc_cls_neighbours(cls, u->main_channel, v->main_channel) ||
             !amplitudes_agree(u->ev_p2p, v->ev_p2p) ||
             (u->main_channel != v->main_channel &&
              !spread_agrees(unit_p2p_on(u, v->main_channel), v->ev_p2p,
                             unit_p2p_on(v, u->main_channel), u->ev_p2p)))
             continue;
-        const double r = overlap_residual(d, v->tmpl, u->tmpl);
-        if (normalised(d, r, sd, u->n_avg, v->n_avg) > d->unit_match)
+        int lag = 0;
+        const double r = overlap_residual(d, v->tmpl, u->tmpl, &lag);
+        if (normalised(d, r, sd, u->n_avg, v->n_avg) > d->unit_match ||
+            (u->main_channel == v->main_channel && !spatial_agrees(d, u, v, lag, sd)))
             continue;
         cls_unit *older = u->id < v->id ? u : v, *younger = u->id < v->id ? v : u;
         younger->merged_into = older->id;
@@ -214,18 +333,6 @@ static void merge_into(fasc_classifier *cls, cls_unit *u, double sd)
         if (younger == u)
             return;
     }
-}
-
-/* p's row on channel c: the main channel's, a kept neighbour's, or NULL. */
-static const float *row_on(const fasc_classifier *cls, const cls_pending *p, const float *snip,
-                           int c)
-{
-    if (c == p->ev.channel)
-        return snip;
-    for (int k = 0; k < p->n_nb_rows; k++)
-        if (p->nb_row_ch[k] == c)
-            return snip + (size_t)(2 + k) * (size_t)cls->d.snip_len;
-    return NULL;
 }
 
 FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p, const float *snip,
@@ -241,7 +348,7 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
     float *x = cls->scratch, *best_x = cls->scratch + wlen;
     const float p2p = ev->peak_to_peak_uv;
     cls_unit *best = NULL;
-    double best_r = INFINITY, best_score = INFINITY;
+    double best_score = INFINITY;
     int best_lag = 0;
     double best_shift = 0.0;
     for (int i = 0; i < cls->n_units; i++) {
@@ -254,7 +361,8 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
             continue;
         /* the template holds the unit's main channel: compare the
          * discharge there (its own main row when that one was not kept) */
-        const float *row = row_on(cls, p, snip, u->main_channel);
+        float row_sd;
+        const float *row = row_on(cls, p, snip, u->main_channel, &row_sd);
         window(cls, row ? row : snip, x);
         int lag = 0;
         double shift = 0.0;
@@ -265,18 +373,23 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
          * σ²(1 + 1/n_avg) per sample, so -2 log L / ulen = r + log(1 +
          * 1/n_avg). The normalised residual alone favours a young
          * template by the width of its own noise: one founded by an odd
-         * discharge would draw that unit's discharges away from it. */
-        const double score = r + log(1.0 + 1.0 / u->n_avg);
+         * discharge would draw that unit's discharges away from it. The
+         * neighbours' rows add theirs; the mean over rows keeps units
+         * compared over different rows on one scale. */
+        double score = r + log(1.0 + 1.0 / u->n_avg);
+        int rows = 1;
+        if (r > d->unit_match || !spatial_fits(cls, u, p, snip, lag, shift, &score, &rows))
+            continue;
+        score /= rows;
         if (score < best_score) {
             best_score = score;
-            best_r = r;
             best = u;
             best_lag = lag;
             best_shift = shift;
             memcpy(best_x, x, sizeof(float) * (size_t)wlen);
         }
     }
-    if (!best || best_r > d->unit_match) {
+    if (!best) {
         if (!may_create || cls->n_units == FASC_CLASSIFIER_MAX_UNITS)
             return NULL; /* unit 0: not clustered */
         best = &cls->units[cls->n_units++];
@@ -293,7 +406,10 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
         best->p2p = p2p_of(best->tmpl, d->ulen);
         best->ev_p2p = p2p;
         spatial_start(cls, best, ev, ch_p2p);
+        memset(best->nb_n, 0, sizeof best->nb_n);
+        spatial_learn(cls, best, p, snip, 0, 0.0);
     } else {
+        spatial_learn(cls, best, p, snip, best_lag, best_shift);
         const float a = 1.0f / (float)(best->n_avg < max_average ? best->n_avg + 1 : max_average);
         x = best_x;
         const float *xs = x + d->ulag_n + best_lag;
@@ -346,7 +462,7 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
     cls_unit *owner = live(cls, best);
     owner->discharges += counted;
     owner->repeats += counted && ev->repeat;
-    if (best->n_avg > 1)
+    if (best->n_avg >= d->unit_min)
         merge_into(cls, best, noise_sd);
     ev->unit = live(cls, best)->id;
     return best;

@@ -156,6 +156,23 @@ static inline fasc_detection *cs_discharge(cs_scene *sc, int main, int count, fa
     return d;
 }
 
+/* The main channel's line neighbours that d does not involve, as the
+ * detector adds them (quiet rows), with the scene's noise σ on each row. */
+static inline void cs_add_quiet(const cs_scene *sc, fasc_detection *d)
+{
+    const int around[2] = {d->main_channel - 1, d->main_channel + 1};
+    d->quiet_count = 0;
+    for (int j = 0; j < 2; j++) {
+        bool involved = around[j] < 0 || around[j] >= sc->channels;
+        for (int k = 0; k < d->channel_count; k++)
+            involved |= d->channels[k] == around[j];
+        if (!involved)
+            d->quiet_channels[d->quiet_count++] = around[j];
+    }
+    for (int k = 0; k < fasc_detection_rows(d); k++)
+        d->row_noise_sd_uv[k] = d->noise_sd_uv;
+}
+
 /* A candidate with no waveform added (the signal is already there). */
 static inline fasc_detection *cs_candidate(cs_scene *sc, int main, fasc_index onset,
                                            fasc_index peak, fasc_index offset, double p2p,
@@ -201,12 +218,12 @@ static inline void cs_finish(cs_scene *sc)
     assert_non_null(sc->snips);
     for (int i = 0; i < sc->n_cand; i++) {
         const fasc_detection *d = &sc->cand[i];
-        for (int j = 0; j < d->channel_count; j++)
+        for (int j = 0; j < fasc_detection_rows(d); j++)
             for (int k = 0; k < CS_SNIP_LEN; k++) {
                 const fasc_index t = d->snippet_start + k;
                 if (t >= 0 && (size_t)t < sc->n)
                     sc->snips[((size_t)i * CS_ROWS + (size_t)j) * CS_SNIP_LEN + (size_t)k] =
-                        *cs_at(sc, d->channels[j], t);
+                        *cs_at(sc, fasc_detection_row_channel(d, j), t);
             }
     }
 }

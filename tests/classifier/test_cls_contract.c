@@ -1004,6 +1004,28 @@ static void contraction_is_not_pop(void **state)
 
 /* ---- units on neighbouring electrodes ---- */
 
+/* Unit A's six discharges at 4 + 5k s and unit B's at 6.3 + 5k s each
+ * keep one unit number, and the two numbers differ. */
+static void assert_two_units(const cs_out *o)
+{
+    int unit_a = -1, unit_b = -1;
+    for (int k = 0; k < 6; k++) {
+        const fasc_classified *a = cs_find(o, at_s(4.0 + 5.0 * k), 0);
+        const fasc_classified *b = cs_find(o, at_s(6.3 + 5.0 * k), 0);
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_int_equal(a->cls, FASC_CLASS_FASCICULATION);
+        assert_int_equal(b->cls, FASC_CLASS_FASCICULATION);
+        unit_a = k == 0 ? a->unit : unit_a;
+        unit_b = k == 0 ? b->unit : unit_b;
+        if (a->unit != unit_a || b->unit != unit_b)
+            fail_msg("discharge %d: units %d and %d, expected %d and %d", k, a->unit, b->unit,
+                     unit_a, unit_b);
+    }
+    if (unit_a == unit_b)
+        fail_msg("the two units share unit %d", unit_a);
+}
+
 /* Two units of one shape and nearly one size, A centred on lead 2 and B
  * on lead 3, each reaching the next lead at 60 %: B's discharges are
  * small on A's main lead, so they form a unit of their own. */
@@ -1018,22 +1040,26 @@ static void neighbour_units_stay_apart(void **state)
     cs_finish(&sc);
     fasc_classifier_config cfg = config(C);
     cs_out o = cs_run(&cfg, &sc, 12u, 256);
-    int unit_a = -1, unit_b = -1;
+    assert_two_units(&o);
+    cs_out_free(&o);
+    cs_free(&sc);
+}
+
+/* Two units of one shape and one size on lead 2: A reaches lead 3 at
+ * 60 %, B reaches no other lead. Only the neighbours' rows (lead 3
+ * involved for A, quiet for B) tell them apart; they form two units. */
+static void units_apart_by_their_neighbours(void **state)
+{
+    (void)state;
+    cs_scene sc = cs_new(C, 40.0, 5.0f, 405u);
     for (int k = 0; k < 6; k++) {
-        const fasc_classified *a = cs_find(&o, at_s(4.0 + 5.0 * k), 0);
-        const fasc_classified *b = cs_find(&o, at_s(6.3 + 5.0 * k), 0);
-        assert_non_null(a);
-        assert_non_null(b);
-        assert_int_equal(a->cls, FASC_CLASS_FASCICULATION);
-        assert_int_equal(b->cls, FASC_CLASS_FASCICULATION);
-        unit_a = k == 0 ? a->unit : unit_a;
-        unit_b = k == 0 ? b->unit : unit_b;
-        if (a->unit != unit_a || b->unit != unit_b)
-            fail_msg("discharge %d: units %d and %d, expected %d and %d", k, a->unit, b->unit,
-                     unit_a, unit_b);
+        cs_add_quiet(&sc, cs_discharge(&sc, 2, 2, at_s(4.0 + 5.0 * k), 90.0, 10.0, 0));
+        cs_add_quiet(&sc, cs_discharge(&sc, 2, 1, at_s(6.3 + 5.0 * k), 90.0, 10.0, 0));
     }
-    if (unit_a == unit_b)
-        fail_msg("the two units share unit %d", unit_a);
+    cs_finish(&sc);
+    fasc_classifier_config cfg = config(C);
+    cs_out o = cs_run(&cfg, &sc, 13u, 256);
+    assert_two_units(&o);
     cs_out_free(&o);
     cs_free(&sc);
 }
@@ -1420,6 +1446,7 @@ int main(void)
         cmocka_unit_test(contraction_is_not_pop),
         cmocka_unit_test(artefact_margin_widens_movement),
         cmocka_unit_test(neighbour_units_stay_apart),
+        cmocka_unit_test(units_apart_by_their_neighbours),
         cmocka_unit_test(unit_seen_from_two_leads),
         cmocka_unit_test(heartbeats_within_matches_removal),
         cmocka_unit_test(sharp_unit_between_samples),
