@@ -130,6 +130,7 @@ typedef struct cls_pending {
     int n_nb_rows;                /* neighbour rows kept */
     int nb_row_ch[CLS_NB_ROWS];   /* their channels */
     float nb_row_sd[CLS_NB_ROWS]; /* their noise σ */
+    float nb_row_p2p[CLS_NB_ROWS]; /* their peak-to-peak from onset to offset */
 } cls_pending;
 
 struct fasc_classifier {

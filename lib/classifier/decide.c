@@ -121,6 +121,22 @@ static void mark_pop(fasc_classifier *cls, const fasc_detection *ev)
         cls->ch[ev->main_channel].art_until = until;
 }
 
+/* Peak-to-peak of a snippet row from the event's onset to its offset, as
+ * the detector measures its involved channels. */
+static float row_p2p(const fasc_detection *det, const float *row)
+{
+    const fasc_index n = (fasc_index)det->snippet_length;
+    fasc_index from = det->onset - det->snippet_start, to = det->offset - det->snippet_start;
+    from = from < 0 ? 0 : from;
+    to = to >= n ? n - 1 : to;
+    float lo = INFINITY, hi = -INFINITY;
+    for (fasc_index i = from; i <= to; i++) {
+        lo = fminf(lo, row[i]);
+        hi = fmaxf(hi, row[i]);
+    }
+    return hi > lo ? hi - lo : 0.0f;
+}
+
 int fasc_classifier_push(fasc_classifier *cls, const fasc_detection *det, const float *snippets)
 {
     if (!cls || !det || !snippets || det->main_channel < 0 ||
@@ -168,6 +184,8 @@ int fasc_classifier_push(fasc_classifier *cls, const fasc_detection *det, const 
                snippets + (size_t)j * (size_t)d->snip_len, sizeof(float) * (size_t)d->snip_len);
         p->nb_row_sd[p->n_nb_rows] = det->row_noise_sd_uv[j] > 0.0f ? det->row_noise_sd_uv[j]
                                                                      : det->noise_sd_uv;
+        p->nb_row_p2p[p->n_nb_rows] = j < det->channel_count ? det->channel_peak_to_peak_uv[j]
+                                                             : row_p2p(det, snippets + (size_t)j * (size_t)d->snip_len);
         p->nb_row_ch[p->n_nb_rows++] = c;
     }
     /* the detector may have taken a reference off its snippets (the

@@ -157,12 +157,17 @@ static bool amplitudes_agree(float a, float b)
     return a <= amp_factor * b && b <= amp_factor * a;
 }
 
-/* The event's peak-to-peak on channel c (0 where c is not involved). */
-static float p2p_on(const fasc_classified *ev, const float *ch_p2p, int c)
+/* The event's peak-to-peak on channel c: the detector's on an involved
+ * channel, measured on a quiet neighbour's row, 0 elsewhere. */
+static float p2p_on(const cls_pending *p, int c)
 {
-    for (int j = 0; ch_p2p && j < ev->channel_count; j++)
+    const fasc_classified *ev = &p->ev;
+    for (int j = 0; j < ev->channel_count; j++)
         if (ev->channels[j] == c)
-            return ch_p2p[j];
+            return p->ch_p2p[j];
+    for (int k = 0; k < p->n_nb_rows; k++)
+        if (p->nb_row_ch[k] == c)
+            return p->nb_row_p2p[k];
     return 0.0f;
 }
 
@@ -191,8 +196,7 @@ static const float *row_on(const fasc_classifier *cls, const cls_pending *p, con
 
 /* u's neighbour channels (those of its main channel) with the event's
  * peak-to-peak on each, as the first values of their means. */
-static void spatial_start(const fasc_classifier *cls, cls_unit *u, const fasc_classified *ev,
-                          const float *ch_p2p)
+static void spatial_start(const fasc_classifier *cls, cls_unit *u, const cls_pending *p)
 {
     const int m = u->main_channel, cols = cls->d.cols;
     const int around[4] = {m - 1, m + 1, m - cols, m + cols};
@@ -205,7 +209,7 @@ static void spatial_start(const fasc_classifier *cls, cls_unit *u, const fasc_cl
         if (c < 0 || c >= cls->d.channels || c == m || seen || !fasc_cls_neighbours(cls, m, c))
             continue;
         u->nb_ch[u->n_nb] = c;
-        u->nb_p2p[u->n_nb++] = p2p_on(ev, ch_p2p, c);
+        u->nb_p2p[u->n_nb++] = p2p_on(p, c);
     }
 }
 
@@ -340,7 +344,7 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
 {
     const cls_design *d = &cls->d;
     fasc_classified *ev = &p->ev;
-    const float noise_sd = p->noise_sd, *ch_p2p = p->ch_p2p;
+    const float noise_sd = p->noise_sd;
     if (!snip || !(noise_sd > 0.0f))
         return NULL;
     /* x: the window of the row compared last; best_x: of the best unit's */
@@ -356,7 +360,7 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
         if (u->merged_into || u->retired || !fasc_cls_neighbours(cls, u->main_channel, ev->channel) ||
             !amplitudes_agree(p2p, u->ev_p2p) ||
             (u->main_channel != ev->channel &&
-             !spread_agrees(p2p_on(ev, ch_p2p, u->main_channel), u->ev_p2p,
+             !spread_agrees(p2p_on(p, u->main_channel), u->ev_p2p,
                             unit_p2p_on(u, ev->channel), p2p)))
             continue;
         /* the template holds the unit's main channel: compare the
@@ -405,7 +409,7 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
         memcpy(best->tmpl, x + d->ulag_n, sizeof(float) * (size_t)d->ulen);
         best->p2p = p2p_of(best->tmpl, d->ulen);
         best->ev_p2p = p2p;
-        spatial_start(cls, best, ev, ch_p2p);
+        spatial_start(cls, best, p);
         memset(best->nb_n, 0, sizeof best->nb_n);
         spatial_learn(cls, best, p, snip, 0, 0.0);
     } else {
@@ -421,11 +425,11 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
         for (int j = 0; j < d->ulen; j++)
             best->tmpl[j] += a * (x[j] - best->tmpl[j]);
         for (int i = 0; i < best->n_nb; i++)
-            best->nb_p2p[i] += a * (p2p_on(ev, ch_p2p, best->nb_ch[i]) - best->nb_p2p[i]);
+            best->nb_p2p[i] += a * (p2p_on(p, best->nb_ch[i]) - best->nb_p2p[i]);
         /* on the unit's main channel, which a discharge centred on a
          * neighbour reaches with less */
         const float own = best->main_channel == ev->channel ? p2p
-                                                           : p2p_on(ev, ch_p2p, best->main_channel);
+                                                           : p2p_on(p, best->main_channel);
         best->ev_p2p += a * (own - best->ev_p2p);
         if (best->n_avg < max_average)
             best->n_avg++;

@@ -1158,6 +1158,34 @@ static void scene_is_one_unit(cs_scene *sc, uint64_t block_seed, int n)
     cs_free(sc);
 }
 
+/* One unit of 85 µV on both leads 2 and 3: the detector names either lead
+ * main, and lead 3 is involved only at times (a quiet neighbour, below
+ * threshold, otherwise). Its size on the quiet row is measured there, not
+ * taken as 0, so the unit's mean on lead 3 stays 85 µV and the discharges
+ * named on lead 3 pass the spread rule and join it. */
+static void unit_on_two_leads_with_quiet_neighbour(void **state)
+{
+    (void)state;
+    cs_scene sc = cs_new(C, 60.0, 0.5f, 406u);
+    enum { N = 9 };
+    for (int k = 0; k < N; k++) {
+        const fasc_index peak = at_s(4.0 + 5.0 * k);
+        add_hat(&sc, 2, peak, 0.0, 3.0, 85.0);
+        add_hat(&sc, 3, peak, 0.0, 3.0, 85.0);
+        const int main = k % 3 == 2 ? 3 : 2;
+        fasc_detection *d = cs_candidate(&sc, main, peak - 8, peak, peak + 8, 85.0, 0);
+        d->noise_sd_uv = 5.0f;
+        if (k % 3 != 0) { /* the other lead involved; else lead 3 is quiet */
+            d->channels[1] = 5 - main;
+            d->channel_peak[1] = peak;
+            d->channel_peak_to_peak_uv[1] = 85.0f;
+            d->channel_count = 2;
+        }
+        cs_add_quiet(&sc, d);
+    }
+    scene_is_one_unit(&sc, 14u, N);
+}
+
 /* A unit between leads 2 and 3: a narrow upright potential on lead 2, a
  * wider inverted one on lead 3, nearly as large, so that either lead may
  * be the candidate's main channel. */
@@ -1447,6 +1475,7 @@ int main(void)
         cmocka_unit_test(artefact_margin_widens_movement),
         cmocka_unit_test(neighbour_units_stay_apart),
         cmocka_unit_test(units_apart_by_their_neighbours),
+        cmocka_unit_test(unit_on_two_leads_with_quiet_neighbour),
         cmocka_unit_test(unit_seen_from_two_leads),
         cmocka_unit_test(heartbeats_within_matches_removal),
         cmocka_unit_test(sharp_unit_between_samples),
