@@ -364,14 +364,15 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
                             unit_p2p_on(u, ev->channel), p2p)))
             continue;
         /* the template holds the unit's main channel: compare the
-         * discharge there (its own main row when that one was not kept) */
+         * discharge there (its own main row when that one was not kept),
+         * against that row's own noise */
         float row_sd;
         const float *row = row_on(cls, p, snip, u->main_channel, &row_sd);
         window(cls, row ? row : snip, x);
         int lag = 0;
         double shift = 0.0;
         const double r =
-            normalised(d, residual(d, x, u->tmpl, &lag, &shift), noise_sd, u->n_avg, 1);
+            normalised(d, residual(d, x, u->tmpl, &lag, &shift), row_sd, u->n_avg, 1);
         /* the unit of greatest likelihood: with Gaussian noise, the
          * discharge less a template of n_avg discharges has variance
          * σ²(1 + 1/n_avg) per sample, so -2 log L / ulen = r + log(1 +
