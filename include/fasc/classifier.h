@@ -300,6 +300,15 @@ FASC_API void fasc_classifier_reset(fasc_classifier *cls);
 FASC_API int fasc_classifier_count_from(fasc_classifier *cls, fasc_index from);
 
 /**
+ * The raw input jumps just before working index `at` (not before the
+ * samples already processed): a second pass from the start of a recording,
+ * a gap. The low-frequency movement test does not take the jump for a
+ * movement: it measures changes from the first whole sub-block after it.
+ * @return FASC_OK, FASC_ERR_INVALID_ARGUMENT, FASC_ERR_STATE after flush.
+ */
+FASC_API int fasc_classifier_join(fasc_classifier *cls, fasc_index at);
+
+/**
  * Consumes n samples of the band-limited signal of every channel (µV,
  * working rate), and optionally the unfiltered input at the same rate
  * (`raw` may be NULL). Candidates must be pushed once the signal up to

@@ -351,6 +351,17 @@ FASC_API int fasc_filterbank_process_interleaved(fasc_filterbank *fb,
                                                  size_t capacity,
                                                  size_t *n_out);
 
+/**
+ * The next input sample does not follow the last one (a second pass from
+ * the start of a recording, a gap). The jump between them is bridged: each
+ * channel's input is offset by it, fading out over 0.5 s as a raised
+ * cosine, so the filters see no step and ring on nothing (a step through
+ * the 20 Hz high-pass would ring for tens of ms, like a discharge).
+ * Called before any input, the bridge starts from 0. Does not allocate.
+ * @return FASC_OK, or FASC_ERR_INVALID_ARGUMENT for NULL.
+ */
+FASC_API int fasc_filterbank_join(fasc_filterbank *fb);
+
 /** Streams per channel, 1 + band_count (0 for NULL). */
 FASC_API int fasc_filterbank_streams(const fasc_filterbank *fb);
 

@@ -328,6 +328,7 @@ void fasc_classifier_reset(fasc_classifier *cls)
     cls->n_units = 0;
     memset(&cls->tot, 0, sizeof cls->tot);
     cls->count_from = 0;
+    cls->raw_join = -1;
 }
 
 int fasc_classifier_count_from(fasc_classifier *cls, fasc_index from)
@@ -354,6 +355,16 @@ int fasc_classifier_count_from(fasc_classifier *cls, fasc_index from)
         cls->units[i].discharges = cls->units[i].repeats = 0;
         cls->units[i].n_times = 0;
     }
+    return FASC_OK;
+}
+
+int fasc_classifier_join(fasc_classifier *cls, fasc_index at)
+{
+    if (!cls || at < cls->t)
+        return FASC_ERR_INVALID_ARGUMENT;
+    if (cls->flushed)
+        return FASC_ERR_STATE;
+    cls->raw_join = at;
     return FASC_OK;
 }
 

@@ -206,6 +206,9 @@ struct fasc_classifier {
     /* totals, unit counts and heartbeats count, and events are handed out,
      * from this working index on (fasc_classifier_count_from) */
     fasc_index count_from;
+    /* the raw input jumps before this working index (fasc_classifier_join),
+     * -1 when none: the low-frequency track starts again there */
+    fasc_index raw_join;
 };
 
 /* classifier.c */

@@ -629,5 +629,19 @@ void fasc_cls_epochs_close(fasc_classifier *cls)
 
 FASC_CLONES void fasc_cls_sub_block_end(fasc_classifier *cls)
 {
+    /* a join in this sub-block or at its start: the low-frequency track
+     * starts again after it, so the jump is no movement; a sub-block with
+     * both sides in its mean is left out */
+    if (cls->raw_join >= 0 && cls->raw_join < cls->t) {
+        const bool mixed = cls->raw_join > cls->t - cls->d.sub_n;
+        cls->raw_join = -1;
+        for (int k = 0; k < cls->d.channels; k++) {
+            cls->ch[k].lf_fill = 0;
+            if (mixed)
+                cls->ch[k].sub_sum = 0.0;
+        }
+        if (mixed)
+            return;
+    }
     sub_block_end(cls);
 }

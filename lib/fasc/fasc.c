@@ -510,6 +510,11 @@ int fasc_restart(fasc *f)
     const fasc_index d = f->decim, from = f->fed + fasc_filterbank_latency(f->fb);
     const int rc = fasc_classifier_count_from(f->cls, (from + d - 1) / d);
     if (rc == FASC_OK) {
+        /* the recording's end and its start meet here: the bank bridges
+         * the jump, and the raw input (working index ceil(fed / D)) is
+         * not a movement there */
+        fasc_filterbank_join(f->fb);
+        fasc_classifier_join(f->cls, (f->fed + d - 1) / d);
         f->origin = f->fed;
         /* a first pass whose events were not read filled the queues */
         f->dropped_before = fasc_detector_dropped(f->det) + fasc_classifier_dropped(f->cls);

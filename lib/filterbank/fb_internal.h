@@ -53,6 +53,12 @@ struct fasc_filterbank {
     float *coef, *state, *fir, *history, *xin, *xw, *ys;
     uint64_t *nonfinite;
     double *goertzel;               /* [channel][bin][2] */
+    /* join (join.c): per lane-padded channel, the last input fed and the
+     * jump being bridged; the input index of the join, -1 when none */
+    float *join_last, *join_step;
+    fasc_index join_at;
+    fasc_index join_len;
+    int join_pending;               /* the first sample after it is not in yet */
     void *allocation;               /* set by create */
 };
 
@@ -71,6 +77,10 @@ void fasc_fb_state_clear(fasc_filterbank *fb, int first_section, int count);
 /* Zeroes |state| < FB_FLUSH_LEVEL in n floats; returns whether any is not
  * finite. */
 int fasc_fb_flush_tiny(float *state, size_t n);
+
+/* Applies a pending join to the gathered input of `group` (n samples in
+ * fb->xin) and remembers its last samples; see fasc_filterbank_join(). */
+void fasc_fb_bridge(fasc_filterbank *fb, int group, size_t n);
 
 int fasc_fb_goertzel_bins(const fb_design *d);
 void fasc_fb_mains_accumulate(fasc_filterbank *fb, int group, const float *y0,

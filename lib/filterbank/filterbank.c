@@ -8,7 +8,7 @@
 #include "fb_internal.h"
 
 typedef struct fb_layout {
-    size_t coef, state, fir, history, xin, xw, ys, nonfinite, goertzel, total;
+    size_t coef, state, fir, history, xin, xw, ys, nonfinite, goertzel, join, total;
 } fb_layout;
 
 static size_t round_up(size_t n)
@@ -39,6 +39,7 @@ static void compute_layout(const fb_design *d, int lanes, fb_layout *l)
     l->nonfinite = take(&off, sizeof(uint64_t) * (size_t)d->channels);
     l->goertzel = take(&off, sizeof(double) * 2 * (size_t)fasc_fb_goertzel_bins(d) *
                                  (size_t)d->channels);
+    l->join = take(&off, 2 * fl * groups);
     l->total = off + FB_ALIGN - 1; /* caller memory may have any alignment */
 }
 
@@ -103,6 +104,8 @@ static void place(fasc_filterbank *fb, unsigned char *base, const fb_layout *l)
     fb->ys = (float *)(void *)(base + l->ys);
     fb->nonfinite = (uint64_t *)(void *)(base + l->nonfinite);
     fb->goertzel = (double *)(void *)(base + l->goertzel);
+    fb->join_last = (float *)(void *)(base + l->join);
+    fb->join_step = fb->join_last + (size_t)fb->groups * (size_t)fb->lanes;
 }
 
 int fasc_fb_init_isa(void *memory, size_t size, const fasc_filterbank_config *cfg,
@@ -203,4 +206,7 @@ void fasc_filterbank_reset(fasc_filterbank *fb)
     fb->in_index = 0;
     fb->out_index = 0;
     fb->fir_pos = 0;
+    memset(fb->join_last, 0, 2 * sizeof(float) * (size_t)fb->groups * lanes);
+    fb->join_at = -1;
+    fb->join_pending = 0;
 }

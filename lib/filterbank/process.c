@@ -115,6 +115,7 @@ static void run_chunk(fasc_filterbank *fb, const fb_source *src, size_t offset,
     int pending = fb->mains_active == FASC_MAINS_AUTO;
     for (int g = 0; g < fb->groups; g++) {
         gather(fb, src, g, offset, n);
+        fasc_fb_bridge(fb, g, n);
         if (fb->d.decimation > 1) {
             pos = fb->fir_pos;
             fb->k.decimate(&fb->plan, fb->history + (size_t)g * history, &pos,
@@ -145,6 +146,7 @@ static int run(fasc_filterbank *fb, const fb_source *src, size_t n,
             len = (size_t)(last_input - fb->in_index + 1);
         size_t m = outputs_for(fb->in_index, len, dec);
         run_chunk(fb, src, done, len, out, written, m);
+        fb->join_pending = 0;
         fb->in_index += (fasc_index)len;
         fb->out_index += (fasc_index)m;
         done += len;

@@ -415,8 +415,13 @@ static void process_after_flush_is_state_error(void **state)
     /* counts restart at or after the samples processed, not before */
     assert_int_equal(fasc_classifier_count_from(cls, 511), FASC_ERR_INVALID_ARGUMENT);
     assert_int_equal(fasc_classifier_count_from(cls, 512), FASC_OK);
+    /* a join in the past is refused too */
+    assert_int_equal(fasc_classifier_join(cls, 511), FASC_ERR_INVALID_ARGUMENT);
+    assert_int_equal(fasc_classifier_join(NULL, 512), FASC_ERR_INVALID_ARGUMENT);
+    assert_int_equal(fasc_classifier_join(cls, 512), FASC_OK);
     assert_int_equal(fasc_classifier_flush(cls), FASC_OK);
     assert_int_equal(fasc_classifier_count_from(cls, 1024), FASC_ERR_STATE);
+    assert_int_equal(fasc_classifier_join(cls, 1024), FASC_ERR_STATE);
     assert_int_equal(fasc_classifier_flush(cls), FASC_OK); /* idempotent */
     assert_int_equal(fasc_classifier_process(cls, band, NULL, 512), FASC_ERR_STATE);
     assert_int_equal(fasc_classifier_process(cls, band, NULL, 1), FASC_ERR_STATE);
@@ -1329,11 +1334,18 @@ static void young_unit_draws_no_discharges(void **state)
 
 /* 20 s at rest; from 12.0 to 12.5 s every lead's raw input swings by a
  * half sine of 1.5 mV (movement), on the band only noise. Discharges on
- * lead 2 in the swing and 0.5 s before and after it. */
+ * lead 2 in the swing and 0.5 s before and after it. With `step`, the raw
+ * input instead steps by 3 mV at 12.2 s and stays there (the end and the
+ * start of a recording met in a second pass), and with `join` the
+ * classifier is told of it (fasc_classifier_join). */
 static const double swing_from_s = 12.0, swing_to_s = 12.5;
 static const double swing_checks_s[] = {11.5, 12.25, 13.0};
 
-static fasc_class *movement_classes(double artefact_margin_s, fasc_class out[3])
+typedef struct raw_change {
+    bool step, join;
+} raw_change;
+
+static fasc_class *raw_change_classes(double artefact_margin_s, raw_change rc, fasc_class out[3])
 {
     cs_scene sc = cs_new(C, 20.0, 5.0f, 303u);
     for (size_t i = 0; i < 3; i++)
@@ -1347,10 +1359,16 @@ static fasc_class *movement_classes(double artefact_margin_s, fasc_class out[3])
         for (fasc_index t = a; t < b; t++)
             raw[(size_t)c * sc.n + (size_t)t] +=
                 (float)(1500.0 * sin(CS_PI * (double)(t - a) / (double)(b - a)));
+    const fasc_index jump = at_s(12.2);
+    for (int c = 0; c < C && rc.step; c++)
+        for (fasc_index t = jump; t < (fasc_index)sc.n; t++)
+            raw[(size_t)c * sc.n + (size_t)t] = sc.x[(size_t)c * sc.n + (size_t)t] + 3000.0f;
     fasc_classifier_config cfg = config(C);
     cfg.artefact_margin_s = artefact_margin_s;
     fasc_classifier *cls = NULL;
     assert_int_equal(fasc_classifier_create(&cfg, &cls), FASC_OK);
+    if (rc.join)
+        assert_int_equal(fasc_classifier_join(cls, jump), FASC_OK);
     cs_out o;
     memset(&o, 0, sizeof o);
     const float *bp[C], *rp[C];
@@ -1390,15 +1408,31 @@ static void artefact_margin_widens_movement(void **state)
 {
     (void)state;
     fasc_class k[3];
-    movement_classes(0.0, k);
+    raw_change_classes(0.0, (raw_change){false, false}, k);
     if (k[0] != FASC_CLASS_FASCICULATION || k[1] != FASC_CLASS_MOVEMENT ||
         k[2] != FASC_CLASS_FASCICULATION)
         fail_msg("margin 0: before %s, in %s, after %s", fasc_class_name(k[0]),
                  fasc_class_name(k[1]), fasc_class_name(k[2]));
-    movement_classes(0.75, k);
+    raw_change_classes(0.75, (raw_change){false, false}, k);
     for (int i = 0; i < 3; i++)
         if (k[i] != FASC_CLASS_MOVEMENT)
             fail_msg("margin 0.75 s: discharge %d is %s", i, fasc_class_name(k[i]));
+}
+
+/* A step in the raw input is a movement where nobody said it was a join;
+ * told, the classifier measures no change across it (and a join in the
+ * past is refused). */
+static void join_is_no_movement(void **state)
+{
+    (void)state;
+    fasc_class k[3];
+    raw_change_classes(0.0, (raw_change){true, false}, k);
+    if (k[1] != FASC_CLASS_MOVEMENT)
+        fail_msg("step without a join: the discharge after it is %s", fasc_class_name(k[1]));
+    raw_change_classes(0.0, (raw_change){true, true}, k);
+    for (int i = 0; i < 3; i++)
+        if (k[i] != FASC_CLASS_FASCICULATION)
+            fail_msg("step with a join: discharge %d is %s", i, fasc_class_name(k[i]));
 }
 
 /* The classes of the discharges at times[0..n) on leads[0..n) (2-lead
@@ -1473,6 +1507,7 @@ int main(void)
         cmocka_unit_test(beats_are_not_movement),
         cmocka_unit_test(contraction_is_not_pop),
         cmocka_unit_test(artefact_margin_widens_movement),
+        cmocka_unit_test(join_is_no_movement),
         cmocka_unit_test(neighbour_units_stay_apart),
         cmocka_unit_test(units_apart_by_their_neighbours),
         cmocka_unit_test(unit_on_two_leads_with_quiet_neighbour),
