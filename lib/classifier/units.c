@@ -178,6 +178,24 @@ static cls_unit *live(fasc_classifier *cls, cls_unit *u)
     return u;
 }
 
+/* p's noise σ on channel c: its row's there, else its main channel's. */
+static float sd_on(const cls_pending *p, int c)
+{
+    for (int k = 0; k < p->n_nb_rows; k++)
+        if (p->nb_row_ch[k] == c && p->nb_row_sd[k] > 0.0f)
+            return p->nb_row_sd[k];
+    return p->noise_sd;
+}
+
+/* The σ for comparing a template of channel a (n_a discharges) with one of
+ * channel b (n_b), as normalised() takes it: the variances σ² / n of
+ * the two means, added. */
+static double pair_sd(const cls_pending *p, int a, int na, int b, int nb)
+{
+    const double sa = sd_on(p, a), sb = sd_on(p, b);
+    return sqrt((sa * sa / na + sb * sb / nb) / (1.0 / na + 1.0 / nb));
+}
+
 /* p's row on channel c (the main channel's, a kept neighbour's, or NULL)
  * and its noise σ in *sd. */
 static const float *row_on(const fasc_classifier *cls, const cls_pending *p, const float *snip,
@@ -275,15 +293,17 @@ static bool spatial_fits(fasc_classifier *cls, const cls_unit *u, const cls_pend
 }
 
 /* Whether two units of one main channel agree on their neighbour rows
- * (at lag l of b against a) within unit_match, with noise σ sd. */
+ * (at lag l of b against a) within unit_match, with each row's noise σ
+ * as the discharge p saw it. */
 static bool spatial_agrees(const cls_design *d, const cls_unit *a, const cls_unit *b, int l,
-                           double sd)
+                           const cls_pending *p)
 {
     for (int i = 0; i < a->n_nb && i < b->n_nb; i++) {
         if (a->nb_n[i] == 0 || b->nb_n[i] == 0 || a->nb_ch[i] != b->nb_ch[i])
             continue;
         const double r = overlap_residual_at(d, b->nb_tmpl + (size_t)i * (size_t)d->ulen,
                                              a->nb_tmpl + (size_t)i * (size_t)d->ulen, l);
+        const double sd = sd_on(p, a->nb_ch[i]);
         if (normalised(d, r, sd, a->nb_n[i], b->nb_n[i]) > d->unit_match)
             return false;
     }
@@ -312,8 +332,9 @@ static bool spread_agrees(float a_on_b_main, float b_p2p, float b_on_a_main, flo
     return amplitudes_agree(a_on_b_main, b_p2p) && amplitudes_agree(b_on_a_main, a_p2p);
 }
 
-/* Younger units whose template now matches u's join it. */
-static void merge_into(fasc_classifier *cls, cls_unit *u, double sd)
+/* Younger units whose template now matches u's join it (noise σ per
+ * channel as the discharge p saw it). */
+static void merge_into(fasc_classifier *cls, cls_unit *u, const cls_pending *p)
 {
     const cls_design *d = &cls->d;
     for (int i = 0; i < cls->n_units; i++) {
@@ -327,8 +348,9 @@ static void merge_into(fasc_classifier *cls, cls_unit *u, double sd)
             continue;
         int lag = 0;
         const double r = overlap_residual(d, v->tmpl, u->tmpl, &lag);
+        const double sd = pair_sd(p, u->main_channel, u->n_avg, v->main_channel, v->n_avg);
         if (normalised(d, r, sd, u->n_avg, v->n_avg) > d->unit_match ||
-            (u->main_channel == v->main_channel && !spatial_agrees(d, u, v, lag, sd)))
+            (u->main_channel == v->main_channel && !spatial_agrees(d, u, v, lag, p)))
             continue;
         cls_unit *older = u->id < v->id ? u : v, *younger = u->id < v->id ? v : u;
         younger->merged_into = older->id;
@@ -468,7 +490,7 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
     owner->discharges += counted;
     owner->repeats += counted && ev->repeat;
     if (best->n_avg >= d->unit_min)
-        merge_into(cls, best, noise_sd);
+        merge_into(cls, best, p);
     ev->unit = live(cls, best)->id;
     return best;
 }
