@@ -200,6 +200,9 @@ typedef struct fp_score {
     size_t ecg_true, ecg_matched;
     size_t fp_in_voluntary;
     double voluntary_min;
+    /* true units with at least unit_min_discharges scorable discharges:
+     * those a clustering that needs that many could count at all */
+    int identifiable_units;
 } fp_score;
 
 static inline void fp_score_add(fp_score *sum, const fp_score *sc)
@@ -233,6 +236,9 @@ static inline int fp_evaluate(const fp_result *res, double tolerance_s, fp_score
         s->fp_true = a;
         s->fp_found = b;
         s->fp_matched = k > 0 ? (size_t)k : 0;
+        int per_unit[65] = {0};
+        fasc_classifier_config cc;
+        fasc_classifier_config_default(&cc);
         for (size_t i = 0; i < a; i++) {
             /* voluntary and artefact epochs are excluded from the counts
              * by the classifier issue's definition (scorable rest only) */
@@ -240,6 +246,9 @@ static inline int fp_evaluate(const fp_result *res, double tolerance_s, fp_score
                                   !fp_inside(&res->truth, FASC_CLASS_MOVEMENT, t[i].peak_s);
             s->fp_true_scorable += scorable;
             s->fp_matched_scorable += scorable && m[i] >= 0;
+            if (scorable && t[i].unit > 0 && t[i].unit <= 64 &&
+                ++per_unit[t[i].unit] == cc.unit_min_discharges)
+                s->identifiable_units++;
         }
         for (size_t j = 0; j < b; j++)
             s->fp_in_voluntary += fp_inside(&res->truth, FASC_CLASS_VOLUNTARY, d[j].peak_s);
