@@ -3,6 +3,7 @@
 #ifndef FASC_CLS_INTERNAL_H
 #define FASC_CLS_INTERNAL_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -42,6 +43,18 @@ enum {
     CLS_ART = CLS_SAT | CLS_FLAT | CLS_MOVE | CLS_POP,
     CLS_ALL_ART = 64  /* consensus only: half of the leads are artefact */
 };
+
+/* Largest minus smallest of x[0..n) (0 for n < 1): a template's or a
+ * snippet row's peak-to-peak. */
+static inline float fasc_cls_p2p(const float *x, long n)
+{
+    float lo = INFINITY, hi = -INFINITY;
+    for (long i = 0; i < n; i++) {
+        lo = fminf(lo, x[i]);
+        hi = fmaxf(hi, x[i]);
+    }
+    return hi > lo ? hi - lo : 0.0f;
+}
 
 /* A sliding-window percentile over the last `cap` values. */
 typedef struct cls_hist {

@@ -129,12 +129,7 @@ static float row_p2p(const fasc_detection *det, const float *row)
     fasc_index from = det->onset - det->snippet_start, to = det->offset - det->snippet_start;
     from = from < 0 ? 0 : from;
     to = to >= n ? n - 1 : to;
-    float lo = INFINITY, hi = -INFINITY;
-    for (fasc_index i = from; i <= to; i++) {
-        lo = fminf(lo, row[i]);
-        hi = fmaxf(hi, row[i]);
-    }
-    return hi > lo ? hi - lo : 0.0f;
+    return fasc_cls_p2p(row + from, (long)(to - from + 1));
 }
 
 int fasc_classifier_push(fasc_classifier *cls, const fasc_detection *det, const float *snippets)

@@ -135,16 +135,6 @@ static double overlap_residual_at(const cls_design *d, const float *a, const flo
     return shifted_residual(a, l, b, n, j0, j1, &shift) * n / (j1 - j0);
 }
 
-static float p2p_of(const float *t, int n)
-{
-    float lo = t[0], hi = t[0];
-    for (int j = 1; j < n; j++) {
-        lo = t[j] < lo ? t[j] : lo;
-        hi = t[j] > hi ? t[j] : hi;
-    }
-    return hi - lo;
-}
-
 /* Residual relative to what noise alone leaves: two estimates averaging
  * n_a and n_b discharges differ by noise of variance σ² (1/n_a + 1/n_b). */
 static double normalised(const cls_design *d, double r, double sd, int na, int nb)
@@ -430,7 +420,7 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
         best->n_times = 0;
         window(cls, snip, x);
         memcpy(best->tmpl, x + d->ulag_n, sizeof(float) * (size_t)d->ulen);
-        best->p2p = p2p_of(best->tmpl, d->ulen);
+        best->p2p = fasc_cls_p2p(best->tmpl, d->ulen);
         best->ev_p2p = p2p;
         spatial_start(cls, best, p);
         memset(best->nb_n, 0, sizeof best->nb_n);
@@ -456,7 +446,7 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
         best->ev_p2p += a * (own - best->ev_p2p);
         if (best->n_avg < max_average)
             best->n_avg++;
-        best->p2p = p2p_of(best->tmpl, d->ulen);
+        best->p2p = fasc_cls_p2p(best->tmpl, d->ulen);
     }
     /* intervals, repeats */
     const double fs = d->rate;
