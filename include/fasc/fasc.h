@@ -139,6 +139,9 @@ FASC_API int fasc_process_interleaved(fasc *f, const float *x, size_t n);
  * still pending are dropped; indices, totals and unit counts restart at 0.
  * Feed the recording again, then flush. A unit's first discharges are then
  * matched against a template learnt from all of them (see the README).
+ * The jump where the recording's end meets its start is bridged
+ * (fasc_filterbank_join, fasc_classifier_join): it is neither a discharge
+ * nor a movement.
  * @return FASC_OK, FASC_ERR_INVALID_ARGUMENT, FASC_ERR_STATE after flush.
  */
 FASC_API int fasc_restart(fasc *f);
