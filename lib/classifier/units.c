@@ -107,32 +107,30 @@ static FASC_CLONE_INLINE double residual(const cls_design *d, const float *x, co
     return s < best ? s : best;
 }
 
+/* Σ(a - b - δ b')² of template b at lag l against a (best δ), over the
+ * samples both cover, scaled to the full length. */
+static double overlap_residual_at(const cls_design *d, const float *a, const float *b, int l)
+{
+    const int n = d->ulen, j0 = l < 0 ? -l : 0, j1 = l > 0 ? n - l : n;
+    double shift = 0.0;
+    return shifted_residual(a, l, b, n, j0, j1, &shift) * n / (j1 - j0);
+}
+
 /* Least Σ(a - b - δ b')² between two templates over lags of up to
  * merge_lag_n, scaled from the samples both cover to the full length:
  * templates of one unit timed on different phases are shifted copies, and
  * neither holds samples beyond its own window. */
 static double overlap_residual(const cls_design *d, const float *a, const float *b, int *lag)
 {
-    const int n = d->ulen, max_lag = d->merge_lag_n;
     double best = INFINITY;
-    for (int l = -max_lag; l <= max_lag; l++) {
-        const int j0 = l < 0 ? -l : 0, j1 = l > 0 ? n - l : n;
-        double shift = 0.0;
-        const double s = shifted_residual(a, l, b, n, j0, j1, &shift) * n / (j1 - j0);
+    for (int l = -d->merge_lag_n; l <= d->merge_lag_n; l++) {
+        const double s = overlap_residual_at(d, a, b, l);
         if (s < best) {
             best = s;
             *lag = l;
         }
     }
     return best;
-}
-
-/* The same at a given lag (and its best δ). */
-static double overlap_residual_at(const cls_design *d, const float *a, const float *b, int l)
-{
-    const int n = d->ulen, j0 = l < 0 ? -l : 0, j1 = l > 0 ? n - l : n;
-    double shift = 0.0;
-    return shifted_residual(a, l, b, n, j0, j1, &shift) * n / (j1 - j0);
 }
 
 /* Residual relative to what noise alone leaves: two estimates averaging
@@ -147,6 +145,15 @@ static bool amplitudes_agree(float a, float b)
     return a <= amp_factor * b && b <= amp_factor * a;
 }
 
+/* Which of p's neighbour rows holds channel c, or -1. */
+static int nb_row_of(const cls_pending *p, int c)
+{
+    for (int k = 0; k < p->n_nb_rows; k++)
+        if (p->nb_row_ch[k] == c)
+            return k;
+    return -1;
+}
+
 /* The event's peak-to-peak on channel c: the detector's on an involved
  * channel, measured on a quiet neighbour's row, 0 elsewhere. */
 static float p2p_on(const cls_pending *p, int c)
@@ -155,10 +162,8 @@ static float p2p_on(const cls_pending *p, int c)
     for (int j = 0; j < ev->channel_count; j++)
         if (ev->channels[j] == c)
             return p->ch_p2p[j];
-    for (int k = 0; k < p->n_nb_rows; k++)
-        if (p->nb_row_ch[k] == c)
-            return p->nb_row_p2p[k];
-    return 0.0f;
+    const int k = nb_row_of(p, c);
+    return k >= 0 ? p->nb_row_p2p[k] : 0.0f;
 }
 
 static cls_unit *live(fasc_classifier *cls, cls_unit *u)
@@ -171,10 +176,8 @@ static cls_unit *live(fasc_classifier *cls, cls_unit *u)
 /* p's noise σ on channel c: its row's there, else its main channel's. */
 static float sd_on(const cls_pending *p, int c)
 {
-    for (int k = 0; k < p->n_nb_rows; k++)
-        if (p->nb_row_ch[k] == c && p->nb_row_sd[k] > 0.0f)
-            return p->nb_row_sd[k];
-    return p->noise_sd;
+    const int k = nb_row_of(p, c);
+    return k >= 0 && p->nb_row_sd[k] > 0.0f ? p->nb_row_sd[k] : p->noise_sd;
 }
 
 /* The σ for comparing a template of channel a (n_a discharges) with one of
@@ -194,12 +197,11 @@ static const float *row_on(const fasc_classifier *cls, const cls_pending *p, con
     *sd = p->noise_sd;
     if (c == p->ev.channel)
         return snip;
-    for (int k = 0; k < p->n_nb_rows; k++)
-        if (p->nb_row_ch[k] == c) {
-            *sd = p->nb_row_sd[k];
-            return snip + (size_t)(2 + k) * (size_t)cls->d.snip_len;
-        }
-    return NULL;
+    const int k = nb_row_of(p, c);
+    if (k < 0)
+        return NULL;
+    *sd = p->nb_row_sd[k];
+    return snip + (size_t)(2 + k) * (size_t)cls->d.snip_len;
 }
 
 /* u's neighbour channels (those of its main channel) with the event's
