@@ -5,7 +5,9 @@
  * (peaks within 5 ms, same or neighbouring channel, one-to-one, as
  * fasc-eval), ECG beat sensitivity, FPs counted inside voluntary epochs per
  * minute, distinct units against the truth, the class confusion matrix;
- * then false fasciculations per minute on recordings without any.
+ * then false fasciculations per minute on recordings without any. Also
+ * the scorable sensitivity within 20 ms: how many misses are discharges
+ * timed on another phase of their potential rather than not detected.
  * Usage: bench_classifier_accuracy [minutes] [seeds] [snr_db] [first_seed]
  * [passes] (defaults 10 3 20 1 1; seeds 1-3 were used while developing;
  * passes 2: each recording is fed twice with fasc_restart() between, as
@@ -163,6 +165,12 @@ int main(int argc, char **argv)
            sum.fp_found ? (double)sum.fp_matched / (double)sum.fp_found : 0.0,
            sum.ecg_true ? (double)sum.ecg_matched / (double)sum.ecg_true : 0.0,
            sum.voluntary_min > 0 ? sum.fp_in_voluntary / sum.voluntary_min : 0.0);
+    printf("sens(rest) within %.0f ms instead of 5: %.3f (%zu of the %zu scorable misses have a\n"
+           " fasciculation found 5-%.0f ms away instead: units timed on another phase)\n",
+           1000.0 * fp_phase_tolerance_s,
+           (double)sum.fp_matched_scorable_phase / (double)sum.fp_true_scorable,
+           sum.fp_matched_scorable_phase - sum.fp_matched_scorable,
+           sum.fp_true_scorable - sum.fp_matched_scorable, 1000.0 * fp_phase_tolerance_s);
     printf("units within +-1 of the truth on %d of %d recordings\n", units_close, seeds);
     printf("units within +-1 of the identifiable ones (ident: true units with >= %d scorable\n"
            " discharges, the fewest a unit is counted from) on %d of %d recordings\n",
