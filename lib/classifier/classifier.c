@@ -131,6 +131,8 @@ int fasc_cls_design(const fasc_classifier_config *cfg, cls_design *d)
     if (d->merge_lag_n > d->ulen - (2 * d->ulen + 4) / 5)
         d->merge_lag_n = d->ulen - (2 * d->ulen + 4) / 5;
     d->unit_match = cfg->unit_match;
+    /* half a millisecond: the detector's timing jitter on one phase */
+    d->phase_tol_n = fasc_samples(0.0005, fs) > 1 ? fasc_samples(0.0005, fs) : 1;
     d->unit_min = cfg->unit_min_discharges;
     d->snip_pre_n = fasc_samples(cfg->snippet_pre_s, fs);
     d->snip_len = d->snip_pre_n + fasc_samples(cfg->snippet_post_s, fs) + 1;
@@ -322,6 +324,8 @@ void fasc_classifier_reset(fasc_classifier *cls)
     cls->removing = false;
     cls->heartbeats = 0;
     cls->pend_head = cls->pend_len = 0;
+    cls->last_peak = -1;
+    cls->deciding_until = 0;
     cls->out_head = cls->out_len = 0;
     cls->dropped = 0;
     cls->ep_vol_start = cls->ep_art_start = -1;

@@ -26,6 +26,8 @@
 #define CLS_SNAPS 8
 /* Discharge times kept per unit for interval statistics. */
 #define CLS_UNIT_TIMES 8
+/* Peak offsets a unit remembers (its phase: the one most of them take) */
+#define CLS_UNIT_OFFS 16
 /* Snippet rows kept per candidate: the main channel's, the band signal over
  * the same span, then up to CLS_NB_ROWS of the main channel's neighbours
  * (a grid electrode has four). */
@@ -82,6 +84,7 @@ typedef struct cls_design {
     fasc_biquad ecg_lp;  /* QRS band low-pass of the channels' mean */
     int ecg_lp_delay_n;  /* its group delay at low frequencies */
     int upre_n, upost_n, ulen, ulag_n, merge_lag_n;
+    int phase_tol_n;     /* peaks this close take one phase of a unit */
     double unit_match;
     int unit_min;
     int snip_pre_n, snip_len;
@@ -132,6 +135,9 @@ typedef struct cls_unit {
     int nb_n[4];          /* discharges averaged into each neighbour row */
     float *tmpl; /* ulen samples */
     float *nb_tmpl; /* 4 x ulen: the waveform on each neighbour, aligned as tmpl */
+    int32_t offs[CLS_UNIT_OFFS]; /* the latest discharges' peaks from their
+                                    template-aligned window start (ring) */
+    int n_offs, offs_head;
 } cls_unit;
 
 typedef struct cls_pending {
@@ -201,6 +207,8 @@ struct fasc_classifier {
                                main-channel snippet, the band signal over the
                                same span, then the neighbour rows */
     int pend_head, pend_len;
+    fasc_index last_peak;   /* of the latest discharge handed out (-1: none) */
+    int64_t deciding_until; /* blocks below it are being decided */
     fasc_classified *out;
     float *out_snip;
     int out_head, out_len;
@@ -283,6 +291,9 @@ void fasc_cls_unit_unclaim(fasc_classifier *cls, cls_unit *u, fasc_classified *e
 /* decide.c */
 void fasc_cls_decide_until(fasc_classifier *cls, int64_t final_block);
 int fasc_cls_emit(fasc_classifier *cls, const fasc_classified *ev, const float *snip);
+/* While a candidate is decided, the sample its peak may move up to (not
+ * included): the next candidate's peak, or the end of the final blocks. */
+fasc_index fasc_cls_retime_limit(fasc_classifier *cls);
 void fasc_cls_queue_beat(fasc_classifier *cls, const fasc_classified *ev);
 
 #endif

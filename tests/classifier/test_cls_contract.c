@@ -1272,6 +1272,54 @@ static void units_timed_on_two_phases_merge(void **state)
     cs_free(&sc);
 }
 
+/* A unit with two phases of nearly one size 6 ms apart (an upright hat,
+ * then an inverted one), its discharges 5 s apart. The detector's peak
+ * falls on the first phase but for discharges 4 and 7, where it falls on
+ * the second. Once the unit has unit_min_discharges, a discharge is timed
+ * on the phase most of the unit's discharges take: all ten come out on
+ * the first phase, and the intervals of the unit's train are the true 5 s. */
+static void discharges_timed_on_their_units_phase(void **state)
+{
+    (void)state;
+    cs_scene sc = cs_new(C, 60.0, 5.0f, 708u);
+    enum { N = 10 };
+    const fasc_index apart = (fasc_index)(0.006 * CS_FS);
+    for (int k = 0; k < N; k++) {
+        const fasc_index first = at_s(4.0 + 5.0 * k);
+        const fasc_index peak = k == 4 || k == 7 ? first + apart : first;
+        add_hat(&sc, 3, first, 0.0, 3.0, 110.0);
+        add_hat(&sc, 3, first + apart, 0.0, 3.0, -108.0);
+        cs_candidate(&sc, 3, first - 8, peak, first + apart + 8, 112.0, 0)->score = 12.0f;
+    }
+    cs_finish(&sc);
+    fasc_classifier_config cfg = config(C);
+    cs_out o;
+    fasc_classifier *cls = cs_run_kept(&cfg, &sc, &o, 17u, 256, true);
+    int k = 0, unit = -1;
+    const int tol = 1;
+    for (size_t i = 0; i < o.n; i++) {
+        const fasc_classified *e = &o.ev[i];
+        if (e->epoch || e->cls != FASC_CLASS_FASCICULATION)
+            continue;
+        assert_true(k < N);
+        const fasc_index first = at_s(4.0 + 5.0 * k);
+        unit = k == 0 ? e->unit : unit;
+        if (e->unit != unit)
+            fail_msg("discharge %d: unit %d, expected %d", k, e->unit, unit);
+        if (e->peak < first - tol || e->peak > first + tol)
+            fail_msg("discharge %d: peak %ld, expected %ld (its unit's phase)", k, (long)e->peak,
+                     (long)first);
+        if (k > 0 && fabs(e->features.interval_prev_s - 5.0) > 0.001)
+            fail_msg("discharge %d: interval %.4f s, expected 5", k,
+                     (double)e->features.interval_prev_s);
+        k++;
+    }
+    assert_int_equal(k, N);
+    cs_out_free(&o);
+    fasc_classifier_destroy(&cls);
+    cs_free(&sc);
+}
+
 /* Between a template of many discharges and one of a single discharge, a
  * discharge equally far from both in µV joins the first: the single one
  * is the less sure estimate, and fitting it better by the width of its own
@@ -1515,6 +1563,7 @@ int main(void)
         cmocka_unit_test(heartbeats_within_matches_removal),
         cmocka_unit_test(sharp_unit_between_samples),
         cmocka_unit_test(units_timed_on_two_phases_merge),
+        cmocka_unit_test(discharges_timed_on_their_units_phase),
         cmocka_unit_test(young_unit_draws_no_discharges),
         cmocka_unit_test(contraction_at_the_end_is_voluntary),
     };
