@@ -137,7 +137,8 @@
  * its template-aligned window; the offset that most of the unit's latest
  * 16 discharges take (within 0.5 ms, at least `unit_min_discharges` of
  * them) is the unit's phase, and a discharge on another phase is timed on
- * that one, if it stays within the event's onset and offset and between
+ * that one, if it stays within the event's onset and offset, its block
+ * (`block_s`: so that any block split gives the same events) and between
  * the events already handed out and the next candidate.
  *
  * ### Streaming

@@ -325,7 +325,6 @@ void fasc_classifier_reset(fasc_classifier *cls)
     cls->heartbeats = 0;
     cls->pend_head = cls->pend_len = 0;
     cls->last_peak = -1;
-    cls->deciding_until = 0;
     cls->out_head = cls->out_len = 0;
     cls->dropped = 0;
     cls->ep_vol_start = cls->ep_art_start = -1;

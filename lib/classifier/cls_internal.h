@@ -208,7 +208,6 @@ struct fasc_classifier {
                                same span, then the neighbour rows */
     int pend_head, pend_len;
     fasc_index last_peak;   /* of the latest discharge handed out (-1: none) */
-    int64_t deciding_until; /* blocks below it are being decided */
     fasc_classified *out;
     float *out_snip;
     int out_head, out_len;
@@ -291,9 +290,10 @@ void fasc_cls_unit_unclaim(fasc_classifier *cls, cls_unit *u, fasc_classified *e
 /* decide.c */
 void fasc_cls_decide_until(fasc_classifier *cls, int64_t final_block);
 int fasc_cls_emit(fasc_classifier *cls, const fasc_classified *ev, const float *snip);
-/* While a candidate is decided, the sample its peak may move up to (not
- * included): the next candidate's peak, or the end of the final blocks. */
-fasc_index fasc_cls_retime_limit(fasc_classifier *cls);
+/* While the candidate with this peak is decided, the sample its peak may
+ * move up to (not included): the next candidate's peak, or the end of the
+ * candidate's own block. */
+fasc_index fasc_cls_retime_limit(fasc_classifier *cls, fasc_index peak);
 void fasc_cls_queue_beat(fasc_classifier *cls, const fasc_classified *ev);
 
 #endif

@@ -54,14 +54,13 @@ int fasc_cls_emit(fasc_classifier *cls, const fasc_classified *ev, const float *
     return FASC_OK;
 }
 
-fasc_index fasc_cls_retime_limit(fasc_classifier *cls)
+fasc_index fasc_cls_retime_limit(fasc_classifier *cls, fasc_index peak)
 {
-    /* no candidate is still to come before the first non-final block */
-    const int64_t b = cls->deciding_until;
-    const fasc_index final_end = b > INT64_MAX / cls->d.block_n ? INT64_MAX
-                                                               : b * (fasc_index)cls->d.block_n;
-    const fasc_index next = cls->pend_len > 1 ? pend_at(cls, 1)->ev.peak : final_end;
-    return next < final_end ? next : final_end;
+    /* the candidate's own block is final, and every candidate in it is
+     * here, whatever the block sizes of the input were */
+    const fasc_index block_end = (fasc_index)(fasc_cls_block_of(cls, peak) + 1) * cls->d.block_n;
+    const fasc_index next = cls->pend_len > 1 ? pend_at(cls, 1)->ev.peak : block_end;
+    return next < block_end ? next : block_end;
 }
 
 /* Inserts in order of peak time (candidates arrive up to the detector's
@@ -329,7 +328,6 @@ static void decide(fasc_classifier *cls, cls_pending *p, const float *snip)
 /* Decides every pending item whose block is final. */
 void fasc_cls_decide_until(fasc_classifier *cls, int64_t final_block)
 {
-    cls->deciding_until = final_block;
     while (cls->pend_len > 0) {
         cls_pending *p = pend_at(cls, 0);
         if (fasc_cls_block_of(cls, p->ev.peak) >= final_block)

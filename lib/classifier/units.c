@@ -362,8 +362,9 @@ static void merge_into(fasc_classifier *cls, cls_unit *u, const cls_pending *p)
  * discharge's peak is kept as an offset from its template-aligned window;
  * the offset most of the unit's latest discharges take (within half a
  * millisecond) is the unit's phase, and a discharge on another is timed on
- * it, as long as that stays inside the event and before every later
- * candidate (the events go out in order of peak). */
+ * it, as long as that stays inside the event and its block (so that any
+ * block split gives the same events) and before every later candidate
+ * (the events go out in order of peak). */
 static void phase_retime(fasc_classifier *cls, cls_unit *u, fasc_classified *ev,
                          fasc_index start)
 {
@@ -391,7 +392,7 @@ static void phase_retime(fasc_classifier *cls, cls_unit *u, fasc_classified *ev,
         return;
     const fasc_index t = start + best_o;
     if (t < ev->onset || t > ev->offset || t < cls->last_peak ||
-        t >= fasc_cls_retime_limit(cls))
+        t >= fasc_cls_retime_limit(cls, ev->peak))
         return;
     ev->peak = t;
 }

@@ -1277,7 +1277,8 @@ static void units_timed_on_two_phases_merge(void **state)
  * falls on the first phase but for discharges 4 and 7, where it falls on
  * the second. Once the unit has unit_min_discharges, a discharge is timed
  * on the phase most of the unit's discharges take: all ten come out on
- * the first phase, and the intervals of the unit's train are the true 5 s. */
+ * the first phase, and the intervals of the unit's train are the true 5 s;
+ * the whole scene in one block gives the same peaks. */
 static void discharges_timed_on_their_units_phase(void **state)
 {
     (void)state;
@@ -1315,6 +1316,12 @@ static void discharges_timed_on_their_units_phase(void **state)
         k++;
     }
     assert_int_equal(k, N);
+    /* the same peaks in one block */
+    cs_out whole = cs_run(&cfg, &sc, 0u, 0);
+    assert_int_equal(whole.n, o.n);
+    for (size_t i = 0; i < o.n; i++)
+        assert_int_equal(whole.ev[i].peak, o.ev[i].peak);
+    cs_out_free(&whole);
     cs_out_free(&o);
     fasc_classifier_destroy(&cls);
     cs_free(&sc);
