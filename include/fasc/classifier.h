@@ -125,6 +125,22 @@
  * added). Younger units wait: against one or two discharges the test has
  * no power, and the first discharge of a second unit of one electrode
  * would vanish into the first unit. A unit
+ * Two units of one shape and size on one electrode may differ by no more
+ * than one discharge's noise, so that each discharge fits the other's
+ * template and both gather in one unit. Each unit therefore keeps its
+ * latest 16 discharges' aligned windows; every 16 discharges these are
+ * split in two by 2-means. When both halves hold at least
+ * `unit_min_discharges` and their means differ, beyond a change of size
+ * and a sub-sample shift, by more than 4 times what noise leaves (σ²
+ * (1 / n_a + 1 / n_b) per sample; noise alone, the split chosen to make it
+ * large, exceeds 3.1 once in 10 000 tests:
+ * tests/classifier/gen_split_null.py), the half farther from the unit's
+ * template becomes a new unit (which may then merge with another). Its
+ * discharges among the 16 move with it (counts, train, phase); events
+ * already handed out keep the old number. A second pass
+ * (fasc_classifier_count_from) starts the 16 afresh: the same discharges
+ * again are no new evidence.
+ * A unit
  * counts as a distinct fasciculating unit once it has `unit_min_discharges`
  * discharges: one or two cannot be told from a misfit or a noise event. A
  * discharge of a unit 10-110 ms after its previous one is a *repeat*

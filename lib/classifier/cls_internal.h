@@ -28,6 +28,9 @@
 #define CLS_UNIT_TIMES 8
 /* Peak offsets a unit remembers (its phase: the one most of them take) */
 #define CLS_UNIT_OFFS 16
+/* Discharges a unit keeps whole (aligned main-channel windows) for its
+ * split test: a unit is tested once it has gathered this many more. */
+#define CLS_UNIT_HIST 16
 /* Snippet rows kept per candidate: the main channel's, the band signal over
  * the same span, then up to CLS_NB_ROWS of the main channel's neighbours
  * (a grid electrode has four). */
@@ -138,6 +141,12 @@ typedef struct cls_unit {
     int32_t offs[CLS_UNIT_OFFS]; /* the latest discharges' peaks from their
                                     template-aligned window start (ring) */
     int n_offs, offs_head;
+    float *hist;          /* CLS_UNIT_HIST x ulen: the latest discharges'
+                             windows as aligned to tmpl (µV) */
+    float hist_p2p[CLS_UNIT_HIST];      /* their peak-to-peak on the main channel */
+    fasc_index hist_peak[CLS_UNIT_HIST]; /* their peaks */
+    int32_t hist_off[CLS_UNIT_HIST];    /* their offs entries */
+    int n_hist;           /* discharges kept since the last test */
 } cls_unit;
 
 typedef struct cls_pending {

@@ -1327,6 +1327,19 @@ static void discharges_timed_on_their_units_phase(void **state)
     cs_free(&sc);
 }
 
+/* The peak-to-peak of a hat of `width` (cs_hat) that holds `variances`
+ * noise variances (σ = sd) per sample of the unit window. */
+static double hat_of_variances(const fasc_classifier_config *cfg, double variances, double sd,
+                               double width)
+{
+    const double window_n =
+        (double)(lround(cfg->unit_pre_s * CS_FS) + lround(cfg->unit_post_s * CS_FS) + 1);
+    double energy = 0.0;
+    for (int u = -20; u <= 20; u++)
+        energy += cs_hat(u, width) * cs_hat(u, width);
+    return sqrt(variances * window_n * sd * sd / energy) * 1.446;
+}
+
 /* Between a template of many discharges and one of a single discharge, a
  * discharge equally far from both in µV joins the first: the single one
  * is the less sure estimate, and fitting it better by the width of its own
@@ -1346,12 +1359,7 @@ static void young_unit_draws_no_discharges(void **state)
      * window (52 samples by default): A to B normalises to 3.3, a halfway
      * discharge to 0.82 from A (0.88 with its weight) and 0.44 from B
      * (1.13) */
-    const double window_n =
-        (double)(lround(cfg.unit_pre_s * CS_FS) + lround(cfg.unit_post_s * CS_FS) + 1);
-    double energy = 0.0;
-    for (int u = -20; u <= 20; u++)
-        energy += cs_hat(u, width) * cs_hat(u, width);
-    const double later = sqrt(3.5 * window_n * sd * sd / energy) * 1.446;
+    const double later = hat_of_variances(&cfg, 3.5, sd, width);
     const fasc_index lag = 12;
     for (int k = 0; k < 18; k++) {
         const fasc_index peak = at_s(2.0 + 2.0 * k + 0.37 * (k % 3));
@@ -1382,6 +1390,62 @@ static void young_unit_draws_no_discharges(void **state)
                      a->unit);
     }
     cs_out_free(&o);
+    cs_free(&sc);
+}
+
+/* Two units of one shape on one lead, B being A with a small later hat:
+ * each discharge of one fits the other's template (their difference is 1.2
+ * noise variances per sample of the unit window, under unit_match 2), so
+ * the first discharges, A and B in turn, gather in one unit. Over the
+ * unit's latest 16, though, the two halves' means differ by 1.2 / (1/8 +
+ * 1/8) = 4.8, 4.46 beyond a change of size and shift, above the split
+ * level 4: the unit is split, and from then on A's and B's discharges go
+ * to two units. */
+static void unit_of_two_shapes_splits(void **state)
+{
+    (void)state;
+    const double sd = 5.0, width = 3.0;
+    cs_scene sc = cs_new(C, 60.0, (float)(0.1 * sd), 911u);
+    fasc_classifier_config cfg = config(C);
+    const double later = hat_of_variances(&cfg, 1.2, sd, width);
+    enum { N = 32 };
+    fasc_index peaks[N];
+    for (int k = 0; k < N; k++) {
+        peaks[k] = at_s(2.0 + 1.5 * k + 0.37 * (k % 3));
+        add_hat(&sc, 2, peaks[k], 0.0, width, 90.0);
+        if (k % 2)
+            add_hat(&sc, 2, peaks[k] + 12, 0.0, width, later);
+        cs_candidate(&sc, 2, peaks[k] - 8, peaks[k], peaks[k] + 8, 90.0, 0)->noise_sd_uv =
+            (float)sd;
+    }
+    cs_finish(&sc);
+    cs_out o;
+    fasc_classifier *cls = cs_run_kept(&cfg, &sc, &o, 23u, 256, true);
+    int unit[N];
+    for (int k = 0; k < N; k++) {
+        const fasc_classified *e = cs_find(&o, peaks[k], 0);
+        assert_non_null(e);
+        assert_int_equal(e->cls, FASC_CLASS_FASCICULATION);
+        unit[k] = e->unit;
+    }
+    /* one unit at first: B's discharges fit A's template */
+    for (int k = 1; k < 15; k++)
+        if (unit[k] != unit[0])
+            fail_msg("discharge %d in unit %d before the test, the first in %d", k, unit[k],
+                     unit[0]);
+    /* two after it */
+    for (int k = 16; k < N; k++)
+        if (unit[k] != unit[16 + k % 2])
+            fail_msg("discharge %d (%s) in unit %d, not %d", k, k % 2 ? "B" : "A", unit[k],
+                     unit[16 + k % 2]);
+    assert_int_not_equal(unit[16], unit[17]);
+    assert_int_equal(fasc_classifier_distinct_units(cls), 2);
+    /* the same in one block */
+    cs_out whole = cs_run(&cfg, &sc, 0u, 0);
+    cs_assert_same(&o, &whole);
+    cs_out_free(&whole);
+    cs_out_free(&o);
+    fasc_classifier_destroy(&cls);
     cs_free(&sc);
 }
 
@@ -1570,6 +1634,7 @@ int main(void)
         cmocka_unit_test(heartbeats_within_matches_removal),
         cmocka_unit_test(sharp_unit_between_samples),
         cmocka_unit_test(units_timed_on_two_phases_merge),
+        cmocka_unit_test(unit_of_two_shapes_splits),
         cmocka_unit_test(discharges_timed_on_their_units_phase),
         cmocka_unit_test(young_unit_draws_no_discharges),
         cmocka_unit_test(contraction_at_the_end_is_voluntary),
