@@ -370,25 +370,25 @@ static void merge_into(fasc_classifier *cls, cls_unit *u, const cls_pending *p)
 static const double split_level = 4.0;
 
 /* Σ(a - b - α m - β m')² at the least-squares α, β, with m the pooled
- * mean of a (n_a windows) and b (n_b) and m' its slope: what two halves
- * differ by beyond a change of size and a shift of under a sample. A
- * unit's discharges vary by both (the detector's amplitude, half-sample
- * timing), which 2-means would split on. */
+ * mean of a (n_a windows) and b (n_b), written to m, and m' its slope
+ * (slope_at): what two halves differ by beyond a change of size and a
+ * shift of under a sample. A unit's discharges vary by both (the
+ * detector's amplitude, half-sample timing), which 2-means would split
+ * on. */
 static double shape_difference(const cls_design *d, const float *a, const float *b, int na,
-                               int nb)
+                               int nb, float *m)
 {
     const int n = d->ulen;
     const double wa = (double)na / (na + nb), wb = (double)nb / (na + nb);
+    for (int j = 0; j < n; j++)
+        m[j] = (float)(wa * a[j] + wb * b[j]);
     double mm = 0.0, mg = 0.0, gg = 0.0, em = 0.0, eg = 0.0, ee = 0.0;
     for (int j = 0; j < n; j++) {
-        const int jl = j > 0 ? j - 1 : 0, jh = j < n - 1 ? j + 1 : n - 1;
-        const double m = wa * a[j] + wb * b[j];
-        const double g = (wa * a[jh] + wb * b[jh] - wa * a[jl] - wb * b[jl]) / (jh - jl);
-        const double e = (double)a[j] - b[j];
-        mm += m * m;
-        mg += m * g;
+        const double g = slope_at(m, n, j), e = (double)a[j] - b[j];
+        mm += (double)m[j] * m[j];
+        mg += m[j] * g;
         gg += g * g;
-        em += e * m;
+        em += e * m[j];
         eg += e * g;
         ee += e * e;
     }
@@ -523,7 +523,7 @@ static cls_unit *split_test(fasc_classifier *cls, cls_unit *u, const cls_pending
     const int na = CLS_UNIT_HIST - nb;
     if (na < d->unit_min || nb < d->unit_min)
         return u;
-    const double r = shape_difference(d, ma, mb, na, nb);
+    const double r = shape_difference(d, ma, mb, na, nb, cls->scratch + 2 * wlen);
     const double sd = sd_on(p, u->main_channel);
     if (normalised(d, r, sd, na, nb) <= split_level)
         return u;
