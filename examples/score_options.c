@@ -30,6 +30,7 @@ static const param params[] = {
     P("ceiling-sd", P_DOUBLE, detector.ceiling_sd, "artefact ceiling, noise sigma"),
     P("ceiling-uv", P_DOUBLE, detector.ceiling_uv, "absolute artefact ceiling, uV (0: off)"),
     P("shadow", P_DOUBLE, detector.shadow_s, "after-effect window, s (0: off)"),
+    P("timing-highpass", P_DOUBLE, detector.timing_highpass_hz, "high-pass corner peaks are timed at, Hz (0: the filter bank's)"),
     P("common-median", P_BOOL, detector.common_median, "subtract the median across channels (0/1)"),
     P("common-median-band", P_DOUBLE, detector.common_median_band, "leave the median in place within this many of its noise sd (0: off)"),
     P("highpass", P_DOUBLE, filterbank.highpass_hz, "high-pass cutoff, Hz"),

@@ -240,6 +240,14 @@ typedef struct fasc_detector_config {
      *  as it is) */
     int prefilter_sections;
     fasc_biquad prefilter[FASC_DETECTOR_MAX_PREFILTER];
+    /** the zero-phase reading that times peaks moves each high-pass
+     *  section of the pre-filter whose corner lies above this down to it
+     *  (a forward pass through the ratio of the two, then the lower one
+     *  backward): passed twice, a 20 Hz high-pass shrinks a potential's
+     *  slow phase below a faster one, and the largest phase of the
+     *  unfiltered potential is what times a discharge. 0 = the pre-filter
+     *  as it is; Hz, 0..sample_rate / 4 (default 10) */
+    double timing_highpass_hz;
     /** candidates also from the second stage's short wavelets: a channel
      *  is *above* when the first or second Gaussian derivative of the
      *  widest bank width that fits in the 10 ms centring delay (1.2 ms at

@@ -86,6 +86,7 @@ void fasc_detector_config_default(fasc_detector_config *cfg)
     cfg->confirm_threshold = 5.5;
     cfg->shadow_s = 0.040;
     cfg->prefilter_sections = 0;
+    cfg->timing_highpass_hz = 10.0;
     cfg->wavelet_threshold = 5.0;
 }
 
@@ -107,7 +108,8 @@ static int check(const fasc_detector_config *cfg)
         cfg->queue_capacity < 1 || cfg->queue_capacity > 65536 ||
         !fasc_in_range(cfg->confirm_threshold, 0.0, 20.0) || !fasc_in_range(cfg->shadow_s, 0.0, 0.1) ||
         !fasc_in_range(cfg->wavelet_threshold, 0.0, 20.0) ||
-        cfg->prefilter_sections < 0 || cfg->prefilter_sections > FASC_DETECTOR_MAX_PREFILTER)
+        cfg->prefilter_sections < 0 || cfg->prefilter_sections > FASC_DETECTOR_MAX_PREFILTER ||
+        !fasc_in_range(cfg->timing_highpass_hz, 0.0, 0.25 * cfg->sample_rate))
         return FASC_ERR_INVALID_ARGUMENT;
     for (int k = 0; k < cfg->prefilter_sections; k++) {
         const fasc_biquad *q = &cfg->prefilter[k];
@@ -253,6 +255,9 @@ static void design_events(const fasc_detector_config *cfg, det_design *d)
     d->pf_n = cfg->prefilter_sections;
     for (int k = 0; k < d->pf_n; k++)
         d->pf[k] = cfg->prefilter[k];
+    /* bilinear-transform corner of the timing high-pass (0: off) */
+    const double pi = 3.14159265358979323846;
+    d->zp_hp_k = tan(pi * cfg->timing_highpass_hz / fs);
 }
 
 static void design_memory(const fasc_detector_config *cfg, det_design *d)

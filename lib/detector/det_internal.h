@@ -68,6 +68,7 @@ typedef struct det_design {
     double strong_z;    /* candidates scoring less are weak (verify.c) */
     int pf_n;
     fasc_biquad pf[FASC_DETECTOR_MAX_PREFILTER];
+    double zp_hp_k; /* timing high-pass corner, tan(π f / fs); 0: off */
 } det_design;
 
 /* The run a channel has open (centred times). core_* span its samples above

@@ -375,17 +375,71 @@ FASC_CLONES static float wavelet_score(fasc_detector *det, const fasc_detection 
     return best;
 }
 
-/* The pre-filter in force for an event from `onset` and the span its
- * zero-phase reading covers: zp_left before the onset to zp_right after the
- * offset (the backward pass's run-in), as far as the history holds.
- * Returns its length; *lo receives its first input index. */
+/* Pre-filter section q moved down to the timing corner k_t = tan(π f /
+ * fs) (timing_highpass_hz) when it is a high-pass section (a zero at
+ * z = 1, of order 1 or 2: numerator g (1, -1, 0) or g (1, -2, 1)) with its
+ * corner above k_t. *back receives the moved section, with q's Q and
+ * gain at the Nyquist frequency; *fix the forward pass back / q, in which
+ * the zeros at z = 1 cancel (a stable section with back's poles). Returns
+ * false, and back = q, where nothing moves. */
+static bool timing_highpass(const fasc_biquad *q, double k_t, fasc_biquad *fix,
+                            fasc_biquad *back)
+{
+    *back = *q;
+    const double tol = 1e-9 * fabs(q->b0);
+    if (!(k_t > 0.0) || q->b0 == 0.0)
+        return false;
+    if (fabs(q->b1 + q->b0) <= tol && q->b2 == 0.0 && q->a2 == 0.0) {
+        /* first order: a1 = (K - 1) / (K + 1) */
+        if (!(q->a1 > -1.0 && q->a1 < 1.0))
+            return false;
+        const double k = (1.0 + q->a1) / (1.0 - q->a1);
+        if (!(k > k_t))
+            return false;
+        back->a1 = (k_t - 1.0) / (k_t + 1.0);
+        back->b0 = q->b0 * (1.0 - back->a1) / (1.0 - q->a1);
+        back->b1 = -back->b0;
+    } else if (fabs(q->b1 + 2.0 * q->b0) <= tol && fabs(q->b2 - q->b0) <= tol) {
+        /* second order: with a0 = 1 + K/Q + K², 1 + a1 + a2 = 4 K² / a0,
+         * 1 - a1 + a2 = 4 / a0 and 1 - a2 = 2 (K/Q) / a0 */
+        const double sum = 1.0 + q->a1 + q->a2, dif = 1.0 - q->a1 + q->a2;
+        if (!(sum > 0.0 && dif > 0.0 && 1.0 - q->a2 > 0.0))
+            return false;
+        const double k = sqrt(sum / dif), inv_q = 2.0 * (1.0 - q->a2) / dif / k;
+        if (!(k > k_t))
+            return false;
+        const double a0 = 1.0 + k_t * inv_q + k_t * k_t;
+        back->a1 = 2.0 * (k_t * k_t - 1.0) / a0;
+        back->a2 = (1.0 - k_t * inv_q + k_t * k_t) / a0;
+        back->b0 = q->b0 * (1.0 - back->a1 + back->a2) / dif;
+        back->b1 = -2.0 * back->b0;
+        back->b2 = back->b0;
+    } else {
+        return false;
+    }
+    const double g = back->b0 / q->b0;
+    *fix = (fasc_biquad){g, g * q->a1, g * q->a2, back->a1, back->a2};
+    return true;
+}
+
+/* The pre-filter in force for an event from `onset`, as the zero-phase
+ * reading runs it: fix[k] forward where fixed has bit k, then back[k]
+ * backward (timing_highpass); and the span the reading covers: zp_left
+ * before the onset to zp_right after the offset (the backward pass's
+ * run-in), as far as the history holds. Returns its length; *lo receives
+ * its first input index. */
 static int zp_span(const fasc_detector *det, fasc_index onset, fasc_index offset,
-                   const fasc_biquad **pf, int *pf_n, fasc_index *lo)
+                   fasc_biquad *fix, fasc_biquad *back, unsigned *fixed, int *pf_n,
+                   fasc_index *lo)
 {
     const det_design *d = &det->d;
     const bool next = onset >= det->pf_from;
-    *pf = next ? det->pf_next : det->pf_cur;
+    const fasc_biquad *pf = next ? det->pf_next : det->pf_cur;
     *pf_n = next ? det->pf_next_n : det->pf_cur_n;
+    *fixed = 0;
+    for (int k = 0; k < *pf_n; k++)
+        if (timing_highpass(&pf[k], d->zp_hp_k, &fix[k], &back[k]))
+            *fixed |= 1u << k;
     fasc_index a = onset - d->zp_left_n, b = offset + d->zp_right_n;
     const fasc_index oldest = det->now - d->hrows + 1;
     if (a < oldest)
@@ -400,20 +454,35 @@ static int zp_span(const fasc_detector *det, fasc_index onset, fasc_index offset
 
 /* Channel c over [*lo, *lo + n) after a backward pass through the
  * pre-filter: causal forward (upstream) + anti-causal backward = zero
- * phase, so the largest phase is the one the unfiltered potential has.
- * The span reaches zp_left before the onset and zp_right after the offset
- * (the backward pass's run-in), as far as the history holds; returns n. */
+ * phase, so the largest phase is the one the unfiltered potential has
+ * (with the high-pass moved down to timing_highpass_hz, whose fix runs
+ * forward first). The span reaches zp_left before the onset and zp_right
+ * after the offset (the backward pass's run-in), as far as the history
+ * holds; returns n. */
 int fasc_det_zero_phase(const fasc_detector *det, int c, fasc_index onset, fasc_index offset,
                         fasc_index *lo_out, double *y)
 {
-    const fasc_biquad *pf;
+    fasc_biquad fix[FASC_DETECTOR_MAX_PREFILTER], back[FASC_DETECTOR_MAX_PREFILTER];
+    unsigned fixed;
     int pf_n;
     fasc_index lo;
-    const int n = zp_span(det, onset, offset, &pf, &pf_n, &lo);
+    const int n = zp_span(det, onset, offset, fix, back, &fixed, &pf_n, &lo);
     for (int i = 0; i < n; i++)
         y[i] = *fasc_det_x(det, c, lo + i);
     for (int k = 0; k < pf_n; k++) {
-        const fasc_biquad q = pf[k];
+        if (!(fixed & (1u << k)))
+            continue;
+        const fasc_biquad q = fix[k];
+        double z1 = 0.0, z2 = 0.0;
+        for (int i = 0; i < n; i++) {
+            const double in = y[i], out = q.b0 * in + z1;
+            z1 = q.b1 * in - q.a1 * out + z2;
+            z2 = q.b2 * in - q.a2 * out;
+            y[i] = out;
+        }
+    }
+    for (int k = 0; k < pf_n; k++) {
+        const fasc_biquad q = back[k];
         double z1 = 0.0, z2 = 0.0;
         for (int i = n - 1; i >= 0; i--) {
             const double in = y[i], out = q.b0 * in + z1;
@@ -433,13 +502,30 @@ int fasc_det_zero_phase(const fasc_detector *det, int c, fasc_index onset, fasc_
 FASC_CLONES int fasc_det_zero_phase_lanes(const fasc_detector *det, const int *cs, int m, fasc_index onset,
                               fasc_index offset, fasc_index *lo_out, double *y4)
 {
-    const fasc_biquad *pf;
+    fasc_biquad fix[FASC_DETECTOR_MAX_PREFILTER], pf[FASC_DETECTOR_MAX_PREFILTER];
+    unsigned fixed;
     int pf_n;
     fasc_index lo;
-    const int n = zp_span(det, onset, offset, &pf, &pf_n, &lo);
+    const int n = zp_span(det, onset, offset, fix, pf, &fixed, &pf_n, &lo);
     for (int i = 0; i < n; i++)
         for (int j = 0; j < DET_ZP_LANES; j++)
             y4[i * DET_ZP_LANES + j] = j < m ? *fasc_det_x(det, cs[j], lo + i) : 0.0;
+    /* the timing high-pass's fixes, forward, the lanes side by side */
+    for (int k = 0; k < pf_n; k++) {
+        if (!(fixed & (1u << k)))
+            continue;
+        const fasc_biquad q = fix[k];
+        double z1[DET_ZP_LANES] = {0}, z2[DET_ZP_LANES] = {0};
+        for (int i = 0; i < n; i++) {
+            double *v = y4 + (size_t)i * DET_ZP_LANES;
+            for (int j = 0; j < DET_ZP_LANES; j++) {
+                const double in = v[j], out = q.b0 * in + z1[j];
+                z1[j] = q.b1 * in - q.a1 * out + z2[j];
+                z2[j] = q.b2 * in - q.a2 * out;
+                v[j] = out;
+            }
+        }
+    }
     /* As a wavefront: at step s section k filters sample n - 1 - (s - k),
      * which section k - 1 filtered at step s - 1, so the sections' chains
      * run side by side instead of one after the other. Each section sees

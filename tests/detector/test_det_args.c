@@ -211,6 +211,13 @@ static void second_stage_arguments(void **state)
     cfg.shadow_s = 0.5;
     assert_int_equal(fasc_detector_create(&cfg, &det), FASC_ERR_INVALID_ARGUMENT);
     cfg = dtu_config(2);
+    cfg.timing_highpass_hz = -1.0;
+    assert_int_equal(fasc_detector_create(&cfg, &det), FASC_ERR_INVALID_ARGUMENT);
+    cfg.timing_highpass_hz = 0.3 * cfg.sample_rate;
+    assert_int_equal(fasc_detector_create(&cfg, &det), FASC_ERR_INVALID_ARGUMENT);
+    cfg.timing_highpass_hz = NAN;
+    assert_int_equal(fasc_detector_create(&cfg, &det), FASC_ERR_INVALID_ARGUMENT);
+    cfg = dtu_config(2);
     cfg.wavelet_threshold = 21.0;
     assert_int_equal(fasc_detector_create(&cfg, &det), FASC_ERR_INVALID_ARGUMENT);
     cfg.wavelet_threshold = NAN;
