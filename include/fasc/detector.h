@@ -73,7 +73,8 @@
  *     stretches; learnt again, the old levels in use meanwhile, when
  *     fasc_detector_set_prefilter() changes the upstream filter). With a
  *     pre-filter given, peaks are read at zero phase (a backward pass
- *     through the same sections); the main channel's phase is chosen on
+ *     through the same sections, with the high-pass moved down to
+ *     `timing_highpass_hz`); the main channel's phase is chosen on
  *     its zero-phase signal plus those of its involved neighbours, each
  *     weighted by its least-squares projection on the main one, so that
  *     noise does not swap two phases of similar size. Units that fire
