@@ -124,7 +124,7 @@
  * the older one (its later discharges get the older number; counts are
  * added). Younger units wait: against one or two discharges the test has
  * no power, and the first discharge of a second unit of one electrode
- * would vanish into the first unit. A unit
+ * would vanish into the first unit.
  * Two units of one shape and size on one electrode may differ by no more
  * than one discharge's noise, so that each discharge fits the other's
  * template and both gather in one unit. Each unit therefore keeps its

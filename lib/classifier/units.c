@@ -471,12 +471,12 @@ static cls_unit *unit_new(fasc_classifier *cls, int main_channel)
     return u;
 }
 
-/* u's template, size, amplitude, phase offsets and train from those of its
- * kept discharges in group `which` (their mean is m); the newest (the
- * caller's, whose train entry is still to come) is left out of the train. */
 /* rebuild() copies a half's offsets into the unit's phase ring whole */
 _Static_assert(CLS_UNIT_HIST <= CLS_UNIT_OFFS, "split halves must fit the phase ring");
 
+/* u's template, size, amplitude, phase offsets and train from those of its
+ * kept discharges in group `which` (their mean is m); the newest (the
+ * caller's, whose train entry is still to come) is left out of the train. */
 static void rebuild(const fasc_classifier *cls, cls_unit *u, const cls_unit *from, const int *g,
                     int which, const float *m)
 {

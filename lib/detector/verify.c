@@ -452,6 +452,19 @@ static int zp_span(const fasc_detector *det, fasc_index onset, fasc_index offset
     return (int)(b - a + 1);
 }
 
+/* y[0..n) through section q from a zero state, forward or backward. */
+static void section_pass(const fasc_biquad *q, double *y, int n, bool backward)
+{
+    double z1 = 0.0, z2 = 0.0;
+    for (int j = 0; j < n; j++) {
+        const int i = backward ? n - 1 - j : j;
+        const double in = y[i], out = q->b0 * in + z1;
+        z1 = q->b1 * in - q->a1 * out + z2;
+        z2 = q->b2 * in - q->a2 * out;
+        y[i] = out;
+    }
+}
+
 /* Channel c over [*lo, *lo + n) after a backward pass through the
  * pre-filter: causal forward (upstream) + anti-causal backward = zero
  * phase, so the largest phase is the one the unfiltered potential has
@@ -469,28 +482,11 @@ int fasc_det_zero_phase(const fasc_detector *det, int c, fasc_index onset, fasc_
     const int n = zp_span(det, onset, offset, fix, back, &fixed, &pf_n, &lo);
     for (int i = 0; i < n; i++)
         y[i] = *fasc_det_x(det, c, lo + i);
-    for (int k = 0; k < pf_n; k++) {
-        if (!(fixed & (1u << k)))
-            continue;
-        const fasc_biquad q = fix[k];
-        double z1 = 0.0, z2 = 0.0;
-        for (int i = 0; i < n; i++) {
-            const double in = y[i], out = q.b0 * in + z1;
-            z1 = q.b1 * in - q.a1 * out + z2;
-            z2 = q.b2 * in - q.a2 * out;
-            y[i] = out;
-        }
-    }
-    for (int k = 0; k < pf_n; k++) {
-        const fasc_biquad q = back[k];
-        double z1 = 0.0, z2 = 0.0;
-        for (int i = n - 1; i >= 0; i--) {
-            const double in = y[i], out = q.b0 * in + z1;
-            z1 = q.b1 * in - q.a1 * out + z2;
-            z2 = q.b2 * in - q.a2 * out;
-            y[i] = out;
-        }
-    }
+    for (int k = 0; k < pf_n; k++)
+        if (fixed & (1u << k))
+            section_pass(&fix[k], y, n, false);
+    for (int k = 0; k < pf_n; k++)
+        section_pass(&back[k], y, n, true);
     *lo_out = lo;
     return n;
 }
