@@ -98,10 +98,16 @@ static int create_stages(score_run *r, score_result *res)
              r->channels);
         return -1;
     }
-    int rc = fasc_create(&cfg, &r->det);
+    const char *why = NULL;
+    int rc = fasc_config_check(&cfg, &why);
+    if (rc == FASC_OK)
+        rc = fasc_create(&cfg, &r->det);
     if (rc != FASC_OK) {
+        char text[320];
+        score_options_explain(why && rc == FASC_ERR_INVALID_ARGUMENT ? why : fasc_strerror(rc),
+                              text, sizeof text);
         fail(res, r->path, "cannot set up the detector at %g Hz, %d channels: %s", r->rate,
-             r->channels, fasc_strerror(rc));
+             r->channels, text);
         return -1;
     }
     fasc_summary_config sc;

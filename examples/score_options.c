@@ -16,9 +16,10 @@ typedef struct param {
     param_kind kind;
     size_t offset; /* in fasc_config */
     const char *help;
+    const char *path; /* the field as fasc_config_check() names it */
 } param;
 
-#define P(name, kind, field, help) {name, kind, offsetof(fasc_config, field), help}
+#define P(name, kind, field, help) {name, kind, offsetof(fasc_config, field), help, #field}
 static const param params[] = {
     P("threshold", P_DOUBLE, detector.threshold, "detection level, Gaussian-equivalent z"),
     P("release", P_DOUBLE, detector.release, "hysteresis release level, z"),
@@ -365,6 +366,30 @@ void score_options_free(score_options *o)
     free(o->out_dir);
     free(o->table);
     o->channels = o->out_dir = o->table = NULL;
+}
+
+/* The parameter option that sets the field `why` (from
+ * fasc_config_check) begins with, or NULL. The other options (--mains,
+ * --grid, --channels) are checked as they are parsed or per file. */
+static const char *option_of(const char *why)
+{
+    const size_t at = strcspn(why, ":");
+    if (why[at] != ':')
+        return NULL;
+    for (int i = 0; i < PARAM_COUNT; i++)
+        if (strlen(params[i].path) == at && strncmp(why, params[i].path, at) == 0)
+            return params[i].name;
+    return NULL;
+}
+
+void score_options_explain(const char *why, char *out, size_t size)
+{
+    const char *option = option_of(why);
+    if (option)
+        snprintf(out, size, "--%s%s (%.*s)", option, why + strcspn(why, ":"),
+                 (int)strcspn(why, ":"), why);
+    else
+        snprintf(out, size, "%s", why);
 }
 
 void score_options_visit(const score_options *o, score_param_visitor visit, void *user)

@@ -31,6 +31,10 @@ int score_options_parse(int argc, char **argv, score_options *o);
 /* Frees what parse allocated. */
 void score_options_free(score_options *o);
 
+/* fasc_config_check()'s reason with the field named by the option that
+ * sets it: "--threshold: must be 0 to 20 (detector.threshold)". */
+void score_options_explain(const char *why, char *out, size_t size);
+
 /* "threshold=5 release=2 ..." of every parameter, for the summary JSON. */
 typedef void (*score_param_visitor)(void *user, const char *name, double value);
 void score_options_visit(const score_options *o, score_param_visitor visit, void *user);

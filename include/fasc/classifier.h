@@ -298,6 +298,14 @@ typedef struct fasc_classifier fasc_classifier;
 /** Fills `cfg` with the documented defaults; nothing for NULL. */
 FASC_API void fasc_classifier_config_default(fasc_classifier_config *cfg);
 
+/**
+ * Checks a configuration as fasc_classifier_init() does. Returns FASC_OK
+ * or FASC_ERR_INVALID_ARGUMENT; `why` (may be NULL) receives a static text
+ * naming the first field out of range and its range, as
+ * "classifier.<field>: ...", or "ok".
+ */
+FASC_API int fasc_classifier_config_check(const fasc_classifier_config *cfg, const char **why);
+
 /** Bytes fasc_classifier_init() needs; 0 for NULL or an invalid config. */
 FASC_API size_t fasc_classifier_memory_size(const fasc_classifier_config *cfg);
 

@@ -325,6 +325,14 @@ typedef struct fasc_detector fasc_detector;
 FASC_API void fasc_detector_config_default(fasc_detector_config *cfg);
 
 /**
+ * Checks a configuration as fasc_detector_init() does. Returns FASC_OK or
+ * FASC_ERR_INVALID_ARGUMENT; `why` (may be NULL) receives a static text
+ * naming the first field out of range and its range, as
+ * "detector.<field>: ...", or "ok".
+ */
+FASC_API int fasc_detector_config_check(const fasc_detector_config *cfg, const char **why);
+
+/**
  * Bytes of caller memory fasc_detector_init() needs (alignment slack
  * included); 0 for NULL or an invalid configuration.
  */

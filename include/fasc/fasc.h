@@ -108,6 +108,14 @@ typedef struct fasc fasc;
  *  FPs found from 0.70 to 0.75 and cut ECG-driven candidates 30-fold). */
 FASC_API void fasc_config_default(fasc_config *cfg);
 
+/**
+ * Checks a configuration as fasc_init() does. Returns FASC_OK or
+ * FASC_ERR_INVALID_ARGUMENT; `why` (may be NULL) receives a static text
+ * naming the first field out of range by its path in fasc_config
+ * ("detector.threshold: must be 0 to 20"), or "ok".
+ */
+FASC_API int fasc_config_check(const fasc_config *cfg, const char **why);
+
 /** Bytes fasc_init() needs; 0 for NULL or an invalid configuration. */
 FASC_API size_t fasc_memory_size(const fasc_config *cfg);
 

@@ -287,6 +287,14 @@ typedef struct fasc_filterbank fasc_filterbank;
 FASC_API void fasc_filterbank_config_default(fasc_filterbank_config *cfg);
 
 /**
+ * Checks a configuration as fasc_filterbank_init() does. Returns FASC_OK
+ * or FASC_ERR_INVALID_ARGUMENT; `why` (may be NULL) receives a static text
+ * naming the first field out of range and its range, as
+ * "filterbank.<field>: ...", or "ok".
+ */
+FASC_API int fasc_filterbank_config_check(const fasc_filterbank_config *cfg, const char **why);
+
+/**
  * Bytes of caller memory fasc_filterbank_init() needs for `cfg`, including
  * alignment slack; 0 if the configuration is invalid or cfg is NULL.
  */

@@ -5,6 +5,7 @@
 
 #include "cls_internal.h"
 #include "../common/config_util.h"
+#include "../common/layout_check.h"
 
 void fasc_classifier_config_default(fasc_classifier_config *cfg)
 {
@@ -36,34 +37,52 @@ void fasc_classifier_config_default(fasc_classifier_config *cfg)
     cfg->candidate_delay_s = 0.1;
 }
 
-static int check(const fasc_classifier_config *c)
+int fasc_classifier_config_check(const fasc_classifier_config *c, const char **why)
 {
-    if (!c || !fasc_in_range(c->sample_rate, FASC_MIN_SAMPLE_RATE, FASC_MAX_SAMPLE_RATE) ||
-        c->channels < 1 || c->channels > FASC_MAX_CHANNELS || !fasc_in_range(c->block_s, 0.05, 1.0) ||
-        !fasc_in_range(c->baseline_s, 10.0, 600.0) || !fasc_in_range(c->voluntary_ratio, 1.2, 20.0) ||
-        !fasc_in_range(c->voluntary_min_s, 0.1, 10.0) ||
-        !fasc_in_range(c->voluntary_min_events_per_s, 0.0, 1000.0) ||
-        !fasc_in_range(c->epoch_margin_s, 0.0, 2.0) ||
-        !fasc_in_range(c->artefact_margin_s, 0.0, 2.0) || !fasc_in_range(c->ecg_window_s, 0.0, 0.2) ||
-        !fasc_in_range(c->unit_pre_s, 0.002, 0.05) || !fasc_in_range(c->unit_post_s, 0.002, 0.05) ||
-        !fasc_in_range(c->unit_match, 1.0, 20.0) || c->unit_min_discharges < 1 ||
-        c->unit_min_discharges > 100 || !fasc_in_range(c->snippet_pre_s, 0.0, 0.5) ||
-        !fasc_in_range(c->snippet_post_s, 0.0, 0.5) || !fasc_in_range(c->candidate_delay_s, 0.0, 2.0) ||
-        c->queue_capacity < 16 ||
-        c->queue_capacity > 65536)
-        return FASC_ERR_INVALID_ARGUMENT;
-    if (c->geometry == FASC_GEOMETRY_GRID &&
-        (c->grid_rows < 1 || c->grid_cols < 1 || (long)c->grid_rows * c->grid_cols != c->channels))
-        return FASC_ERR_INVALID_ARGUMENT;
-    if (c->geometry != FASC_GEOMETRY_NONE && c->geometry != FASC_GEOMETRY_LINE &&
-        c->geometry != FASC_GEOMETRY_GRID)
-        return FASC_ERR_INVALID_ARGUMENT;
-    return FASC_OK;
+    FASC_REQUIRE(c, "classifier config is NULL");
+    FASC_REQUIRE(fasc_in_range(c->sample_rate, FASC_MIN_SAMPLE_RATE, FASC_MAX_SAMPLE_RATE),
+                 "classifier.sample_rate: must be 500 to 48000 Hz");
+    FASC_REQUIRE(c->channels >= 1 && c->channels <= FASC_MAX_CHANNELS,
+                 "classifier.channels: must be 1 to 256");
+    FASC_REQUIRE(fasc_in_range(c->block_s, 0.05, 1.0), "classifier.block_s: must be 0.05 to 1 s");
+    FASC_REQUIRE(fasc_in_range(c->baseline_s, 10.0, 600.0),
+                 "classifier.baseline_s: must be 10 to 600 s");
+    FASC_REQUIRE(fasc_in_range(c->voluntary_ratio, 1.2, 20.0),
+                 "classifier.voluntary_ratio: must be 1.2 to 20");
+    FASC_REQUIRE(fasc_in_range(c->voluntary_min_s, 0.1, 10.0),
+                 "classifier.voluntary_min_s: must be 0.1 to 10 s");
+    FASC_REQUIRE(fasc_in_range(c->voluntary_min_events_per_s, 0.0, 1000.0),
+                 "classifier.voluntary_min_events_per_s: must be 0 to 1000 per s");
+    FASC_REQUIRE(fasc_in_range(c->epoch_margin_s, 0.0, 2.0),
+                 "classifier.epoch_margin_s: must be 0 to 2 s");
+    FASC_REQUIRE(fasc_in_range(c->artefact_margin_s, 0.0, 2.0),
+                 "classifier.artefact_margin_s: must be 0 to 2 s");
+    FASC_REQUIRE(fasc_in_range(c->ecg_window_s, 0.0, 0.2),
+                 "classifier.ecg_window_s: must be 0 to 0.2 s");
+    FASC_REQUIRE(fasc_in_range(c->unit_pre_s, 0.002, 0.05),
+                 "classifier.unit_pre_s: must be 0.002 to 0.05 s");
+    FASC_REQUIRE(fasc_in_range(c->unit_post_s, 0.002, 0.05),
+                 "classifier.unit_post_s: must be 0.002 to 0.05 s");
+    FASC_REQUIRE(fasc_in_range(c->unit_match, 1.0, 20.0), "classifier.unit_match: must be 1 to 20");
+    FASC_REQUIRE(c->unit_min_discharges >= 1 && c->unit_min_discharges <= 100,
+                 "classifier.unit_min_discharges: must be 1 to 100");
+    FASC_REQUIRE(fasc_in_range(c->snippet_pre_s, 0.0, 0.5),
+                 "classifier.snippet_pre_s: must be 0 to 0.5 s");
+    FASC_REQUIRE(fasc_in_range(c->snippet_post_s, 0.0, 0.5),
+                 "classifier.snippet_post_s: must be 0 to 0.5 s");
+    FASC_REQUIRE(fasc_in_range(c->candidate_delay_s, 0.0, 2.0),
+                 "classifier.candidate_delay_s: must be 0 to 2 s");
+    FASC_REQUIRE(c->queue_capacity >= 16 && c->queue_capacity <= 65536,
+                 "classifier.queue_capacity: must be 16 to 65536");
+    FASC_REQUIRE(fasc_layout_known(c->geometry), "classifier.geometry: unknown layout");
+    FASC_REQUIRE(fasc_layout_fits(c->geometry, c->grid_rows, c->grid_cols, c->channels),
+                 "classifier.grid_rows, grid_cols: rows x columns must equal the channel count");
+    return fasc_config_accept(why);
 }
 
 int fasc_cls_design(const fasc_classifier_config *cfg, cls_design *d)
 {
-    int status = check(cfg);
+    int status = fasc_classifier_config_check(cfg, NULL);
     if (status != FASC_OK)
         return status;
     memset(d, 0, sizeof *d);

@@ -4,6 +4,7 @@
 
 #include "det_internal.h"
 #include "../common/config_util.h"
+#include "../common/layout_check.h"
 
 /* Smoothing windows of about 2.5, 5 and 10 ms: the shortest matches the
  * main phase of a fasciculation potential, the longest its whole bi- or
@@ -90,51 +91,59 @@ void fasc_detector_config_default(fasc_detector_config *cfg)
     cfg->wavelet_threshold = 5.0;
 }
 
-static int check(const fasc_detector_config *cfg)
+int fasc_detector_config_check(const fasc_detector_config *cfg, const char **why)
 {
-    if (!cfg || !fasc_in_range(cfg->sample_rate, FASC_MIN_SAMPLE_RATE, FASC_MAX_SAMPLE_RATE) ||
-        cfg->channels < 1 || cfg->channels > FASC_MAX_CHANNELS ||
-        !fasc_in_range(cfg->threshold, 0.0, 20.0) ||
-        !fasc_in_range(cfg->release, 0.0, cfg->threshold) ||
-        !(cfg->release < cfg->threshold) ||
-        !fasc_in_range(cfg->noise_window_s, 1.0, 60.0) ||
-        !fasc_in_range(cfg->group_window_s, 0.0, 0.02) ||
-        !fasc_in_range(cfg->dead_time_s, 0.0, 0.010) || !(cfg->dead_time_s < 0.010) ||
-        !fasc_in_range(cfg->max_event_s, 0.02, 0.5) ||
-        !(cfg->ceiling_sd > 0.0 && cfg->ceiling_sd <= 1e6) ||
-        !fasc_in_range(cfg->ceiling_uv, 0.0, 1e12) ||
-        !fasc_in_range(cfg->snippet_pre_s, 0.0, 0.5) ||
-        !fasc_in_range(cfg->snippet_post_s, 0.0, 0.5) ||
-        cfg->queue_capacity < 1 || cfg->queue_capacity > 65536 ||
-        !fasc_in_range(cfg->confirm_threshold, 0.0, 20.0) || !fasc_in_range(cfg->shadow_s, 0.0, 0.1) ||
-        !fasc_in_range(cfg->wavelet_threshold, 0.0, 20.0) ||
-        cfg->prefilter_sections < 0 || cfg->prefilter_sections > FASC_DETECTOR_MAX_PREFILTER ||
-        !fasc_in_range(cfg->timing_highpass_hz, 0.0, 0.25 * cfg->sample_rate))
-        return FASC_ERR_INVALID_ARGUMENT;
+    FASC_REQUIRE(cfg, "detector config is NULL");
+    FASC_REQUIRE(fasc_in_range(cfg->sample_rate, FASC_MIN_SAMPLE_RATE, FASC_MAX_SAMPLE_RATE),
+                 "detector.sample_rate: must be 500 to 48000 Hz");
+    FASC_REQUIRE(cfg->channels >= 1 && cfg->channels <= FASC_MAX_CHANNELS,
+                 "detector.channels: must be 1 to 256");
+    FASC_REQUIRE(fasc_in_range(cfg->threshold, 0.0, 20.0), "detector.threshold: must be 0 to 20");
+    FASC_REQUIRE(fasc_in_range(cfg->release, 0.0, cfg->threshold) && cfg->release < cfg->threshold,
+                 "detector.release: must be at least 0 and below the threshold");
+    FASC_REQUIRE(fasc_in_range(cfg->noise_window_s, 1.0, 60.0),
+                 "detector.noise_window_s: must be 1 to 60 s");
+    FASC_REQUIRE(fasc_in_range(cfg->group_window_s, 0.0, 0.02),
+                 "detector.group_window_s: must be 0 to 0.02 s");
+    FASC_REQUIRE(fasc_in_range(cfg->dead_time_s, 0.0, 0.010) && cfg->dead_time_s < 0.010,
+                 "detector.dead_time_s: must be at least 0 and below 0.010 s");
+    FASC_REQUIRE(fasc_in_range(cfg->max_event_s, 0.02, 0.5),
+                 "detector.max_event_s: must be 0.02 to 0.5 s");
+    FASC_REQUIRE(cfg->ceiling_sd > 0.0 && cfg->ceiling_sd <= 1e6,
+                 "detector.ceiling_sd: must be above 0 and at most 1e6");
+    FASC_REQUIRE(fasc_in_range(cfg->ceiling_uv, 0.0, 1e12),
+                 "detector.ceiling_uv: must be 0 (off) to 1e12 uV");
+    FASC_REQUIRE(fasc_in_range(cfg->snippet_pre_s, 0.0, 0.5),
+                 "detector.snippet_pre_s: must be 0 to 0.5 s");
+    FASC_REQUIRE(fasc_in_range(cfg->snippet_post_s, 0.0, 0.5),
+                 "detector.snippet_post_s: must be 0 to 0.5 s");
+    FASC_REQUIRE(cfg->queue_capacity >= 1 && cfg->queue_capacity <= 65536,
+                 "detector.queue_capacity: must be 1 to 65536");
+    FASC_REQUIRE(fasc_in_range(cfg->confirm_threshold, 0.0, 20.0),
+                 "detector.confirm_threshold: must be 0 (off) to 20");
+    FASC_REQUIRE(fasc_in_range(cfg->shadow_s, 0.0, 0.1), "detector.shadow_s: must be 0 (off) to 0.1 s");
+    FASC_REQUIRE(fasc_in_range(cfg->wavelet_threshold, 0.0, 20.0),
+                 "detector.wavelet_threshold: must be 0 (off) to 20");
+    FASC_REQUIRE(cfg->prefilter_sections >= 0 &&
+                     cfg->prefilter_sections <= FASC_DETECTOR_MAX_PREFILTER,
+                 "detector.prefilter_sections: must be 0 to 16");
     for (int k = 0; k < cfg->prefilter_sections; k++) {
         const fasc_biquad *q = &cfg->prefilter[k];
-        if (!isfinite(q->b0) || !isfinite(q->b1) || !isfinite(q->b2) || !isfinite(q->a1) ||
-            !isfinite(q->a2))
-            return FASC_ERR_INVALID_ARGUMENT;
+        FASC_REQUIRE(isfinite(q->b0) && isfinite(q->b1) && isfinite(q->b2) && isfinite(q->a1) &&
+                         isfinite(q->a2),
+                     "detector.prefilter: a coefficient is not finite");
     }
-    switch (cfg->geometry) {
-    case FASC_GEOMETRY_NONE:
-    case FASC_GEOMETRY_LINE:
-        break;
-    case FASC_GEOMETRY_GRID:
-        if (cfg->grid_rows < 1 || cfg->grid_cols < 1 ||
-            (long)cfg->grid_rows * cfg->grid_cols != cfg->channels)
-            return FASC_ERR_INVALID_ARGUMENT;
-        break;
-    default:
-        return FASC_ERR_INVALID_ARGUMENT;
-    }
+    FASC_REQUIRE(fasc_in_range(cfg->timing_highpass_hz, 0.0, 0.25 * cfg->sample_rate),
+                 "detector.timing_highpass_hz: must be 0 (off) to a quarter of the sample rate");
+    FASC_REQUIRE(fasc_layout_known(cfg->geometry), "detector.geometry: unknown layout");
+    FASC_REQUIRE(fasc_layout_fits(cfg->geometry, cfg->grid_rows, cfg->grid_cols, cfg->channels),
+                 "detector.grid_rows, grid_cols: rows x columns must equal the channel count");
+    FASC_REQUIRE(fasc_in_range(cfg->common_median_band, 0.0, 10.0),
+                 "detector.common_median_band: must be 0 to 10");
     /* The median of one or two channels is (a mean of) the signal itself. */
-    if (!(cfg->common_median_band >= 0.0 && cfg->common_median_band <= 10.0))
-        return FASC_ERR_INVALID_ARGUMENT;
-    if (cfg->common_median && cfg->channels < 3)
-        return FASC_ERR_INVALID_ARGUMENT;
-    return FASC_OK;
+    FASC_REQUIRE(!cfg->common_median || cfg->channels >= 3,
+                 "detector.common_median: needs at least 3 channels");
+    return fasc_config_accept(why);
 }
 
 static void design_scales(det_design *d)
@@ -306,7 +315,7 @@ static void design_memory(const fasc_detector_config *cfg, det_design *d)
 
 int fasc_det_design(const fasc_detector_config *cfg, det_design *d)
 {
-    int status = check(cfg);
+    int status = fasc_detector_config_check(cfg, NULL);
     if (status != FASC_OK)
         return status;
     memset(d, 0, sizeof *d);

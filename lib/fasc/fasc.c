@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "fasc/fasc.h"
+#include "../common/config_util.h"
+#include "../common/layout_check.h"
 
 #define FASC_ALIGN 64
 /* Input samples per internal step: small enough for the scratch buffers
@@ -75,19 +77,28 @@ void fasc_config_default(fasc_config *cfg)
 /* The stage configurations with the shared fields filled in. */
 static int stage_configs(const fasc_config *cfg, fasc_filterbank_config *fb,
                          fasc_detector_config *det, fasc_classifier_config *cls,
-                         double *work_rate)
+                         double *work_rate, const char **why)
 {
-    if (!cfg || !(cfg->sample_rate >= FASC_MIN_SAMPLE_RATE) ||
-        !(cfg->sample_rate <= FASC_MAX_SAMPLE_RATE) || cfg->channels < 1 ||
-        cfg->channels > FASC_MAX_CHANNELS)
-        return FASC_ERR_INVALID_ARGUMENT;
+    /* the fields copied into the stages are named here, as the caller set
+     * them, rather than by the stage that would refuse them */
+    FASC_REQUIRE(cfg, "config is NULL");
+    FASC_REQUIRE(fasc_in_range(cfg->sample_rate, FASC_MIN_SAMPLE_RATE, FASC_MAX_SAMPLE_RATE),
+                 "sample_rate: must be 500 to 48000 Hz");
+    FASC_REQUIRE(cfg->channels >= 1 && cfg->channels <= FASC_MAX_CHANNELS,
+                 "channels: must be 1 to 256");
+    FASC_REQUIRE(fasc_layout_known(cfg->geometry), "geometry: unknown layout");
+    FASC_REQUIRE(fasc_layout_fits(cfg->geometry, cfg->grid_rows, cfg->grid_cols, cfg->channels),
+                 "grid_rows, grid_cols: rows x columns must equal the channel count");
+    FASC_REQUIRE(cfg->mains == FASC_MAINS_OFF || cfg->mains == FASC_MAINS_AUTO ||
+                     cfg->mains == FASC_MAINS_50HZ || cfg->mains == FASC_MAINS_60HZ,
+                 "mains: must be off, auto, 50 or 60 Hz");
     *fb = cfg->filterbank;
     fb->sample_rate = cfg->sample_rate;
     fb->channels = cfg->channels;
     fb->mains = cfg->mains;
     const double wmax = fb->working_rate_max;
-    if (!(wmax >= 2000.0 && wmax <= 48000.0))
-        return FASC_ERR_INVALID_ARGUMENT;
+    FASC_REQUIRE(fasc_in_range(wmax, 2000.0, FASC_MAX_SAMPLE_RATE),
+                 "filterbank.working_rate_max: must be 2000 to 48000 Hz");
     const int decim = cfg->sample_rate > wmax ? (int)ceil(cfg->sample_rate / wmax) : 1;
     *work_rate = cfg->sample_rate / decim;
     *det = cfg->detector;
@@ -133,23 +144,29 @@ typedef struct fasc_sizes {
     fasc_index lag, horizon;
 } fasc_sizes;
 
-static int sizes(const fasc_config *cfg, fasc_sizes *s)
+static int sizes(const fasc_config *cfg, fasc_sizes *s, const char **why)
 {
     fasc_filterbank_config fb;
     fasc_detector_config det;
     fasc_classifier_config cls;
     double work = 0.0;
-    int status = stage_configs(cfg, &fb, &det, &cls, &work);
+    int status = stage_configs(cfg, &fb, &det, &cls, &work, why);
+    if (status == FASC_OK)
+        status = fasc_filterbank_config_check(&fb, why);
+    if (status == FASC_OK)
+        status = fasc_detector_config_check(&det, why);
+    if (status == FASC_OK)
+        status = fasc_classifier_config_check(&cls, why);
     if (status != FASC_OK)
         return status;
-    if (delays(cfg, &det, &cls, work, &s->lag, &s->horizon) != FASC_OK)
-        return FASC_ERR_INVALID_ARGUMENT;
+    FASC_REQUIRE(delays(cfg, &det, &cls, work, &s->lag, &s->horizon) == FASC_OK &&
+                     fasc_classifier_config_check(&cls, NULL) == FASC_OK,
+                 "detector: its latency exceeds the classifier's 2 s candidate delay");
     s->fb = fasc_filterbank_memory_size(&fb);
     /* the prefilter only changes coefficients, never the size */
     s->det = fasc_detector_memory_size(&det);
     s->cls = fasc_classifier_memory_size(&cls);
-    if (!s->fb || !s->det || !s->cls)
-        return FASC_ERR_INVALID_ARGUMENT;
+    FASC_REQUIRE(s->fb && s->det && s->cls, "a stage refused its configuration");
     const size_t c = (size_t)cfg->channels;
     s->work_cap = FASC_STEP;
     s->ring_n = 1;
@@ -170,10 +187,17 @@ static int sizes(const fasc_config *cfg, fasc_sizes *s)
     return FASC_OK;
 }
 
+int fasc_config_check(const fasc_config *cfg, const char **why)
+{
+    fasc_sizes s;
+    const int status = sizes(cfg, &s, why);
+    return status == FASC_OK ? fasc_config_accept(why) : status;
+}
+
 size_t fasc_memory_size(const fasc_config *cfg)
 {
     fasc_sizes s;
-    return sizes(cfg, &s) == FASC_OK ? s.total : 0;
+    return sizes(cfg, &s, NULL) == FASC_OK ? s.total : 0;
 }
 
 /* Streaming state of the object itself (the stages reset their own). */
@@ -198,7 +222,7 @@ static void *carve(unsigned char **at, size_t bytes)
 int fasc_init(void *memory, size_t size, const fasc_config *cfg, fasc **out)
 {
     fasc_sizes s;
-    if (!memory || !out || sizes(cfg, &s) != FASC_OK)
+    if (!memory || !out || sizes(cfg, &s, NULL) != FASC_OK)
         return FASC_ERR_INVALID_ARGUMENT;
     if (size < s.total)
         return FASC_ERR_BUFFER_TOO_SMALL;
@@ -206,7 +230,7 @@ int fasc_init(void *memory, size_t size, const fasc_config *cfg, fasc **out)
     fasc_detector_config detc;
     fasc_classifier_config clsc;
     double work = 0.0;
-    stage_configs(cfg, &fbc, &detc, &clsc, &work);
+    stage_configs(cfg, &fbc, &detc, &clsc, &work, NULL);
     delays(cfg, &detc, &clsc, work, &s.lag, &s.horizon);
     unsigned char *at = (unsigned char *)memory;
     at += (FASC_ALIGN - (uintptr_t)at % FASC_ALIGN) % FASC_ALIGN;

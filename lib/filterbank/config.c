@@ -4,6 +4,7 @@
 
 #include "fb_design.h"
 #include "fb_internal.h"
+#include "../common/config_util.h"
 
 /* Low-pass cutoffs are kept below this fraction of the working rate: the
  * bilinear warping compresses everything above it towards Nyquist, and
@@ -31,17 +32,14 @@ void fasc_filterbank_config_default(fasc_filterbank_config *cfg)
     cfg->band_order = 2;
 }
 
-static int in_range(double v, double lo, double hi)
+static int design_rates(const fasc_filterbank_config *cfg, fb_design *d, const char **why)
 {
-    return v >= lo && v <= hi; /* false for NaN */
-}
-
-static int design_rates(const fasc_filterbank_config *cfg, fb_design *d)
-{
-    if (!in_range(cfg->sample_rate, FASC_MIN_SAMPLE_RATE, FASC_MAX_SAMPLE_RATE) ||
-        cfg->channels < 1 || cfg->channels > FASC_MAX_CHANNELS ||
-        !in_range(cfg->working_rate_max, 2000.0, FASC_MAX_SAMPLE_RATE))
-        return FASC_ERR_INVALID_ARGUMENT;
+    FASC_REQUIRE(fasc_in_range(cfg->sample_rate, FASC_MIN_SAMPLE_RATE, FASC_MAX_SAMPLE_RATE),
+                 "filterbank.sample_rate: must be 500 to 48000 Hz");
+    FASC_REQUIRE(cfg->channels >= 1 && cfg->channels <= FASC_MAX_CHANNELS,
+                 "filterbank.channels: must be 1 to 256");
+    FASC_REQUIRE(fasc_in_range(cfg->working_rate_max, 2000.0, FASC_MAX_SAMPLE_RATE),
+                 "filterbank.working_rate_max: must be 2000 to 48000 Hz");
     d->channels = cfg->channels;
     d->input_rate = cfg->sample_rate;
     /* The relative slack keeps 48000 / 8000 from becoming 7. */
@@ -50,7 +48,9 @@ static int design_rates(const fasc_filterbank_config *cfg, fb_design *d)
         d->decimation = 1;
     d->rate = cfg->sample_rate / d->decimation;
     d->fir_taps = d->decimation > 1 ? fasc_fb_decimator_taps(d->decimation, NULL) : 0;
-    return d->fir_taps <= FB_MAX_FIR_TAPS ? FASC_OK : FASC_ERR_INVALID_ARGUMENT;
+    FASC_REQUIRE(d->fir_taps <= FB_MAX_FIR_TAPS,
+                 "filterbank.working_rate_max: the decimator this needs is too long");
+    return FASC_OK;
 }
 
 static int add_butterworth(fb_design *d, fasc_filter_type type, int order,
@@ -66,23 +66,24 @@ static int add_butterworth(fb_design *d, fasc_filter_type type, int order,
     return status;
 }
 
-static int design_prefilter(const fasc_filterbank_config *cfg, fb_design *d)
+static int design_prefilter(const fasc_filterbank_config *cfg, fb_design *d, const char **why)
 {
-    if (cfg->highpass_order < 0 || cfg->highpass_order > FASC_FILTER_MAX_ORDER ||
-        cfg->lowpass_order < 0 || cfg->lowpass_order > FASC_FILTER_MAX_ORDER)
-        return FASC_ERR_INVALID_ARGUMENT;
+    FASC_REQUIRE(cfg->highpass_order >= 0 && cfg->highpass_order <= FASC_FILTER_MAX_ORDER,
+                 "filterbank.highpass_order: must be 0 (off) to 16");
+    FASC_REQUIRE(cfg->lowpass_order >= 0 && cfg->lowpass_order <= FASC_FILTER_MAX_ORDER,
+                 "filterbank.lowpass_order: must be 0 (off) to 16");
     double limit = (d->decimation > 1 ? fb_lowpass_limit_decimated
                                       : fb_lowpass_limit) * d->rate;
     d->lowpass_hz = 0.0;
     if (cfg->lowpass_order > 0) {
-        if (!(cfg->lowpass_hz > 0.0))
-            return FASC_ERR_INVALID_ARGUMENT;
+        FASC_REQUIRE(cfg->lowpass_hz > 0.0, "filterbank.lowpass_hz: must be above 0 Hz");
         d->lowpass_hz = fmin(cfg->lowpass_hz, limit);
     }
     d->highpass_hz = cfg->highpass_order > 0 ? cfg->highpass_hz : 0.0;
-    if (cfg->highpass_order > 0 &&
-        !(d->highpass_hz > 0.0 && d->highpass_hz < (d->lowpass_hz > 0.0 ? d->lowpass_hz : limit)))
-        return FASC_ERR_INVALID_ARGUMENT;
+    FASC_REQUIRE(cfg->highpass_order == 0 ||
+                     (d->highpass_hz > 0.0 &&
+                      d->highpass_hz < (d->lowpass_hz > 0.0 ? d->lowpass_hz : limit)),
+                 "filterbank.highpass_hz: must be above 0 and below the low-pass cutoff");
     int status = FASC_OK;
     if (cfg->highpass_order > 0)
         status = add_butterworth(d, FASC_FILTER_HIGHPASS, cfg->highpass_order,
@@ -90,21 +91,24 @@ static int design_prefilter(const fasc_filterbank_config *cfg, fb_design *d)
     if (status == FASC_OK && cfg->lowpass_order > 0)
         status = add_butterworth(d, FASC_FILTER_LOWPASS, cfg->lowpass_order,
                                  d->lowpass_hz, 0.0, &d->lp_sections);
-    return status;
+    FASC_REQUIRE(status == FASC_OK, "filterbank: the pre-filter cannot be designed");
+    return FASC_OK;
 }
 
-static int design_notches(const fasc_filterbank_config *cfg, fb_design *d)
+static int design_notches(const fasc_filterbank_config *cfg, fb_design *d, const char **why)
 {
     d->mains = cfg->mains;
     d->decision_index = -1;
     if (cfg->mains == FASC_MAINS_OFF)
         return FASC_OK;
-    if ((cfg->mains != FASC_MAINS_AUTO && cfg->mains != FASC_MAINS_50HZ &&
-         cfg->mains != FASC_MAINS_60HZ) ||
-        cfg->mains_harmonics < 1 || cfg->mains_harmonics > FB_MAX_NOTCHES ||
-        !in_range(cfg->notch_q, 1.0, 1000.0) ||
-        !in_range(cfg->mains_decision_s, 0.25, 10.0))
-        return FASC_ERR_INVALID_ARGUMENT;
+    FASC_REQUIRE(cfg->mains == FASC_MAINS_AUTO || cfg->mains == FASC_MAINS_50HZ ||
+                     cfg->mains == FASC_MAINS_60HZ,
+                 "filterbank.mains: must be off, auto, 50 or 60 Hz");
+    FASC_REQUIRE(cfg->mains_harmonics >= 1 && cfg->mains_harmonics <= FB_MAX_NOTCHES,
+                 "filterbank.mains_harmonics: must be 1 to 8");
+    FASC_REQUIRE(fasc_in_range(cfg->notch_q, 1.0, 1000.0), "filterbank.notch_q: must be 1 to 1000");
+    FASC_REQUIRE(fasc_in_range(cfg->mains_decision_s, 0.25, 10.0),
+                 "filterbank.mains_decision_s: must be 0.25 to 10 s");
     static const double line_hz[2] = {50.0, 60.0};
     for (int i = 0; i < 2; i++) {
         size_t n = 0;
@@ -112,8 +116,7 @@ static int design_notches(const fasc_filterbank_config *cfg, fb_design *d)
                                                cfg->notch_q, d->rate,
                                                d->notch_sos[i], FB_MAX_NOTCHES,
                                                &n);
-        if (status != FASC_OK)
-            return status;
+        FASC_REQUIRE(status == FASC_OK, "filterbank: the mains notches cannot be designed");
         d->notches[i] = (int)n;
     }
     int chosen = cfg->mains == FASC_MAINS_60HZ;
@@ -143,12 +146,13 @@ static int explicit_band_edges(const fasc_filterbank_config *cfg)
     return 0;
 }
 
-static int design_bands(const fasc_filterbank_config *cfg, fb_design *d)
+static int design_bands(const fasc_filterbank_config *cfg, fb_design *d, const char **why)
 {
-    if (cfg->band_count < 0 || cfg->band_count > FASC_FILTERBANK_MAX_BANDS ||
-        (cfg->band_count > 0 &&
-         (cfg->band_order < 1 || cfg->band_order > FB_MAX_BAND_ORDER)))
-        return FASC_ERR_INVALID_ARGUMENT;
+    FASC_REQUIRE(cfg->band_count >= 0 && cfg->band_count <= FASC_FILTERBANK_MAX_BANDS,
+                 "filterbank.band_count: must be 0 to 16");
+    FASC_REQUIRE(cfg->band_count == 0 ||
+                     (cfg->band_order >= 1 && cfg->band_order <= FB_MAX_BAND_ORDER),
+                 "filterbank.band_order: must be 1 to 8");
     d->bands = cfg->band_count;
     d->streams = 1 + d->bands;
     if (d->bands == 0)
@@ -159,8 +163,8 @@ static int design_bands(const fasc_filterbank_config *cfg, fb_design *d)
     } else {
         double lo = d->highpass_hz > 0.0 ? d->highpass_hz : cfg->highpass_hz;
         double hi = d->lowpass_hz > 0.0 ? d->lowpass_hz : fb_lowpass_limit * d->rate;
-        if (!(lo > 0.0 && lo < hi))
-            return FASC_ERR_INVALID_ARGUMENT;
+        FASC_REQUIRE(lo > 0.0 && lo < hi,
+                     "filterbank.band_count: log-spaced bands need a high-pass below the low-pass");
         double ratio = pow(hi / lo, 1.0 / d->bands);
         for (int b = 0; b < d->bands; b++) {
             d->band_low[b] = lo * pow(ratio, b);
@@ -171,23 +175,28 @@ static int design_bands(const fasc_filterbank_config *cfg, fb_design *d)
         int status = add_butterworth(d, FASC_FILTER_BANDPASS, cfg->band_order,
                                      d->band_low[b], d->band_high[b],
                                      &d->band_sections);
-        if (status != FASC_OK)
-            return FASC_ERR_INVALID_ARGUMENT;
+        FASC_REQUIRE(status == FASC_OK, "filterbank.band_low_hz, band_high_hz: need "
+                                        "0 < low < high < half the working rate");
     }
     return FASC_OK;
 }
 
-int fasc_fb_design_from_config(const fasc_filterbank_config *cfg, fb_design *d)
+int fasc_fb_design_from_config(const fasc_filterbank_config *cfg, fb_design *d, const char **why)
 {
-    if (!cfg)
-        return FASC_ERR_INVALID_ARGUMENT;
+    FASC_REQUIRE(cfg, "filterbank config is NULL");
     memset(d, 0, sizeof *d);
-    int status = design_rates(cfg, d);
+    int status = design_rates(cfg, d, why);
     if (status == FASC_OK)
-        status = design_prefilter(cfg, d);
+        status = design_prefilter(cfg, d, why);
     if (status == FASC_OK)
-        status = design_notches(cfg, d);
+        status = design_notches(cfg, d, why);
     if (status == FASC_OK)
-        status = design_bands(cfg, d);
-    return status == FASC_OK ? FASC_OK : FASC_ERR_INVALID_ARGUMENT;
+        status = design_bands(cfg, d, why);
+    return status == FASC_OK ? fasc_config_accept(why) : FASC_ERR_INVALID_ARGUMENT;
+}
+
+int fasc_filterbank_config_check(const fasc_filterbank_config *cfg, const char **why)
+{
+    fb_design d;
+    return fasc_fb_design_from_config(cfg, &d, why);
 }

@@ -62,7 +62,9 @@ struct fasc_filterbank {
     void *allocation;               /* set by create */
 };
 
-int fasc_fb_design_from_config(const fasc_filterbank_config *cfg, fb_design *d);
+/* The design of a configuration; *why (may be NULL) as
+ * fasc_filterbank_config_check() gives it. */
+int fasc_fb_design_from_config(const fasc_filterbank_config *cfg, fb_design *d, const char **why);
 size_t fasc_fb_memory_size_isa(const fasc_filterbank_config *cfg, fb_isa isa);
 int fasc_fb_init_isa(void *memory, size_t size, const fasc_filterbank_config *cfg,
                 fb_isa isa, fasc_filterbank **fb);

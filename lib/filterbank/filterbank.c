@@ -47,7 +47,7 @@ size_t fasc_fb_memory_size_isa(const fasc_filterbank_config *cfg, fb_isa isa)
 {
     fb_design d;
     fb_kernels k;
-    if (fasc_fb_design_from_config(cfg, &d) != FASC_OK || fasc_fb_kernels_get(isa, d.channels, &k) != 0)
+    if (fasc_fb_design_from_config(cfg, &d, NULL) != FASC_OK || fasc_fb_kernels_get(isa, d.channels, &k) != 0)
         return 0;
     fb_layout l;
     compute_layout(&d, k.lanes, &l);
@@ -113,7 +113,7 @@ int fasc_fb_init_isa(void *memory, size_t size, const fasc_filterbank_config *cf
 {
     fb_design d;
     fb_kernels k;
-    if (!memory || !out || fasc_fb_design_from_config(cfg, &d) != FASC_OK ||
+    if (!memory || !out || fasc_fb_design_from_config(cfg, &d, NULL) != FASC_OK ||
         fasc_fb_kernels_get(isa, d.channels, &k) != 0)
         return FASC_ERR_INVALID_ARGUMENT;
     fb_layout l;

@@ -98,6 +98,14 @@ assert s["settings"]["passes"] == 1 and s["settings"]["learn-minutes"] == 2.5, s
 PY
 expect 0 "" "$score" -q -o "$dir/strict" --config "$dir/ok.conf" --threshold 6 "$dir/good.wav"
 grep -q '"threshold":[[:space:]]*6' "$dir/strict/good.summary.json" || fail "a flag does not win over the config file"
+# A setting out of its range fails each file with the option that sets it,
+# its range and the field (fasc_config_check), from a flag or a file.
+expect 1 "--timing-highpass: must be 0 (off) to a quarter of the sample rate (detector.timing_highpass_hz)" \
+    "$score" -q -o "$dir/o" --timing-highpass -1 "$dir/good.wav"
+expect 1 "--unit-match: must be 1 to 20 (classifier.unit_match)" "$score" -q -o "$dir/o" --unit-match 0.5 "$dir/good.wav"
+expect 1 "--highpass: must be above 0 and below the low-pass cutoff" "$score" -q -o "$dir/o" --highpass 600 "$dir/good.wav"
+printf 'notch-q = 0.5\n' >"$dir/range.conf"
+expect 1 "--notch-q: must be 1 to 1000 (filterbank.notch_q)" "$score" -q -o "$dir/o" --config "$dir/range.conf" "$dir/good.wav"
 # A closing table that cannot be written: exit 1 with one line; a device is
 # written, never replaced.
 if [ -w /dev/full ] && [ -c /dev/full ]; then
