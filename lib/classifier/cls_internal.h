@@ -146,6 +146,12 @@ typedef struct cls_unit {
     float hist_p2p[CLS_UNIT_HIST];      /* their peak-to-peak on the main channel */
     fasc_index hist_peak[CLS_UNIT_HIST]; /* their peaks */
     int32_t hist_off[CLS_UNIT_HIST];    /* their offs entries */
+    /* their projections on the unit's rows (main, then nb_ch[] in order)
+     * in noise σ, and which were measured (bit r: the row's template had
+     * settled): the unit's footprint over the electrodes, discharge by
+     * discharge */
+    float hist_z[CLS_UNIT_HIST][1 + CLS_NB_ROWS];
+    uint8_t hist_rows[CLS_UNIT_HIST];
     int n_hist;           /* discharges kept since the last test */
 } cls_unit;
 

@@ -45,6 +45,24 @@ static float slope_at(const float *t, int n, int j)
     return 0.5f * (t[j + 1] - t[j - 1]);
 }
 
+/* Templates that have averaged this many discharges give a footprint
+ * projection (below): before, a young template still holds much of its
+ * first discharges' own noise, and a discharge projected on its own noise
+ * would seem larger on that row than later ones. */
+enum { footprint_settled = 4 };
+
+/* x projected on the direction of template t, in units of the noise σ sd:
+ * the discharge's size on that row, with noise of variance 1. */
+static float projection(const float *x, const float *t, int n, float sd)
+{
+    double xt = 0.0, tt = 0.0;
+    for (int j = 0; j < n; j++) {
+        xt += (double)x[j] * t[j];
+        tt += (double)t[j] * t[j];
+    }
+    return tt > 0.0 && sd > 0.0f ? (float)(xt / (sqrt(tt) * sd)) : 0.0f;
+}
+
 /* Σ(x[j + xoff] - t[j] - δ t'[j])² over samples j0..j1 - 1 of an n-sample
  * template t, at the δ within ±1/2 sample (x leading t by δ) that makes
  * it least: δ = Σ(x - t) t' / Σ t'² to first order in δ (*shift receives
@@ -227,9 +245,11 @@ static void spatial_start(const fasc_classifier *cls, cls_unit *u, const cls_pen
 
 /* u's neighbour rows from the discharge p, whose window on u's main
  * channel starts at x + ulag_n + lag (shift: its sub-sample offset): the
- * first discharge sets a row, later ones enter its running mean. */
+ * first discharge sets a row, later ones enter its running mean. Its
+ * projection on each settled row goes to z[1 + i], with bit 1 + i of
+ * *rows. */
 static void spatial_learn(fasc_classifier *cls, cls_unit *u, const cls_pending *p,
-                          const float *snip, int lag, double shift)
+                          const float *snip, int lag, double shift, float *z, uint8_t *rows)
 {
     const cls_design *d = &cls->d;
     float *x = cls->scratch + 2 * (d->ulen + 2 * d->ulag_n + 1);
@@ -252,6 +272,10 @@ static void spatial_learn(fasc_classifier *cls, cls_unit *u, const cls_pending *
         const float a = 1.0f / (float)(u->nb_n[i] < max_average ? u->nb_n[i] + 1 : max_average);
         for (int j = 0; j < d->ulen; j++)
             x[j] = xs[j] - (float)shift * slope_at(t, d->ulen, j);
+        if (u->nb_n[i] >= footprint_settled) {
+            z[1 + i] = projection(x, t, d->ulen, sd);
+            *rows |= (uint8_t)(2u << i);
+        }
         for (int j = 0; j < d->ulen; j++)
             t[j] += a * (x[j] - t[j]);
         if (u->nb_n[i] < max_average)
@@ -506,8 +530,104 @@ static void rebuild(const fasc_classifier *cls, cls_unit *u, const cls_unit *fro
     u->n_times = n_times;
 }
 
-/* Splits u when its latest discharges hold two units (see split_level);
- * returns the unit now holding the newest discharge. */
+/* Two units of one shape and size on the main electrode can still differ
+ * on the electrodes around it, by how far each reaches. Each discharge's
+ * projections on the unit's rows (hist_z, in noise σ) are its footprint;
+ * a unit's discharges share one up to a common factor (the detector's
+ * amplitude) and the noise. The footprints are split in two by 2-means,
+ * and what the halves' means differ by across the direction of the mean
+ * footprint (that factor), squared and over the variance (1/n_a + 1/n_b)
+ * noise would give it, is compared with footprint_level[rows]. For
+ * Gaussian noise and 16 discharges that statistic exceeds 32 (2 rows) and
+ * 35 (3 rows) once in 10 000 tests (tests/classifier/gen_footprint_null.py);
+ * single units of the synthetic bench, whose rows also carry ECG and
+ * voluntary residues, overlaps and shape jitter, reached 50 and 64 in 732
+ * tests (seeds 1-24, 49-72, 97-120, 145-168 and their recordings without
+ * fasciculations, two passes), and two units mixed in one 80-250. The
+ * levels are those maxima times 1.5; for 4 and 5 rows (grids) the 3-row
+ * level grows as the Gaussian one does. */
+static const double footprint_level[1 + 1 + CLS_NB_ROWS] = {0.0, 0.0, 75.0, 96.0, 107.0, 110.0};
+
+/* Fills g (1: second group) and the two halves' mean footprint relative to
+ * the whole one (scale_a, scale_b, per row; 1 where a row was not tested)
+ * when u's latest footprints hold two units; returns the second group's
+ * size, or 0. */
+static int footprint_split(const fasc_classifier *cls, const cls_unit *u, int *g, float *scale_a,
+                           float *scale_b)
+{
+    uint8_t all = 0xff;
+    for (int i = 0; i < CLS_UNIT_HIST; i++)
+        all &= u->hist_rows[i];
+    int row[1 + CLS_NB_ROWS], n_rows = 0;
+    for (int r = 0; r <= u->n_nb; r++)
+        if (all & (1u << r))
+            row[n_rows++] = r;
+    if (n_rows < 2 || !(all & 1u))
+        return 0;
+    float z[CLS_UNIT_HIST * (1 + CLS_NB_ROWS)], za[1 + CLS_NB_ROWS], zb[1 + CLS_NB_ROWS];
+    for (int i = 0; i < CLS_UNIT_HIST; i++)
+        for (int k = 0; k < n_rows; k++)
+            z[i * n_rows + k] = u->hist_z[i][row[k]];
+    const int nb = two_means(z, CLS_UNIT_HIST, n_rows, za, zb, g);
+    const int na = CLS_UNIT_HIST - nb;
+    if (na < cls->d.unit_min || nb < cls->d.unit_min)
+        return 0;
+    double ff = 0.0, df = 0.0, dd = 0.0;
+    for (int k = 0; k < n_rows; k++) {
+        const double f = (na * (double)za[k] + nb * (double)zb[k]) / CLS_UNIT_HIST;
+        const double e = (double)za[k] - zb[k];
+        ff += f * f;
+        df += e * f;
+        dd += e * e;
+    }
+    if (!(ff > 0.0))
+        return 0;
+    const double across = dd - df * df / ff;
+    if (across / (1.0 / na + 1.0 / nb) <= footprint_level[n_rows])
+        return 0;
+    for (int r = 0; r <= CLS_NB_ROWS; r++)
+        scale_a[r] = scale_b[r] = 1.0f;
+    for (int k = 0; k < n_rows; k++) {
+        const float f = (na * za[k] + nb * zb[k]) / CLS_UNIT_HIST;
+        scale_a[row[k]] = f > 0.0f ? za[k] / f : 1.0f;
+        scale_b[row[k]] = f > 0.0f ? zb[k] / f : 1.0f;
+    }
+    return nb;
+}
+
+/* The mean of u's kept windows in group `which` into m. */
+static void group_mean(const cls_design *d, const cls_unit *u, const int *g, int which, float *m)
+{
+    int n = 0;
+    for (int j = 0; j < d->ulen; j++)
+        m[j] = 0.0f;
+    for (int i = 0; i < CLS_UNIT_HIST; i++) {
+        if (g[i] != which)
+            continue;
+        n++;
+        for (int j = 0; j < d->ulen; j++)
+            m[j] += u->hist[(size_t)i * (size_t)d->ulen + (size_t)j];
+    }
+    for (int j = 0; j < d->ulen; j++)
+        m[j] /= (float)n;
+}
+
+/* u's neighbour rows and their sizes scaled by row (scale[1 + i]), as
+ * the half of a footprint split that they now stand for (n discharges). */
+static void scale_rows(const cls_design *d, cls_unit *u, const float *scale, int n)
+{
+    for (int i = 0; i < u->n_nb; i++) {
+        float *t = u->nb_tmpl + (size_t)i * (size_t)d->ulen;
+        for (int j = 0; j < d->ulen; j++)
+            t[j] *= scale[1 + i];
+        u->nb_p2p[i] *= scale[1 + i];
+        if (u->nb_n[i] > n)
+            u->nb_n[i] = n;
+    }
+}
+
+/* Splits u when its latest discharges hold two units (see split_level and
+ * footprint_level); returns the unit now holding the newest discharge. */
 static cls_unit *split_test(fasc_classifier *cls, cls_unit *u, const cls_pending *p)
 {
     const cls_design *d = &cls->d;
@@ -519,14 +639,21 @@ static cls_unit *split_test(fasc_classifier *cls, cls_unit *u, const cls_pending
     const int wlen = d->ulen + 2 * d->ulag_n;
     float *ma = cls->scratch, *mb = cls->scratch + wlen;
     int g[CLS_UNIT_HIST];
-    const int nb = two_means(u->hist, CLS_UNIT_HIST, d->ulen, ma, mb, g);
-    const int na = CLS_UNIT_HIST - nb;
-    if (na < d->unit_min || nb < d->unit_min)
-        return u;
-    const double r = shape_difference(d, ma, mb, na, nb, cls->scratch + 2 * wlen);
-    const double sd = sd_on(p, u->main_channel);
-    if (normalised(d, r, sd, na, nb) <= split_level)
-        return u;
+    int nb = two_means(u->hist, CLS_UNIT_HIST, d->ulen, ma, mb, g);
+    int na = CLS_UNIT_HIST - nb;
+    float scale_a[1 + CLS_NB_ROWS], scale_b[1 + CLS_NB_ROWS];
+    bool by_footprint = false;
+    if (na < d->unit_min || nb < d->unit_min ||
+        normalised(d, shape_difference(d, ma, mb, na, nb, cls->scratch + 2 * wlen),
+                   sd_on(p, u->main_channel), na, nb) <= split_level) {
+        nb = footprint_split(cls, u, g, scale_a, scale_b);
+        if (nb == 0)
+            return u;
+        na = CLS_UNIT_HIST - nb;
+        group_mean(d, u, g, 0, ma);
+        group_mean(d, u, g, 1, mb);
+        by_footprint = true;
+    }
     /* u keeps the half its template (their running mean) is nearer */
     double ea = 0.0, eb = 0.0;
     for (int j = 0; j < d->ulen; j++) {
@@ -538,8 +665,17 @@ static cls_unit *split_test(fasc_classifier *cls, cls_unit *u, const cls_pending
     v->n_nb = u->n_nb;
     memcpy(v->nb_ch, u->nb_ch, sizeof v->nb_ch);
     memcpy(v->nb_p2p, u->nb_p2p, sizeof v->nb_p2p);
-    /* its rows are learnt anew from its next discharge: u's are of both */
-    memset(v->nb_n, 0, sizeof v->nb_n);
+    if (by_footprint) {
+        /* the rows told the halves apart: each takes them at its size */
+        memcpy(v->nb_n, u->nb_n, sizeof v->nb_n);
+        memcpy(v->nb_tmpl, u->nb_tmpl, sizeof(float) * CLS_NB_ROWS * (size_t)d->ulen);
+        scale_rows(d, v, keep ? scale_a : scale_b, keep ? na : nb);
+        scale_rows(d, u, keep ? scale_b : scale_a, keep ? nb : na);
+    } else {
+        /* its rows are learnt anew from its next discharge: u's are of
+         * both */
+        memset(v->nb_n, 0, sizeof v->nb_n);
+    }
     uint64_t moved = 0;
     for (int i = 0; i < CLS_UNIT_HIST - 1; i++)
         moved += g[i] != keep && u->hist_peak[i] >= cls->count_from;
@@ -649,6 +785,8 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
     }
     const bool created = !best;
     float own_p2p = p2p;
+    float z[1 + CLS_NB_ROWS] = {0};
+    uint8_t z_rows = 0;
     if (!best) {
         if (!may_create || cls->n_units == FASC_CLASSIFIER_MAX_UNITS)
             return NULL; /* unit 0: not clustered */
@@ -660,9 +798,9 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
         best->ev_p2p = p2p;
         spatial_start(cls, best, p);
         memset(best->nb_n, 0, sizeof best->nb_n);
-        spatial_learn(cls, best, p, snip, 0, 0.0);
+        spatial_learn(cls, best, p, snip, 0, 0.0, z, &z_rows);
     } else {
-        spatial_learn(cls, best, p, snip, best_lag, best_shift);
+        spatial_learn(cls, best, p, snip, best_lag, best_shift, z, &z_rows);
         const float a = 1.0f / (float)(best->n_avg < max_average ? best->n_avg + 1 : max_average);
         x = best_x;
         const float *xs = x + d->ulag_n + best_lag;
@@ -671,6 +809,10 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
          * at or after x[j]) */
         for (int j = 0; j < d->ulen; j++)
             x[j] = xs[j] - (float)best_shift * slope_at(best->tmpl, d->ulen, j);
+        if (best->n_avg >= footprint_settled) {
+            z[0] = projection(x, best->tmpl, d->ulen, sd_on(p, best->main_channel));
+            z_rows |= 1u;
+        }
         for (int j = 0; j < d->ulen; j++)
             best->tmpl[j] += a * (x[j] - best->tmpl[j]);
         for (int i = 0; i < best->n_nb; i++)
@@ -695,6 +837,8 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
         best->hist_p2p[k] = own_p2p;
         best->hist_peak[k] = ev->peak;
         best->hist_off[k] = (int32_t)(detected - start);
+        memcpy(best->hist_z[k], z, sizeof z);
+        best->hist_rows[k] = z_rows;
         best = split_test(cls, best, p);
     }
     /* intervals, repeats */

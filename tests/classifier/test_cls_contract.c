@@ -1393,6 +1393,40 @@ static void young_unit_draws_no_discharges(void **state)
     cs_free(&sc);
 }
 
+/* The scene's discharges at peaks[0..n), A and B in turn, all
+ * fasciculations: in one unit before discharge `at` - 1, in two (A's and
+ * B's) from `at` on, whatever the blocks. */
+static void assert_split_after(const fasc_classifier_config *cfg, const cs_scene *sc,
+                               const fasc_index *peaks, int n, int at)
+{
+    cs_out o;
+    fasc_classifier *cls = cs_run_kept(cfg, sc, &o, 23u, 256, true);
+    int unit[64];
+    assert_true(n <= 64);
+    for (int k = 0; k < n; k++) {
+        const fasc_classified *e = cs_find(&o, peaks[k], 0);
+        assert_non_null(e);
+        assert_int_equal(e->cls, FASC_CLASS_FASCICULATION);
+        unit[k] = e->unit;
+    }
+    for (int k = 1; k < at - 1; k++)
+        if (unit[k] != unit[0])
+            fail_msg("discharge %d in unit %d before the test, the first in %d", k, unit[k],
+                     unit[0]);
+    for (int k = at; k < n; k++)
+        if (unit[k] != unit[at + k % 2])
+            fail_msg("discharge %d (%s) in unit %d, not %d", k, k % 2 ? "B" : "A", unit[k],
+                     unit[at + k % 2]);
+    assert_int_not_equal(unit[at], unit[at + 1]);
+    assert_int_equal(fasc_classifier_distinct_units(cls), 2);
+    /* the same in one block */
+    cs_out whole = cs_run(cfg, sc, 0u, 0);
+    cs_assert_same(&o, &whole);
+    cs_out_free(&whole);
+    cs_out_free(&o);
+    fasc_classifier_destroy(&cls);
+}
+
 /* Two units of one shape on one lead, B being A with a small later hat:
  * each discharge of one fits the other's template (their difference is 1.2
  * noise variances per sample of the unit window, under unit_match 2), so
@@ -1419,33 +1453,41 @@ static void unit_of_two_shapes_splits(void **state)
             (float)sd;
     }
     cs_finish(&sc);
-    cs_out o;
-    fasc_classifier *cls = cs_run_kept(&cfg, &sc, &o, 23u, 256, true);
-    int unit[N];
+    /* one unit at first (B's discharges fit A's template), two after the
+     * test at the 16th */
+    assert_split_after(&cfg, &sc, peaks, N, 16);
+    cs_free(&sc);
+}
+
+/* Two units of one shape and size on lead 2, A reaching lead 3 with 50
+ * µV and B with 25: on lead 3 a discharge differs from the mixed row by
+ * under 1 noise variance per sample, so A and B gather in one unit, and
+ * their main-lead windows do not differ at all (no shape split). Their
+ * projections on lead 3, though, are 5 σ apart: over 16 discharges whose
+ * rows have settled (the second test, after 32), the halves' footprints
+ * differ across the common size by far more than footprint_level, and
+ * the unit is split; from then on A's and B's discharges go to two
+ * units. */
+static void unit_of_two_footprints_splits(void **state)
+{
+    (void)state;
+    const double sd = 5.0, width = 3.0;
+    cs_scene sc = cs_new(C, 90.0, (float)(0.1 * sd), 917u);
+    fasc_classifier_config cfg = config(C);
+    enum { N = 52 };
+    fasc_index peaks[N];
     for (int k = 0; k < N; k++) {
-        const fasc_classified *e = cs_find(&o, peaks[k], 0);
-        assert_non_null(e);
-        assert_int_equal(e->cls, FASC_CLASS_FASCICULATION);
-        unit[k] = e->unit;
+        peaks[k] = at_s(2.0 + 1.5 * k + 0.37 * (k % 3));
+        add_hat(&sc, 2, peaks[k], 0.0, width, 90.0);
+        add_hat(&sc, 3, peaks[k], 0.0, width, k % 2 ? 25.0 : 50.0);
+        fasc_detection *d = cs_candidate(&sc, 2, peaks[k] - 8, peaks[k], peaks[k] + 8, 90.0, 0);
+        d->noise_sd_uv = (float)sd;
+        cs_add_quiet(&sc, d);
     }
-    /* one unit at first: B's discharges fit A's template */
-    for (int k = 1; k < 15; k++)
-        if (unit[k] != unit[0])
-            fail_msg("discharge %d in unit %d before the test, the first in %d", k, unit[k],
-                     unit[0]);
-    /* two after it */
-    for (int k = 16; k < N; k++)
-        if (unit[k] != unit[16 + k % 2])
-            fail_msg("discharge %d (%s) in unit %d, not %d", k, k % 2 ? "B" : "A", unit[k],
-                     unit[16 + k % 2]);
-    assert_int_not_equal(unit[16], unit[17]);
-    assert_int_equal(fasc_classifier_distinct_units(cls), 2);
-    /* the same in one block */
-    cs_out whole = cs_run(&cfg, &sc, 0u, 0);
-    cs_assert_same(&o, &whole);
-    cs_out_free(&whole);
-    cs_out_free(&o);
-    fasc_classifier_destroy(&cls);
+    cs_finish(&sc);
+    /* one unit up to the second test (the rows settle over the first
+     * four), two after it, by footprint */
+    assert_split_after(&cfg, &sc, peaks, N, 32);
     cs_free(&sc);
 }
 
@@ -1635,6 +1677,7 @@ int main(void)
         cmocka_unit_test(sharp_unit_between_samples),
         cmocka_unit_test(units_timed_on_two_phases_merge),
         cmocka_unit_test(unit_of_two_shapes_splits),
+        cmocka_unit_test(unit_of_two_footprints_splits),
         cmocka_unit_test(discharges_timed_on_their_units_phase),
         cmocka_unit_test(young_unit_draws_no_discharges),
         cmocka_unit_test(contraction_at_the_end_is_voluntary),
