@@ -51,6 +51,12 @@ static void defaults_pass(void **state)
     fasc_classifier_config_default(&cls);
     assert_int_equal(fasc_classifier_config_check(&cls, &why), FASC_OK);
     assert_string_equal(why, "ok");
+    /* fields the composed object fills in itself are not the caller's */
+    cfg.classifier.candidate_delay_s = 5.0;
+    cfg.detector.sample_rate = 1.0;
+    cfg.filterbank.channels = 0;
+    assert_int_equal(fasc_config_check(&cfg, &why), FASC_OK);
+    assert_true(fasc_memory_size(&cfg) > 0);
     assert_int_equal(fasc_config_check(NULL, &why), FASC_ERR_INVALID_ARGUMENT);
     assert_non_null(strstr(why, "NULL"));
     assert_int_equal(fasc_filterbank_config_check(NULL, &why), FASC_ERR_INVALID_ARGUMENT);

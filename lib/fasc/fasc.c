@@ -155,13 +155,15 @@ static int sizes(const fasc_config *cfg, fasc_sizes *s, const char **why)
         status = fasc_filterbank_config_check(&fb, why);
     if (status == FASC_OK)
         status = fasc_detector_config_check(&det, why);
-    if (status == FASC_OK)
-        status = fasc_classifier_config_check(&cls, why);
     if (status != FASC_OK)
         return status;
+    /* the classifier's candidate delay is set here, not by the caller */
     FASC_REQUIRE(delays(cfg, &det, &cls, work, &s->lag, &s->horizon) == FASC_OK &&
-                     fasc_classifier_config_check(&cls, NULL) == FASC_OK,
+                     cls.candidate_delay_s <= 2.0,
                  "detector: its latency exceeds the classifier's 2 s candidate delay");
+    status = fasc_classifier_config_check(&cls, why);
+    if (status != FASC_OK)
+        return status;
     s->fb = fasc_filterbank_memory_size(&fb);
     /* the prefilter only changes coefficients, never the size */
     s->det = fasc_detector_memory_size(&det);
