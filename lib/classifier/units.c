@@ -572,12 +572,13 @@ static int footprint_split(const fasc_classifier *cls, const cls_unit *u, int *g
     const int na = CLS_UNIT_HIST - nb;
     if (na < cls->d.unit_min || nb < cls->d.unit_min)
         return 0;
-    double ff = 0.0, df = 0.0, dd = 0.0;
+    /* f: the mean footprint over all 16 */
+    double f[1 + CLS_NB_ROWS], ff = 0.0, df = 0.0, dd = 0.0;
     for (int k = 0; k < n_rows; k++) {
-        const double f = (na * (double)za[k] + nb * (double)zb[k]) / CLS_UNIT_HIST;
+        f[k] = (na * (double)za[k] + nb * (double)zb[k]) / CLS_UNIT_HIST;
         const double e = (double)za[k] - zb[k];
-        ff += f * f;
-        df += e * f;
+        ff += f[k] * f[k];
+        df += e * f[k];
         dd += e * e;
     }
     if (!(ff > 0.0))
@@ -588,9 +589,8 @@ static int footprint_split(const fasc_classifier *cls, const cls_unit *u, int *g
     for (int r = 0; r <= CLS_NB_ROWS; r++)
         scale_a[r] = scale_b[r] = 1.0f;
     for (int k = 0; k < n_rows; k++) {
-        const float f = (na * za[k] + nb * zb[k]) / CLS_UNIT_HIST;
-        scale_a[row[k]] = f > 0.0f ? za[k] / f : 1.0f;
-        scale_b[row[k]] = f > 0.0f ? zb[k] / f : 1.0f;
+        scale_a[row[k]] = f[k] > 0.0 ? (float)(za[k] / f[k]) : 1.0f;
+        scale_b[row[k]] = f[k] > 0.0 ? (float)(zb[k] / f[k]) : 1.0f;
     }
     return nb;
 }
