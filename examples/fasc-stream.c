@@ -231,14 +231,14 @@ int main(int argc, char **argv)
     cfg.channels = o.channels;
     cfg.mains = o.mains;
     fasc *f = NULL;
-    const char *why = NULL;
-    int crc = fasc_config_check(&cfg, &why);
-    if (crc == FASC_OK)
-        crc = fasc_create(&cfg, &f);
+    const int crc = fasc_create(&cfg, &f);
     if (crc != FASC_OK) {
+        const char *why = fasc_strerror(crc);
+        const char *field = NULL;
+        if (crc == FASC_ERR_INVALID_ARGUMENT && fasc_config_check(&cfg, &field) != FASC_OK)
+            why = field;
         fprintf(stderr, "fasc-stream: cannot set up the detector at %g Hz, %d channels: %s\n",
-                o.rate, o.channels,
-                why && crc == FASC_ERR_INVALID_ARGUMENT ? why : fasc_strerror(crc));
+                o.rate, o.channels, why);
         return 2;
     }
     int rc = 0;

@@ -98,14 +98,15 @@ static int create_stages(score_run *r, score_result *res)
              r->channels);
         return -1;
     }
-    const char *why = NULL;
-    int rc = fasc_config_check(&cfg, &why);
-    if (rc == FASC_OK)
-        rc = fasc_create(&cfg, &r->det);
+    int rc = fasc_create(&cfg, &r->det);
     if (rc != FASC_OK) {
+        /* a refused configuration: which field, from the same checks */
+        const char *why = fasc_strerror(rc);
+        const char *field = NULL;
+        if (rc == FASC_ERR_INVALID_ARGUMENT && fasc_config_check(&cfg, &field) != FASC_OK)
+            why = field;
         char text[320];
-        score_options_explain(why && rc == FASC_ERR_INVALID_ARGUMENT ? why : fasc_strerror(rc),
-                              text, sizeof text);
+        score_options_explain(why, text, sizeof text);
         fail(res, r->path, "cannot set up the detector at %g Hz, %d channels: %s", r->rate,
              r->channels, text);
         return -1;
