@@ -102,10 +102,12 @@
  * mismatch + log(1 + 1 / n_unit), the Gaussian likelihood's own term, so
  * that a young template's wider noise earns it nothing) if that unit's
  * mismatch is below `unit_match` and the amplitudes agree within a factor 1.5
- * (the detector's peak-to-peak against the mean of the unit's discharges
- * on its main channel; on a neighbouring main channel also each one's
- * amplitude on the other's main channel: the unit's mean on its
- * neighbours is kept), else it starts a new unit. For a discharge of the
+ * on one electrode (on the unit's main channel, the detector's
+ * peak-to-peak against the mean of the unit's discharges there; on a
+ * neighbouring main channel, each one's amplitude on the other's main
+ * channel: the unit's mean on its neighbours is kept, and a unit is often
+ * larger on one electrode than on the next), else it starts a new unit.
+ * For a discharge of the
  * unit the mismatch is χ²_k / k with k = 2BT degrees of freedom (about 22
  * for the 25 ms window of 20-450 Hz noise), whose 99.6th percentile is the
  * default 2. A unit also keeps a template of its waveform on each

@@ -359,10 +359,10 @@ static void merge_into(fasc_classifier *cls, cls_unit *u, const cls_pending *p)
         cls_unit *v = &cls->units[i];
         if (v == u || v->merged_into || v->retired || v->n_avg < d->unit_min ||
             !fasc_cls_neighbours(cls, u->main_channel, v->main_channel) ||
-            !amplitudes_agree(u->ev_p2p, v->ev_p2p) ||
-            (u->main_channel != v->main_channel &&
-             !spread_agrees(unit_p2p_on(u, v->main_channel), v->ev_p2p,
-                            unit_p2p_on(v, u->main_channel), u->ev_p2p)))
+            (u->main_channel == v->main_channel
+                 ? !amplitudes_agree(u->ev_p2p, v->ev_p2p)
+                 : !spread_agrees(unit_p2p_on(u, v->main_channel), v->ev_p2p,
+                                  unit_p2p_on(v, u->main_channel), u->ev_p2p)))
             continue;
         int lag = 0;
         const double r = overlap_residual(d, v->tmpl, u->tmpl, &lag);
@@ -746,11 +746,13 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
     double best_shift = 0.0;
     for (int i = 0; i < cls->n_units; i++) {
         cls_unit *u = &cls->units[i];
+        /* sizes compared on one electrode: a unit centred on a
+         * neighbour is larger or smaller on this one */
         if (u->merged_into || u->retired || !fasc_cls_neighbours(cls, u->main_channel, ev->channel) ||
-            !amplitudes_agree(p2p, u->ev_p2p) ||
-            (u->main_channel != ev->channel &&
-             !spread_agrees(p2p_on(p, u->main_channel), u->ev_p2p,
-                            unit_p2p_on(u, ev->channel), p2p)))
+            (u->main_channel == ev->channel
+                 ? !amplitudes_agree(p2p, u->ev_p2p)
+                 : !spread_agrees(p2p_on(p, u->main_channel), u->ev_p2p,
+                                  unit_p2p_on(u, ev->channel), p2p)))
             continue;
         /* the template holds the unit's main channel: compare the
          * discharge there (its own main row when that one was not kept),

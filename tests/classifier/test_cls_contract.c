@@ -1191,12 +1191,11 @@ static void unit_on_two_leads_with_quiet_neighbour(void **state)
     scene_is_one_unit(&sc, 14u, N);
 }
 
-/* A unit between leads 2 and 3: a narrow upright potential on lead 2, a
- * wider inverted one on lead 3, nearly as large, so that either lead may
- * be the candidate's main channel. */
-static void two_lead_discharge(cs_scene *sc, fasc_index peak, int main_lead)
+/* A discharge of a unit between leads 2 and 3, named on main_lead: a
+ * narrow upright potential of on2 µV on lead 2 and a wider inverted one of
+ * on3 µV on lead 3. */
+static void two_lead_sized(cs_scene *sc, fasc_index peak, int main_lead, double on2, double on3)
 {
-    const double on2 = main_lead == 2 ? 100.0 : 92.0, on3 = main_lead == 3 ? 100.0 : 92.0;
     add_hat(sc, 2, peak, 0.0, 3.0, on2);
     add_hat(sc, 3, peak, 0.0, 4.5, -on3);
     fasc_detection *d = cs_candidate(sc, main_lead, peak - 10, peak, peak + 12,
@@ -1206,6 +1205,14 @@ static void two_lead_discharge(cs_scene *sc, fasc_index peak, int main_lead)
     d->channels[1] = main_lead == 2 ? 3 : 2;
     d->channel_peak[1] = peak;
     d->channel_peak_to_peak_uv[1] = (float)(main_lead == 2 ? on3 : on2);
+}
+
+/* The unit between leads 2 and 3 nearly as large on both, so that either
+ * lead may be the candidate's main channel. */
+static void two_lead_discharge(cs_scene *sc, fasc_index peak, int main_lead)
+{
+    two_lead_sized(sc, peak, main_lead, main_lead == 2 ? 100.0 : 92.0,
+                   main_lead == 3 ? 100.0 : 92.0);
 }
 
 /* Each discharge joins its unit by the unit's own main channel, where the
@@ -1219,6 +1226,21 @@ static void unit_seen_from_two_leads(void **state)
     for (int k = 0; k < N; k++)
         two_lead_discharge(&sc, at_s(4.0 + 5.0 * k), k % 2 ? 3 : 2);
     scene_is_one_unit(&sc, 13u, N);
+}
+
+/* A unit of 160 µV on lead 2 and 100 µV on lead 3 whose first discharges
+ * were named on lead 3, its main channel then. The later ones, named on
+ * lead 2, join it: sizes are compared on one lead (100 µV on the unit's
+ * main lead, 160 µV on theirs for both). Compared across the two leads,
+ * 160 against 100, each of them started a second unit. */
+static void unit_larger_on_its_neighbour(void **state)
+{
+    (void)state;
+    cs_scene sc = cs_new(C, 60.0, 5.0f, 506u);
+    enum { N = 10 };
+    for (int k = 0; k < N; k++)
+        two_lead_sized(&sc, at_s(4.0 + 5.0 * k), k < 4 ? 3 : 2, 160.0, 100.0);
+    scene_is_one_unit(&sc, 15u, N);
 }
 
 /* A sharp potential (a hat 2 samples wide, 120 µV) whose discharges fall
@@ -1673,6 +1695,7 @@ int main(void)
         cmocka_unit_test(units_apart_by_their_neighbours),
         cmocka_unit_test(unit_on_two_leads_with_quiet_neighbour),
         cmocka_unit_test(unit_seen_from_two_leads),
+        cmocka_unit_test(unit_larger_on_its_neighbour),
         cmocka_unit_test(heartbeats_within_matches_removal),
         cmocka_unit_test(sharp_unit_between_samples),
         cmocka_unit_test(units_timed_on_two_phases_merge),
