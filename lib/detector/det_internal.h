@@ -12,6 +12,9 @@
 #include <stdint.h>
 
 #include "fasc/detector.h"
+#include "sortnet.h"
+
+_Static_assert(DET_SORTNET_MAX >= FASC_MAX_CHANNELS, "a network for every channel count");
 
 #define DET_LANES 8         /* channels per SIMD group */
 #define DET_CHUNK 64        /* noise, autocorrelation and σ work happens at
@@ -251,11 +254,6 @@ float fasc_det_kth_nonneg(const float *a, int n, int k);
 /* median.c: leave-one-out medians across channels (reference, and four
  * samples at once through a sorting network; identical results) */
 void fasc_det_loo_medians_ref(const float *x, float *scratch, int n, float *med);
-int fasc_det_sortnet_pairs(int size, uint16_t *pairs);
-/* Keeps, in order, only the comparators the three middle order statistics
- * of n inputs (padded to size) depend on; returns their count. The
- * network's values there do not change. */
-int fasc_det_sortnet_prune(uint16_t *pairs, int count, int size, int n);
 void fasc_det_loo_medians4(const uint16_t *pairs, int count, int size, int n, const float *x,
                            float *scratch, float *med);
 /* The same eight samples at once (kernel_avx2.c; call only where

@@ -21,7 +21,12 @@ typedef int32_t det_m8 __attribute__((vector_size(32)));
 #define MED_LANES 8
 #define MED_V det_v8
 #define MED_M det_m8
+#include <immintrin.h>
+#define MED_MIN(a, b) ((det_v8)_mm256_min_ps((__m256)(a), (__m256)(b)))
+#define MED_MAX(a, b) ((det_v8)_mm256_max_ps((__m256)(a), (__m256)(b)))
 #include "median_template.h"
+#undef MED_MIN
+#undef MED_MAX
 
 det_loo_fn fasc_det_loo_best(int *lanes)
 {

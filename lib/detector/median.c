@@ -42,56 +42,19 @@ void fasc_det_loo_medians_ref(const float *x, float *a, int n, float *med)
         med[c] = loo_pick(x[c], n, below, mid, above) + 0.0f;
 }
 
-int fasc_det_sortnet_pairs(int size, uint16_t *pairs)
-{
-    /* Batcher's odd-even merge sort (AFIPS SJCC 32:307, 1968), iterative
-     * form; size is a power of two. */
-    int count = 0;
-    for (int p = 1; p < size; p <<= 1)
-        for (int k = p; k >= 1; k >>= 1)
-            for (int j = k % p; j + k < size; j += 2 * k)
-                for (int i = 0; i < k && i + j + k < size; i++)
-                    if ((i + j) / (2 * p) == (i + j + k) / (2 * p)) {
-                        if (pairs) {
-                            pairs[2 * count] = (uint16_t)(i + j);
-                            pairs[2 * count + 1] = (uint16_t)(i + j + k);
-                        }
-                        count++;
-                    }
-    return count;
-}
-
 #define MED_NAME fasc_det_loo_medians4
 #define MED_TARGET
 #define MED_LANES 4
 #define MED_V det_v4
 #define MED_M det_m4
+#if defined(__SSE__) && (defined(__GNUC__) || defined(__clang__))
+#include <xmmintrin.h>
+#define MED_MIN(a, b) ((det_v4)_mm_min_ps((__m128)(a), (__m128)(b)))
+#define MED_MAX(a, b) ((det_v4)_mm_max_ps((__m128)(a), (__m128)(b)))
+#endif
 #include "median_template.h"
-
-int fasc_det_sortnet_prune(uint16_t *pairs, int count, int size, int n)
-{
-    /* Only the three middle order statistics of the n channels are read
-     * (positions k - 1, k, k + 1 of the padded array): walking back from
-     * them, a comparator that touches no needed position cannot change
-     * them and is dropped; one that does makes both its inputs needed. */
-    uint8_t needed[FASC_MAX_CHANNELS + 2] = {0};
-    const int k = (size - n) / 2 + n / 2;
-    for (int i = k - 1; i <= k + 1; i++)
-        if (i >= 0 && i < size)
-            needed[i] = 1;
-    int kept = count; /* kept comparators fill pairs[2 kept .. 2 count) */
-    for (int q = count - 1; q >= 0; q--) {
-        const uint16_t a = pairs[2 * q], b = pairs[2 * q + 1];
-        if (!needed[a] && !needed[b])
-            continue;
-        needed[a] = needed[b] = 1;
-        kept--;
-        pairs[2 * kept] = a;
-        pairs[2 * kept + 1] = b;
-    }
-    memmove(pairs, pairs + 2 * kept, sizeof(uint16_t) * 2 * (size_t)(count - kept));
-    return count - kept;
-}
+#undef MED_MIN
+#undef MED_MAX
 
 FASC_CLONES float fasc_det_kth_nonneg(const float *a, int n, int k)
 {

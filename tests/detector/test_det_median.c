@@ -72,7 +72,16 @@ static void network_sorts(void **state)
 /* The network path of `lanes` samples at once equals the reference. */
 static void check_lanes(det_loo_fn loo, int lanes)
 {
-    for (int n = 3; n <= 256; n += (n < 20 ? 1 : 13)) {
+    /* every count to 20, then steps of 13 and the unrolled networks' edges
+     * (a power of two, and one past it: the next size) */
+    static const int edges[] = {32, 33, 64, 65, 128, 129, 256};
+    int ns[64], n_count = 0;
+    for (int n = 3; n <= 256; n += (n < 20 ? 1 : 13))
+        ns[n_count++] = n;
+    for (size_t e = 0; e < sizeof edges / sizeof edges[0]; e++)
+        ns[n_count++] = edges[e];
+    for (int t = 0; t < n_count; t++) {
+        const int n = ns[t];
         const int size = pow2(n);
         int count = fasc_det_sortnet_pairs(size, NULL);
         const size_t bytes = sizeof(float) * 8 * 256;
@@ -113,6 +122,23 @@ static void fast_equals_reference(void **state)
     check_lanes(fasc_det_loo_medians4, 4);
 }
 
+/* The kernel as a target without vector min and max builds it (ARM, for
+ * one): the unrolled networks' comparators by the masked exchange. */
+typedef float test_v4 __attribute__((vector_size(16)));
+typedef int32_t test_m4 __attribute__((vector_size(16)));
+#define MED_NAME loo_medians4_portable
+#define MED_TARGET static
+#define MED_LANES 4
+#define MED_V test_v4
+#define MED_M test_m4
+#include "../../lib/detector/median_template.h"
+
+static void portable_equals_reference(void **state)
+{
+    (void)state;
+    check_lanes(loo_medians4_portable, 4);
+}
+
 /* The widest path this CPU runs (eight lanes with AVX2) too. */
 static void best_equals_reference(void **state)
 {
@@ -151,6 +177,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(network_sorts),
         cmocka_unit_test(fast_equals_reference),
+        cmocka_unit_test(portable_equals_reference),
         cmocka_unit_test(best_equals_reference),
         cmocka_unit_test(kth_nonneg_equals_select),
     };
