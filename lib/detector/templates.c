@@ -104,12 +104,14 @@ FASC_CLONES static det_fit best_template(fasc_detector *det, int c, fasc_index c
      * Σ (x - g t)² = Σ x² - (Σ x t)² / Σ t² at the least-squares gain g */
     const int lags = hi - lo + 1;
     float *xx = det->lagscratch, *xt = xx + 2 * d->tlag_n + 1;
-    for (int l = 0; l < lags; l++) {
-        const float *xw = x + reach + lo + l - d->tw_n;
-        float sum = 0.0f;
-        for (int i = 0; i < len; i++)
-            sum += xw[i] * xw[i];
-        xx[l] = sum;
+    /* lags innermost, as for Σ x t below: each lag's sum in sample order
+     * (one chain of adds per lag would wait on every add) */
+    for (int l = 0; l < lags; l++)
+        xx[l] = 0.0f;
+    for (int i = 0; i < len; i++) {
+        const float *xi = x + reach + lo - d->tw_n + i;
+        for (int l = 0; l < lags; l++)
+            xx[l] += xi[l] * xi[l];
     }
     for (int k = 0; k < det->ntemplates; k++) {
         det_template *t = &det->templates[k];
