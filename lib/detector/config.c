@@ -224,7 +224,7 @@ static void design_events(const fasc_detector_config *cfg, det_design *d)
     d->strong_z = cfg->wavelet_threshold < cfg->threshold ? cfg->wavelet_threshold : cfg->threshold;
     const double weak = det_weak_z < cfg->wavelet_threshold ? det_weak_z : cfg->wavelet_threshold;
     d->wthr2 = (float)(weak * weak);
-    d->wrows = fasc_pow2_at_least(DET_CHUNK + 2 * d->d_max + 1); /* a chunk and its span */
+    d->wrows = DET_CHUNK + 2 * d->d_max; /* a chunk and its span */
     d->vpad_n = fasc_samples(0.004, fs);
     d->zp_left_n = fasc_samples(0.010, fs);
     d->zp_right_n = fasc_samples(0.030, fs);

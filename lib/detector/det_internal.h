@@ -171,8 +171,9 @@ struct fasc_detector {
     float *inv;             /* [group][lane] 1 / σ, 0 until ready */
     float *tlow;            /* [group][scale][lane] lowest "above" level */
     float *e;               /* [group][scale][erows][lane] statistics */
-    float *xsring;          /* [group][wrows][lane] input in σ units */
-    float *xslin;           /* scratch, [64 + 2 d_max][lane] of one group */
+    float *xswin;           /* [group][wrows][lane] input in σ units, rows t0 - 2 d_max ..
+                             * t0 + len - 1 of the smoothing call, unwrapped; between calls
+                             * the first 2 d_max rows hold the newest */
     float *wscale;          /* [group][DET_WAVELETS][lane] 1 / wavelet noise level */
     float *wz;              /* [group][erows][lane] largest candidate-wavelet z² */
     uint16_t *noise_ring;   /* [channel][noise_cap] histogram bins */

@@ -8,7 +8,7 @@
 #include "det_internal.h"
 
 typedef struct det_layout {
-    size_t ch, hist, zring, acc, inv, tlow, e, xsring, xslin, wscale, wz, noise_ring, noise_hist,
+    size_t ch, hist, zring, acc, inv, tlow, e, xswin, wscale, wz, noise_ring, noise_hist,
         acf, win_acf, acf_x, busy, nbmask, cmr_vec, cmr_net, cmr_tau, pending, queue, qsnip, wtaps, vscratch, zpscratch, lscratch, xscratch, templates, tdata, tscratch, lagscratch,
         total;
 } det_layout;
@@ -33,8 +33,7 @@ static void compute_layout(const det_design *d, det_layout *l)
     l->inv = take(&off, sizeof(float) * lanes);
     l->tlow = take(&off, sizeof(float) * lanes * DET_SCALES);
     l->e = take(&off, sizeof(float) * lanes * DET_SCALES * (size_t)d->erows);
-    l->xsring = take(&off, sizeof(float) * lanes * (size_t)d->wrows);
-    l->xslin = take(&off, sizeof(float) * DET_LANES * (size_t)(DET_CHUNK + 2 * d->d_max));
+    l->xswin = take(&off, sizeof(float) * lanes * (size_t)d->wrows);
     l->wscale = take(&off, sizeof(float) * lanes * DET_WAVELETS);
     l->wz = take(&off, sizeof(float) * lanes * (size_t)d->erows);
     l->noise_ring = take(&off, sizeof(uint16_t) * c * (size_t)d->noise_cap);
@@ -93,8 +92,7 @@ static void place(fasc_detector *det, unsigned char *base, const det_layout *l)
     det->inv = (float *)(void *)(base + l->inv);
     det->tlow = (float *)(void *)(base + l->tlow);
     det->e = (float *)(void *)(base + l->e);
-    det->xsring = (float *)(void *)(base + l->xsring);
-    det->xslin = (float *)(void *)(base + l->xslin);
+    det->xswin = (float *)(void *)(base + l->xswin);
     det->wscale = (float *)(void *)(base + l->wscale);
     det->wz = (float *)(void *)(base + l->wz);
     det->noise_ring = (uint16_t *)(void *)(base + l->noise_ring);
@@ -245,7 +243,7 @@ void fasc_detector_reset(fasc_detector *det)
     memset(det->acc, 0, sizeof(uint32_t) * lanes * 2 * DET_SCALES);
     memset(det->inv, 0, sizeof(float) * lanes);
     memset(det->e, 0, sizeof(float) * lanes * DET_SCALES * (size_t)d->erows);
-    memset(det->xsring, 0, sizeof(float) * lanes * (size_t)d->wrows);
+    memset(det->xswin, 0, sizeof(float) * lanes * (size_t)d->wrows);
     memset(det->wscale, 0, sizeof(float) * lanes * DET_WAVELETS);
     memset(det->wz, 0, sizeof(float) * lanes * (size_t)d->erows);
     memset(det->noise_ring, 0, sizeof(uint16_t) * c * (size_t)d->noise_cap);

@@ -69,8 +69,8 @@ DET_TARGET static void DET_NAME(smooth_group)(fasc_detector *det, int g,
     }
     det_vi any = {0, 0, 0, 0, 0, 0, 0, 0};
     /* candidate wavelets: σ-scaled input ring, taps, noise scales */
-    const size_t wm = (size_t)d->wrows - 1, dm = (size_t)d->d_max;
-    float *xs = det->xsring + (size_t)g * (size_t)d->wrows * DET_LANES;
+    const size_t dm = (size_t)d->d_max;
+    float *lin = det->xswin + (size_t)g * (size_t)d->wrows * DET_LANES;
     float *wz = det->wz + (size_t)g * (size_t)d->erows * DET_LANES;
     const float *wsc = det->wscale + (size_t)g * DET_WAVELETS * DET_LANES;
     const float w2 = d->wthr2;
@@ -90,7 +90,7 @@ DET_TARGET static void DET_NAME(smooth_group)(fasc_detector *det, int g,
         DET_LOAD(v, hist + (t & hm) * DET_LANES);
         v = v * inv;
         if (ncw > 0)
-            DET_STORE(xs + (t & wm) * DET_LANES, v);
+            DET_STORE(lin + (2 * dm + (size_t)j) * DET_LANES, v);
         v = v * v;
         const det_vi keep = v < zmax;
         v = (det_vf)(((det_vi)v & keep) | ((det_vi)zmax & ~keep));
@@ -115,10 +115,6 @@ DET_TARGET static void DET_NAME(smooth_group)(fasc_detector *det, int g,
      * second pass so that the samples' sums overlap; order 1 is odd and
      * order 2 even about the centre, so each pair of taps needs one
      * difference and one sum */
-    float *lin = det->xslin; /* rows t0 - 2 d_max .. t0 + len - 1, unwrapped */
-    for (size_t i = 0; ncw > 0 && i < (size_t)len + 2 * dm; i++)
-        memcpy(lin + i * DET_LANES, xs + (((size_t)t0 - 2 * dm + i) & wm) * DET_LANES,
-               sizeof(float) * DET_LANES);
     /* two rows at a time: four independent sums hide the adds' latency
      * (each row's sums keep their order, so the bits do not change) */
     int j = 0;
@@ -157,6 +153,9 @@ DET_TARGET static void DET_NAME(smooth_group)(fasc_detector *det, int g,
         }
         DET_NAME(wavelet_out)(wz, (size_t)(t0 + j), em, o1, o2, sc1, sc2, wthr, &any);
     }
+    /* the newest 2 d_max rows to the front, for the next call */
+    if (ncw > 0)
+        memmove(lin, lin + (size_t)len * DET_LANES, sizeof(float) * DET_LANES * 2 * dm);
     for (int s = 0; s < DET_SCALES; s++) {
         DET_STORE(acc + (size_t)s * DET_LANES, d1[s]);
         DET_STORE(acc + (size_t)(DET_SCALES + s) * DET_LANES, s2[s]);
