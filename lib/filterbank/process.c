@@ -114,6 +114,13 @@ static void run_chunk(fasc_filterbank *fb, const fb_source *src, size_t offset,
     size_t pos = fb->fir_pos;
     int pending = fb->mains_active == FASC_MAINS_AUTO;
     for (int g = 0; g < fb->groups; g++) {
+        /* the next group's inputs are on their way while this one is
+         * filtered (dozens of short channel streams are more than the
+         * hardware prefetchers follow) */
+        for (int c = (g + 1) * fb->lanes; src->planar && c < (g + 2) * fb->lanes &&
+                                          c < fb->d.channels; c++)
+            for (size_t t = 0; t < n; t += 16)
+                __builtin_prefetch(src->planar[c] + offset + t);
         gather(fb, src, g, offset, n);
         fasc_fb_bridge(fb, g, n);
         if (fb->d.decimation > 1) {
