@@ -292,6 +292,10 @@ FASC_CLONES void fasc_cls_beat_store(fasc_classifier *cls, const float *const *b
         float *ring = cls->beat_ring + (size_t)k * (size_t)d->beat_ring_n;
         memcpy(ring + at, x, sizeof(float) * first);
         memcpy(ring, x + first, sizeof(float) * ((size_t)len - first));
+        /* the lines the next run writes (as long as this one), for
+         * writing: 64 rings take more streams than the hardware follows */
+        for (int j = 0; j < len; j += 16)
+            __builtin_prefetch(ring + ((at + (size_t)len + (size_t)j) & mask), 1);
         for (int j = 0; j < len; j++)
             m[j] += x[j];
     }
