@@ -503,9 +503,16 @@ FASC_CLONES int fasc_det_zero_phase_lanes(const fasc_detector *det, const int *c
     int pf_n;
     fasc_index lo;
     const int n = zp_span(det, onset, offset, fix, pf, &fixed, &pf_n, &lo);
-    for (int i = 0; i < n; i++)
+    /* each lane's column of the interleaved history, then row by row */
+    const float *col[DET_ZP_LANES];
+    for (int j = 0; j < DET_ZP_LANES; j++)
+        col[j] = fasc_det_x(det, j < m ? cs[j] : cs[0], 0);
+    const size_t hm = (size_t)det->d.hrows - 1;
+    for (int i = 0; i < n; i++) {
+        const size_t row = ((size_t)(lo + i) & hm) * DET_LANES;
         for (int j = 0; j < DET_ZP_LANES; j++)
-            y4[i * DET_ZP_LANES + j] = j < m ? *fasc_det_x(det, cs[j], lo + i) : 0.0;
+            y4[i * DET_ZP_LANES + j] = j < m ? col[j][row] : 0.0;
+    }
     /* the timing high-pass's fixes, forward, the lanes side by side */
     for (int k = 0; k < pf_n; k++) {
         if (!(fixed & (1u << k)))
