@@ -104,20 +104,17 @@ static FASC_CLONE_INLINE void acf_update(fasc_detector *det, int g, fasc_index u
                h + ((size_t)(u0 - lags + i) & hm) * DET_LANES, sizeof(float) * DET_LANES);
     float *sums = x + (size_t)(DET_CHUNK + lags) * DET_LANES; /* [lags + 1][lane] */
     det->acf_lags(x, lags, sums);
-    for (int k = 0; k <= lags; k++) {
-        const float *r = sums + (size_t)k * DET_LANES;
-        for (int l = 0; l < DET_LANES; l++) {
-            int c = g * DET_LANES + l;
-            if (!((clear >> l) & 1u))
-                continue;
-            double *avg = det->acf + (size_t)c * (size_t)(lags + 1);
-            const double alpha = det->ch[c].acf_updates ? d->acf_alpha : 1.0;
-            avg[k] += alpha * (r[l] - avg[k]);
-        }
+    /* lane by lane, each channel's lags in a row of its own */
+    for (int l = 0; l < DET_LANES; l++) {
+        if (!((clear >> l) & 1u))
+            continue;
+        const int c = g * DET_LANES + l;
+        double *avg = det->acf + (size_t)c * (size_t)(lags + 1);
+        const double alpha = det->ch[c].acf_updates ? d->acf_alpha : 1.0;
+        for (int k = 0; k <= lags; k++)
+            avg[k] += alpha * (sums[(size_t)k * DET_LANES + (size_t)l] - avg[k]);
+        det->ch[c].acf_updates++;
     }
-    for (int l = 0; l < DET_LANES; l++)
-        if ((clear >> l) & 1u)
-            det->ch[g * DET_LANES + l].acf_updates++;
 }
 
 /* Pushes the chunk's noise samples (every noise_step-th, outside events)
