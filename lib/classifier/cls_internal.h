@@ -103,9 +103,17 @@ typedef struct cls_block {
     uint8_t flags;
 } cls_block;
 
+/* The sub-block sums are kept in CLS_LANES float partial sums, sample p of
+ * the sub-block in partial p % CLS_LANES, each in time order: the same bits
+ * however the input was split into runs (segment.c). */
+#define CLS_LANES 8
+
 typedef struct cls_channel {
-    double sumsq;       /* of the current block */
-    double sub_sum;     /* raw (or band) sum of the current sub-block */
+    double sumsq;       /* of the current block, to its last sub-block end */
+    double sub_sum;     /* raw (or band) sum of the last sub-block */
+    float sq_part[CLS_LANES];  /* band squares of the current sub-block */
+    float raw_part[CLS_LANES]; /* raw samples of the current sub-block, each
+                                * clamped to FASC_FILTERBANK_INPUT_LIMIT */
     float lf_prev[CLS_SUB]; /* last sub-block means (ring) */
     int lf_head, lf_fill;
     float lf_jump;      /* of the current block */
@@ -259,11 +267,21 @@ void fasc_cls_hist_add(cls_hist *h, double value);
 double fasc_cls_hist_quantile(const cls_hist *h, double q);
 
 /* segment.c */
-/* Σ r and max |r| of a run of raw samples; nonzero when it holds an exact
- * zero or a non-finite sample. The vectorised form and its plain reference
- * give the same bits. */
-int fasc_cls_scan_raw(const float *r, int len, double *sum, float *top);
-int fasc_cls_scan_raw_ref(const float *r, int len, double *sum, float *top);
+/* Adds a run of raw samples r[0..len), the first at position p0 of its
+ * sub-block, to the partial sums (r[j] into part[(p0 + j) % CLS_LANES])
+ * and gives max |r| in *top; returns nonzero, and leaves part as it was,
+ * when the run holds an exact zero, a non-finite sample or one beyond
+ * FASC_FILTERBANK_INPUT_LIMIT. The vectorised
+ * form and its plain reference give the same bits. */
+int fasc_cls_scan_raw(const float *r, int p0, int len, float *part, float *top);
+int fasc_cls_scan_raw_ref(const float *r, int p0, int len, float *part, float *top);
+/* The partial sums' total, folded in a fixed order (l with l + 4, then
+ * pairs). */
+double fasc_cls_fold(const float *part);
+/* The current sub-block's partial sums into the channels' block sums of
+ * squares and sub-block raw sums (at every sub-block end, and at the end
+ * of input before the partial last block ends). */
+void fasc_cls_fold_sub_block(fasc_classifier *cls);
 void fasc_cls_segment_run(fasc_classifier *cls, const float *const *band,
                           const float *const *raw, size_t from, int len);
 void fasc_cls_block_end(fasc_classifier *cls);

@@ -400,6 +400,7 @@ int fasc_classifier_flush(fasc_classifier *cls)
         return FASC_OK;
     /* a partial last block counts as a block; it is final like the rest */
     if (cls->t % cls->d.block_n != 0) {
+        fasc_cls_fold_sub_block(cls);
         fasc_cls_block_end(cls);
         block_start(cls);
     }

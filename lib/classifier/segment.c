@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cls_internal.h"
+#include "fasc/filterbank.h"
 #include "../common/clones.h"
 
 /* The rest level is the 20th percentile of block RMS: below the median so
@@ -36,116 +37,174 @@ static const double strong_ratio = 4.0;
 static const int warm_blocks = 8;
 
 /* Block sums, sub-block sums and the saturation test over a run of `len`
- * samples of every channel (channel by channel, so the sums vectorise). */
-/* The per-sample sums of a run (at most one sub-block) in SEG_LANES
- * interleaved partial sums, which the compiler vectorises; float partials
- * over a few dozen samples lose nothing the RMS and mean tests could see. */
-#define SEG_LANES 8
+ * samples of every channel (channel by channel, so the sums vectorise).
+ * Sample p of a sub-block goes to partial sum p % CLS_LANES, each partial
+ * in time order, so that the sums do not depend on where the runs end
+ * (the composed object's runs follow the caller's blocks and the
+ * candidates' hand-over times). Float partials over a sub-block (16
+ * samples each at 2048 Hz) lose nothing the RMS and mean tests could see;
+ * raw samples beyond the filter bank's input limit enter them clamped to
+ * it (on the slow path), so that no finite input overflows them. */
+static const float raw_limit = FASC_FILTERBANK_INPUT_LIMIT;
 
-static FASC_CLONE_INLINE double sum_squares(const float *x, int len)
+double fasc_cls_fold(const float *part)
 {
-    float part[SEG_LANES] = {0};
-    int j = 0;
-    for (; j + SEG_LANES <= len; j += SEG_LANES)
-        for (int l = 0; l < SEG_LANES; l++)
-            part[l] += x[j + l] * x[j + l];
-    /* folded as a tree, l with l + 4, then pairs */
     float p[4];
     for (int l = 0; l < 4; l++)
         p[l] = part[l] + part[l + 4];
-    double sq = (double)((p[0] + p[2]) + (p[1] + p[3]));
-    for (; j < len; j++)
-        sq += (double)x[j] * x[j];
-    return sq;
+    return (double)((p[0] + p[2]) + (p[1] + p[3]));
 }
 
-/* Σ r and max |r| of a run into *sum and *top; nonzero when the run holds
- * an exact zero or a non-finite sample (then both are to be redone sample
- * by sample). Branch-free lanes of sum, max and min: a NaN poisons the sum,
- * an infinity the max, an exact zero the min (an overflow of the float
- * partial sums only sends a run to the exact slow path). */
-static FASC_CLONE_INLINE int scan_finish(const float *r, int j, int len, const float *part,
-                       const float *hi, const float *lo, double *sum, float *top)
+/* r clamped to ±raw_limit (compares: a NaN stays NaN) */
+static inline float raw_clamp(float r)
 {
-    /* the lanes folded as a tree (l with l + 4, then pairs): three steps
-     * where a chain over the eight would take eight */
-    float p[4], h[4], m[4];
-    for (int l = 0; l < 4; l++) {
-        p[l] = part[l] + part[l + 4];
-        h[l] = hi[l] > hi[l + 4] ? hi[l] : hi[l + 4];
-        m[l] = lo[l] < lo[l + 4] ? lo[l] : lo[l + 4];
+    const float c = r > raw_limit ? raw_limit : r;
+    return c < -raw_limit ? -raw_limit : c;
+}
+
+/* One raw sample into partial l: the sum, and the largest and least
+ * magnitude (compares, so that a NaN leaves both, as in the vector form). */
+static inline void scan_one(float r, int l, float *part, float *hi, float *lo)
+{
+    const float a = fabsf(r);
+    part[l] += r;
+    hi[l] = a > hi[l] ? a : hi[l];
+    lo[l] = a < lo[l] ? a : lo[l];
+}
+
+/* After the scan: max |r| into *top, and whether the run was odd (an exact
+ * zero: the least magnitude 0; beyond the input limit, an infinity too:
+ * the largest; a NaN: a partial sum). */
+static int scan_verdict(const float *part, const float *hi, const float *lo, float *top)
+{
+    float t = 0.0f, least = FLT_MAX;
+    int bad = 0;
+    for (int l = 0; l < CLS_LANES; l++) {
+        t = hi[l] > t ? hi[l] : t;
+        least = lo[l] < least ? lo[l] : least;
+        bad |= !(fabsf(part[l]) <= FLT_MAX);
     }
-    const float p01 = p[0] + p[2], p23 = p[1] + p[3];
-    const float h01 = h[0] > h[2] ? h[0] : h[2], h23 = h[1] > h[3] ? h[1] : h[3];
-    const float m01 = m[0] < m[2] ? m[0] : m[2], m23 = m[1] < m[3] ? m[1] : m[3];
-    double s = (double)(p01 + p23);
-    float t = h01 > h23 ? h01 : h23, least = m01 < m23 ? m01 : m23;
-    for (; j < len; j++) {
-        const float a = fabsf(r[j]);
-        s += r[j];
-        t = a > t ? a : t;
-        least = a < least ? a : least;
-    }
-    *sum = s;
     *top = t;
-    return !(least > 0.0f) | !(t <= FLT_MAX) | !(fabs(s) <= DBL_MAX);
+    return !(least > 0.0f) | !(t <= raw_limit) | bad;
 }
 
 /* the plain reference */
-int fasc_cls_scan_raw_ref(const float *r, int len, double *sum, float *top)
+int fasc_cls_scan_raw_ref(const float *r, int p0, int len, float *lane, float *top)
 {
-    float part[SEG_LANES] = {0}, hi[SEG_LANES] = {0}, lo[SEG_LANES];
-    for (int l = 0; l < SEG_LANES; l++)
+    float part[CLS_LANES], hi[CLS_LANES] = {0}, lo[CLS_LANES];
+    memcpy(part, lane, sizeof part);
+    for (int l = 0; l < CLS_LANES; l++)
         lo[l] = FLT_MAX;
-    int j = 0;
-    for (; j + SEG_LANES <= len; j += SEG_LANES)
-        for (int l = 0; l < SEG_LANES; l++) {
-            const float a = fabsf(r[j + l]);
-            part[l] += r[j + l];
-            hi[l] = a > hi[l] ? a : hi[l];
-            lo[l] = a < lo[l] ? a : lo[l];
-        }
-    return scan_finish(r, j, len, part, hi, lo, sum, top);
+    for (int j = 0; j < len; j++)
+        scan_one(r[j], (p0 + j) % CLS_LANES, part, hi, lo);
+    const int odd = scan_verdict(part, hi, lo, top);
+    if (!odd)
+        memcpy(lane, part, sizeof part);
+    return odd;
 }
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-/* The same lanes in two SSE registers (x86-64's baseline); max and min
- * keep the running value when the sample is NaN, as the reference's
- * comparisons do, so the bits are the same. */
-static FASC_CLONE_INLINE int scan_raw(const float *r, int len, double *sum, float *top)
-{
-    __m128 p0 = _mm_setzero_ps(), p1 = p0, h0 = p0, h1 = p0;
-    __m128 l0 = _mm_set1_ps(FLT_MAX), l1 = l0;
-    const __m128 abs_mask = _mm_castsi128_ps(_mm_set1_epi32(INT32_MAX));
-    int j = 0;
-    for (; j + SEG_LANES <= len; j += SEG_LANES) {
-        const __m128 x0 = _mm_loadu_ps(r + j), x1 = _mm_loadu_ps(r + j + 4);
-        p0 = _mm_add_ps(p0, x0);
-        p1 = _mm_add_ps(p1, x1);
-        const __m128 a0 = _mm_and_ps(x0, abs_mask), a1 = _mm_and_ps(x1, abs_mask);
-        /* _mm_max_ps(a, b) is a > b ? a : b, _mm_min_ps(a, b) a < b ? a : b */
-        h0 = _mm_max_ps(a0, h0);
-        h1 = _mm_max_ps(a1, h1);
-        l0 = _mm_min_ps(a0, l0);
-        l1 = _mm_min_ps(a1, l1);
-    }
-    float part[SEG_LANES], hi[SEG_LANES], lo[SEG_LANES];
-    _mm_storeu_ps(part, p0);
-    _mm_storeu_ps(part + 4, p1);
-    _mm_storeu_ps(hi, h0);
-    _mm_storeu_ps(hi + 4, h1);
-    _mm_storeu_ps(lo, l0);
-    _mm_storeu_ps(lo + 4, l1);
-    return scan_finish(r, j, len, part, hi, lo, sum, top);
-}
-#else
-#define scan_raw fasc_cls_scan_raw_ref
-#endif
+typedef float seg_v8f __attribute__((vector_size(32)));
+typedef int32_t seg_v8i __attribute__((vector_size(32)));
+_Static_assert(CLS_LANES == 8, "a row of partials is one vector of eight");
 
-int fasc_cls_scan_raw(const float *r, int len, double *sum, float *top)
+/* The samples r[0 .. n) into lanes at .. at + n - 1 of a row, 0 in the
+ * others (at + n <= 8): a head or tail of a run as a row, built in
+ * registers (a row written to memory sample by sample and read back whole
+ * would wait for the stores). */
+static FASC_CLONE_INLINE void part_row(seg_v8f *out, const float *r, int at, int n)
 {
-    return scan_raw(r, len, sum, top);
+#define SEG_AT(l) ((l) >= at && (l) < at + n ? r[(l) - at] : 0.0f)
+    const seg_v8f v = {SEG_AT(0), SEG_AT(1), SEG_AT(2), SEG_AT(3),
+                       SEG_AT(4), SEG_AT(5), SEG_AT(6), SEG_AT(7)};
+#undef SEG_AT
+    *out = v;
+}
+
+/* Lanes at .. at + n - 1 of a row as a mask. */
+static FASC_CLONE_INLINE void lanes_mask(seg_v8i *out, int at, int n)
+{
+    const seg_v8i l = {0, 1, 2, 3, 4, 5, 6, 7};
+    *out = (l >= at) & (l < at + n);
+}
+
+/* A run as rows of partials: its head (from its first sample to the first
+ * whole row), whole rows, its tail; a lane that holds no sample of the run
+ * adds 0 (a partial is never -0, so adding +0 leaves it as it is). Lane by
+ * lane the same additions in the same order as sample by sample. row(x, k,
+ * at, n) is called for each piece: samples x[k .. k + n) in lanes at .. at
+ * + n - 1. */
+#define SEG_FOR_ROWS(x, p0, len, row)                                        \
+    do {                                                                     \
+        const int q_ = (p0) % CLS_LANES;                                     \
+        int j_ = 0;                                                          \
+        if (q_ != 0) {                                                       \
+            j_ = CLS_LANES - q_ < (len) ? CLS_LANES - q_ : (len);            \
+            row(x, 0, q_, j_);                                               \
+        }                                                                    \
+        for (; j_ + CLS_LANES <= (len); j_ += CLS_LANES)                     \
+            row(x, j_, 0, CLS_LANES);                                        \
+        if (j_ < (len))                                                      \
+            row(x, j_, 0, (len) - j_);                                       \
+    } while (0)
+
+/* x[j]² into partial (p0 + j) % CLS_LANES. */
+static FASC_CLONE_INLINE void add_squares(float *lane, const float *x, int p0, int len)
+{
+    seg_v8f sum;
+    memcpy(&sum, lane, sizeof sum);
+#define SEG_SQUARES(x, k, at, n)                                             \
+    do {                                                                     \
+        seg_v8f v_;                                                          \
+        if ((n) == CLS_LANES)                                                \
+            memcpy(&v_, (x) + (k), sizeof v_);                               \
+        else                                                                 \
+            part_row(&v_, (x) + (k), at, n);                                 \
+        sum += v_ * v_;                                                      \
+    } while (0)
+    SEG_FOR_ROWS(x, p0, len, SEG_SQUARES);
+#undef SEG_SQUARES
+    memcpy(lane, &sum, sizeof sum);
+}
+
+/* The reference's scan a row of partials at a time: the same additions,
+ * compares and selects, lane by lane. */
+static FASC_CLONE_INLINE int scan_raw(const float *r, int p0, int len, float *lane, float *top)
+{
+    seg_v8f sum, hi = {0}, lo = hi + FLT_MAX;
+    memcpy(&sum, lane, sizeof sum);
+    const seg_v8i no_sign = (seg_v8i){0} + INT32_MAX, all = (seg_v8i){0} - 1;
+#define SEG_SCAN(x, k, at, n)                                                \
+    do {                                                                     \
+        seg_v8f v_;                                                          \
+        seg_v8i in_;                                                         \
+        if ((n) == CLS_LANES) {                                              \
+            memcpy(&v_, (x) + (k), sizeof v_);                               \
+            in_ = all;                                                       \
+        } else {                                                             \
+            part_row(&v_, (x) + (k), at, n);                                 \
+            lanes_mask(&in_, at, n);                                         \
+        }                                                                    \
+        sum += v_;                                                           \
+        const seg_v8f a_ = (seg_v8f)((seg_v8i)v_ & no_sign);                 \
+        const seg_v8i g_ = (a_ > hi) & in_, l_ = (a_ < lo) & in_;            \
+        hi = (seg_v8f)(((seg_v8i)a_ & g_) | ((seg_v8i)hi & ~g_));            \
+        lo = (seg_v8f)(((seg_v8i)a_ & l_) | ((seg_v8i)lo & ~l_));            \
+    } while (0)
+    SEG_FOR_ROWS(r, p0, len, SEG_SCAN);
+#undef SEG_SCAN
+    float part[CLS_LANES], h[CLS_LANES], m[CLS_LANES];
+    memcpy(part, &sum, sizeof part);
+    memcpy(h, &hi, sizeof h);
+    memcpy(m, &lo, sizeof m);
+    const int odd = scan_verdict(part, h, m, top);
+    if (!odd)
+        memcpy(lane, part, sizeof part);
+    return odd;
+}
+
+int fasc_cls_scan_raw(const float *r, int p0, int len, float *lane, float *top)
+{
+    return scan_raw(r, p0, len, lane, top);
 }
 
 FASC_CLONES void fasc_cls_segment_run(fasc_classifier *cls, const float *const *band,
@@ -156,6 +215,7 @@ FASC_CLONES void fasc_cls_segment_run(fasc_classifier *cls, const float *const *
      * the cache between runs): fetch the channel after next while this
      * one is summed */
     const int ahead = 2;
+    const int p0 = (int)(cls->t % cls->d.sub_n); /* runs stay in one sub-block */
     for (int k = 0; k < cls->d.channels; k++) {
         if (k + ahead < cls->d.channels)
             for (int j = 0; j < len; j += 16) {
@@ -164,22 +224,18 @@ FASC_CLONES void fasc_cls_segment_run(fasc_classifier *cls, const float *const *
                     __builtin_prefetch(raw[k + ahead] + from + j);
             }
         cls_channel *ch = &cls->ch[k];
-        const float *x = band[k] + from;
-        double sum = 0.0;
-        ch->sumsq += sum_squares(x, len);
+        add_squares(ch->sq_part, band[k] + from, p0, len);
         if (!raw)
             continue; /* no low-frequency track: the band has none */
         const float *r = raw[k] + from;
         float top = 0.0f;
-        /* exact zeros or non-finite samples in the run */
-        const int odd = scan_raw(r, len, &sum, &top);
-        if (odd) { /* the slow path: sample by sample */
-            sum = 0.0;
+        /* exact zeros, non-finite samples or samples beyond the limit */
+        if (scan_raw(r, p0, len, ch->raw_part, &top)) { /* the slow path: sample by sample */
             top = 0.0f;
             for (int j = 0; j < len; j++) {
                 const float a = fabsf(r[j]);
                 if (a > 0.0f && a <= FLT_MAX) {
-                    sum += r[j];
+                    ch->raw_part[(p0 + j) % CLS_LANES] += raw_clamp(r[j]);
                     top = a > top ? a : top;
                     ch->zero_run = 0;
                 } else if (++ch->zero_run >= cls->d.dropout_n) {
@@ -201,7 +257,19 @@ FASC_CLONES void fasc_cls_segment_run(fasc_classifier *cls, const float *const *
                 ch->rail_hits += a == ch->raw_max && a > level && level > 0.0f;
                 ch->raw_max = a > ch->raw_max ? a : ch->raw_max;
             }
-        ch->sub_sum += sum;
+    }
+}
+
+/* The current sub-block's partial sums into the block's sum of squares and
+ * the sub-block's raw sum, which start again. */
+void fasc_cls_fold_sub_block(fasc_classifier *cls)
+{
+    for (int k = 0; k < cls->d.channels; k++) {
+        cls_channel *ch = &cls->ch[k];
+        ch->sumsq += fasc_cls_fold(ch->sq_part);
+        ch->sub_sum = fasc_cls_fold(ch->raw_part);
+        memset(ch->sq_part, 0, sizeof ch->sq_part);
+        memset(ch->raw_part, 0, sizeof ch->raw_part);
     }
 }
 
@@ -629,6 +697,7 @@ void fasc_cls_epochs_close(fasc_classifier *cls)
 
 FASC_CLONES void fasc_cls_sub_block_end(fasc_classifier *cls)
 {
+    fasc_cls_fold_sub_block(cls);
     /* a join in this sub-block or at its start: the low-frequency track
      * starts again after it, so the jump is no movement; a sub-block with
      * both sides in its mean is left out */
