@@ -359,6 +359,8 @@ FASC_API int fasc_classifier_join(fasc_classifier *cls, fasc_index at);
  * working rate), and optionally the unfiltered input at the same rate
  * (`raw` may be NULL). Candidates must be pushed once the signal up to
  * their offset has been processed (the detector's latency guarantees it).
+ * Results do not depend on how the signal is split into calls: with the
+ * candidates pushed at the same sample indices, the same events.
  * @return FASC_OK, FASC_ERR_INVALID_ARGUMENT, FASC_ERR_STATE after flush.
  */
 FASC_API int fasc_classifier_process(fasc_classifier *cls, const float *const *band,
