@@ -18,19 +18,21 @@ typedef uint32_t det_vu __attribute__((vector_size(32)));
 #define DET_STORE(p, v) memcpy((p), &(v), sizeof(v))
 
 /* The larger of the two wavelets' squared, noise-scaled outputs of row t
- * into wz, and whether it reaches the candidate level. */
-DET_TARGET static inline void DET_NAME(wavelet_out)(float *wz, size_t t, size_t em, det_vf o1,
-                                                    det_vf o2, det_vf sc1, det_vf sc2,
-                                                    det_vf wthr, det_vi *any)
+ * into wz, and whether it reaches the candidate level. (Vectors by
+ * address: a 32-byte vector passed by value to the portable build's
+ * function would change its calling convention.) */
+DET_TARGET static inline void DET_NAME(wavelet_out)(float *wz, size_t t, size_t em,
+                                                    const det_vf *out1, const det_vf *out2,
+                                                    const det_vf *sc1, const det_vf *sc2,
+                                                    const det_vf *wthr, det_vi *any)
 {
-    o1 = o1 * sc1;
-    o2 = o2 * sc2;
+    det_vf o1 = *out1 * *sc1, o2 = *out2 * *sc2;
     o1 = o1 * o1;
     o2 = o2 * o2;
     const det_vi more = o1 > o2;
     const det_vf best = (det_vf)(((det_vi)o1 & more) | ((det_vi)o2 & ~more));
     DET_STORE(wz + (t & em) * DET_LANES, best);
-    *any |= best >= wthr;
+    *any |= best >= *wthr;
 }
 
 DET_TARGET static void DET_NAME(smooth_group)(fasc_detector *det, int g,
@@ -136,8 +138,8 @@ DET_TARGET static void DET_NAME(smooth_group)(fasc_detector *det, int g,
             q1 += h1[k] * (a1 - b1);
             q2 += h2[k] * (a1 + b1);
         }
-        DET_NAME(wavelet_out)(wz, (size_t)(t0 + j), em, p1, p2, sc1, sc2, wthr, &any);
-        DET_NAME(wavelet_out)(wz, (size_t)(t0 + j + 1), em, q1, q2, sc1, sc2, wthr, &any);
+        DET_NAME(wavelet_out)(wz, (size_t)(t0 + j), em, &p1, &p2, &sc1, &sc2, &wthr, &any);
+        DET_NAME(wavelet_out)(wz, (size_t)(t0 + j + 1), em, &q1, &q2, &sc1, &sc2, &wthr, &any);
     }
     for (; ncw > 0 && j < len; j++) {
         const float *centre = lin + ((size_t)j + dm) * DET_LANES;
@@ -151,7 +153,7 @@ DET_TARGET static void DET_NAME(smooth_group)(fasc_detector *det, int g,
             o1 += h1[k] * (xa - xb);
             o2 += h2[k] * (xa + xb);
         }
-        DET_NAME(wavelet_out)(wz, (size_t)(t0 + j), em, o1, o2, sc1, sc2, wthr, &any);
+        DET_NAME(wavelet_out)(wz, (size_t)(t0 + j), em, &o1, &o2, &sc1, &sc2, &wthr, &any);
     }
     /* the newest 2 d_max rows to the front, for the next call */
     if (ncw > 0)
