@@ -103,29 +103,51 @@ int fasc_cls_scan_raw_ref(const float *r, int p0, int len, float *lane, float *t
     return odd;
 }
 
-typedef float seg_v8f __attribute__((vector_size(32)));
-typedef int32_t seg_v8i __attribute__((vector_size(32)));
-_Static_assert(CLS_LANES == 8, "a row of partials is one vector of eight");
+/* A row of eight partials as two vectors of four: lanes 0-3 and 4-7 (16
+ * bytes, native on every SIMD target, so that the baseline build keeps its
+ * compares and selects in vector registers). */
+typedef float seg_v4f __attribute__((vector_size(16)));
+typedef int32_t seg_v4i __attribute__((vector_size(16)));
+_Static_assert(CLS_LANES == 8, "a row of partials is two vectors of four");
 
-/* The samples r[0 .. n) into lanes at .. at + n - 1 of a row, 0 in the
- * others (at + n <= 8): a head or tail of a run as a row, built in
- * registers (a row written to memory sample by sample and read back whole
- * would wait for the stores). */
-static FASC_CLONE_INLINE void part_row(seg_v8f *out, const float *r, int at, int n)
-{
-#define SEG_AT(l) ((l) >= at && (l) < at + n ? r[(l) - at] : 0.0f)
-    const seg_v8f v = {SEG_AT(0), SEG_AT(1), SEG_AT(2), SEG_AT(3),
-                       SEG_AT(4), SEG_AT(5), SEG_AT(6), SEG_AT(7)};
-#undef SEG_AT
-    *out = v;
-}
+/* Lane l of a piece of a run: sample l - at when that is one of the n, else
+ * 0. The load is from inside the run either way, so that neither it nor
+ * the choice needs a branch on at and n, which change from run to run. */
+#define SEG_IN(l, at, n) ((l) - (at) >= 0 && (l) - (at) < (n))
+#define SEG_LANE(r, l, at, n) (SEG_IN(l, at, n) ? (r)[SEG_IN(l, at, n) ? (l) - (at) : 0] : 0.0f)
 
-/* Lanes at .. at + n - 1 of a row as a mask. */
-static FASC_CLONE_INLINE void lanes_mask(seg_v8i *out, int at, int n)
+/* The samples r[0 .. n) into lanes at .. at + n - 1 of a row (at + n <= 8),
+ * 0 in the others: a head or tail of a run, built in registers (written to
+ * memory sample by sample and read back whole, it would wait for the
+ * stores); and the mask of those lanes. */
+static FASC_CLONE_INLINE void part_row(seg_v4f *v0, seg_v4f *v1, seg_v4i *in0, seg_v4i *in1,
+                                       const float *r, int at, int n)
 {
-    const seg_v8i l = {0, 1, 2, 3, 4, 5, 6, 7};
-    *out = (l >= at) & (l < at + n);
+    const seg_v4f a = {SEG_LANE(r, 0, at, n), SEG_LANE(r, 1, at, n), SEG_LANE(r, 2, at, n),
+                       SEG_LANE(r, 3, at, n)};
+    const seg_v4f b = {SEG_LANE(r, 4, at, n), SEG_LANE(r, 5, at, n), SEG_LANE(r, 6, at, n),
+                       SEG_LANE(r, 7, at, n)};
+    const seg_v4i l0 = {0, 1, 2, 3}, l1 = {4, 5, 6, 7};
+    *v0 = a;
+    *v1 = b;
+    *in0 = (l0 >= at) & (l0 < at + n);
+    *in1 = (l1 >= at) & (l1 < at + n);
 }
+#undef SEG_LANE
+#undef SEG_IN
+
+/* A piece of a run as a row: whole rows from memory, heads and tails by
+ * part_row. */
+#define SEG_ROW(x, k, at, n, v0, v1, in0, in1)                               \
+    do {                                                                     \
+        if ((n) == CLS_LANES) {                                              \
+            memcpy(&(v0), (x) + (k), sizeof(v0));                            \
+            memcpy(&(v1), (x) + (k) + 4, sizeof(v1));                        \
+            (in0) = (in1) = (seg_v4i){-1, -1, -1, -1};                       \
+        } else {                                                             \
+            part_row(&(v0), &(v1), &(in0), &(in1), (x) + (k), at, n);        \
+        }                                                                    \
+    } while (0)
 
 /* A run as rows of partials: its head (from its first sample to the first
  * whole row), whole rows, its tail; a lane that holds no sample of the run
@@ -150,57 +172,68 @@ static FASC_CLONE_INLINE void lanes_mask(seg_v8i *out, int at, int n)
 /* x[j]² into partial (p0 + j) % CLS_LANES. */
 static FASC_CLONE_INLINE void add_squares(float *lane, const float *x, int p0, int len)
 {
-    seg_v8f sum;
-    memcpy(&sum, lane, sizeof sum);
+    seg_v4f s0, s1;
+    memcpy(&s0, lane, sizeof s0);
+    memcpy(&s1, lane + 4, sizeof s1);
 #define SEG_SQUARES(x, k, at, n)                                             \
     do {                                                                     \
-        seg_v8f v_;                                                          \
-        if ((n) == CLS_LANES)                                                \
-            memcpy(&v_, (x) + (k), sizeof v_);                               \
-        else                                                                 \
-            part_row(&v_, (x) + (k), at, n);                                 \
-        sum += v_ * v_;                                                      \
+        seg_v4f v0_, v1_;                                                    \
+        seg_v4i in0_, in1_;                                                  \
+        SEG_ROW(x, k, at, n, v0_, v1_, in0_, in1_);                          \
+        (void)in0_;                                                          \
+        (void)in1_;                                                          \
+        s0 += v0_ * v0_;                                                     \
+        s1 += v1_ * v1_;                                                     \
     } while (0)
     SEG_FOR_ROWS(x, p0, len, SEG_SQUARES);
 #undef SEG_SQUARES
-    memcpy(lane, &sum, sizeof sum);
+    memcpy(lane, &s0, sizeof s0);
+    memcpy(lane + 4, &s1, sizeof s1);
 }
+
+/* |v| into a, then the largest and least |v| of the lanes in `in` (the
+ * reference's compares and selects: a NaN leaves both). */
+#define SEG_EXTREMES(v, in, hi, lo)                                          \
+    do {                                                                     \
+        const seg_v4f a_ = (seg_v4f)((seg_v4i)(v) & (seg_v4i){INT32_MAX, INT32_MAX, INT32_MAX, INT32_MAX}); \
+        const seg_v4i g_ = (a_ > (hi)) & (in), l_ = (a_ < (lo)) & (in);      \
+        (hi) = (seg_v4f)(((seg_v4i)a_ & g_) | ((seg_v4i)(hi) & ~g_));        \
+        (lo) = (seg_v4f)(((seg_v4i)a_ & l_) | ((seg_v4i)(lo) & ~l_));        \
+    } while (0)
 
 /* The reference's scan a row of partials at a time: the same additions,
  * compares and selects, lane by lane. */
 static FASC_CLONE_INLINE int scan_raw(const float *r, int p0, int len, float *lane, float *top)
 {
-    seg_v8f sum, hi = {0}, lo = hi + FLT_MAX;
-    memcpy(&sum, lane, sizeof sum);
-    const seg_v8i no_sign = (seg_v8i){0} + INT32_MAX, all = (seg_v8i){0} - 1;
+    seg_v4f s0, s1, h0 = {0}, h1 = {0}, m0 = h0 + FLT_MAX, m1 = m0;
+    memcpy(&s0, lane, sizeof s0);
+    memcpy(&s1, lane + 4, sizeof s1);
 #define SEG_SCAN(x, k, at, n)                                                \
     do {                                                                     \
-        seg_v8f v_;                                                          \
-        seg_v8i in_;                                                         \
-        if ((n) == CLS_LANES) {                                              \
-            memcpy(&v_, (x) + (k), sizeof v_);                               \
-            in_ = all;                                                       \
-        } else {                                                             \
-            part_row(&v_, (x) + (k), at, n);                                 \
-            lanes_mask(&in_, at, n);                                         \
-        }                                                                    \
-        sum += v_;                                                           \
-        const seg_v8f a_ = (seg_v8f)((seg_v8i)v_ & no_sign);                 \
-        const seg_v8i g_ = (a_ > hi) & in_, l_ = (a_ < lo) & in_;            \
-        hi = (seg_v8f)(((seg_v8i)a_ & g_) | ((seg_v8i)hi & ~g_));            \
-        lo = (seg_v8f)(((seg_v8i)a_ & l_) | ((seg_v8i)lo & ~l_));            \
+        seg_v4f v0_, v1_;                                                    \
+        seg_v4i in0_, in1_;                                                  \
+        SEG_ROW(x, k, at, n, v0_, v1_, in0_, in1_);                          \
+        s0 += v0_;                                                           \
+        s1 += v1_;                                                           \
+        SEG_EXTREMES(v0_, in0_, h0, m0);                                     \
+        SEG_EXTREMES(v1_, in1_, h1, m1);                                     \
     } while (0)
     SEG_FOR_ROWS(r, p0, len, SEG_SCAN);
 #undef SEG_SCAN
     float part[CLS_LANES], h[CLS_LANES], m[CLS_LANES];
-    memcpy(part, &sum, sizeof part);
-    memcpy(h, &hi, sizeof h);
-    memcpy(m, &lo, sizeof m);
+    memcpy(part, &s0, sizeof s0);
+    memcpy(part + 4, &s1, sizeof s1);
+    memcpy(h, &h0, sizeof h0);
+    memcpy(h + 4, &h1, sizeof h1);
+    memcpy(m, &m0, sizeof m0);
+    memcpy(m + 4, &m1, sizeof m1);
     const int odd = scan_verdict(part, h, m, top);
     if (!odd)
         memcpy(lane, part, sizeof part);
     return odd;
 }
+#undef SEG_EXTREMES
+#undef SEG_ROW
 
 int fasc_cls_scan_raw(const float *r, int p0, int len, float *lane, float *top)
 {
