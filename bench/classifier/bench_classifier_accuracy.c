@@ -127,11 +127,14 @@ int main(int argc, char **argv)
     static size_t conf[FASC_CLASS_COUNT + 1][FASC_CLASS_COUNT + 1];
     printf("composed detector on fasc-synth --all-artefacts: 8 channels, %.0f min, %.0f dB, %s\n",
            minutes, snr, fp_passes == 2 ? "two passes (fasc_restart)" : "one pass");
-    printf("%-6s %5s %6s %6s %8s %10s %9s %8s %8s %9s %6s %6s\n", "seed", "units", "FPs", "found",
-           "sens", "sens(rest)", "precision", "ECG sens", "FP/vmin", "units", "ident", "found");
+    printf("%-6s %5s %6s %6s %8s %10s %9s %8s %8s %9s %6s %6s %6s\n", "seed", "units", "FPs",
+           "found", "sens", "sens(rest)", "precision", "ECG sens", "FP/vmin", "units", "ident",
+           "found", "ARI");
     fp_score sum = {0};
     int units_close = 0; /* recordings whose unit count is within 1 of the truth */
     int ident_close = 0; /* ... of the truth's identifiable units */
+    double ari_sum = 0.0; /* the recordings' adjusted Rand indices of units */
+    int ari_n = 0;
     fasc_classifier_config cc;
     fasc_classifier_config_default(&cc);
     const int unit_min = cc.unit_min_discharges;
@@ -147,14 +150,18 @@ int main(int argc, char **argv)
         }
         add_confusion(&res, conf);
         dump(&res, k);
-        printf("%-6d %5d %6zu %6zu %8.3f %10.3f %9.3f %8.3f %8.2f %9d %6d %6d\n", k, s.units,
+        printf("%-6d %5d %6zu %6zu %8.3f %10.3f %9.3f %8.3f %8.2f %9d %6d %6d %6.3f\n", k, s.units,
                sc.fp_true, sc.fp_found, (double)sc.fp_matched / (double)sc.fp_true,
                (double)sc.fp_matched_scorable / (double)sc.fp_true_scorable,
                sc.fp_found ? (double)sc.fp_matched / (double)sc.fp_found : 0.0,
                sc.ecg_true ? (double)sc.ecg_matched / (double)sc.ecg_true : 0.0,
                sc.voluntary_min > 0 ? sc.fp_in_voluntary / sc.voluntary_min : 0.0,
-               res.true_units, sc.identifiable_units, res.found_units);
+               res.true_units, sc.identifiable_units, res.found_units, sc.unit_ari);
         fp_score_add(&sum, &sc);
+        if (sc.unit_ari == sc.unit_ari) {
+            ari_sum += sc.unit_ari;
+            ari_n++;
+        }
         units_close += abs(res.found_units - res.true_units) <= 1;
         ident_close += abs(res.found_units - sc.identifiable_units) <= 1;
         fp_free(&res);
@@ -175,6 +182,9 @@ int main(int argc, char **argv)
     printf("units within +-1 of the identifiable ones (ident: true units with >= %d scorable\n"
            " discharges, the fewest a unit is counted from) on %d of %d recordings\n",
            unit_min, ident_close, seeds);
+    printf("units' agreement with the truth over the matched FPs (ARI: adjusted Rand index,\n"
+           " 1 the same partition, 0 chance): mean %.4f over %d recordings\n",
+           ari_n ? ari_sum / ari_n : 0.0, ari_n);
     printf("targets: sens >= 0.90, precision >= 0.90, ECG sens >= 0.95, FP/vmin <= 1,"
            " units within +-1\n");
     printf("sens(rest): true FPs outside voluntary and movement epochs, the scorable ones\n\n");

@@ -3,6 +3,7 @@
 #ifndef FASC_TEST_FASC_PIPELINE_H
 #define FASC_TEST_FASC_PIPELINE_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,7 +217,47 @@ typedef struct fp_score {
     /* true units with at least unit_min_discharges scorable discharges:
      * those a clustering that needs that many could count at all */
     int identifiable_units;
+    /* agreement of the found units with the true ones over the matched
+     * fasciculations (fp_unit_ari); NAN with fewer than 2 matched */
+    double unit_ari;
 } fp_score;
+
+/* Adjusted Rand index (Hubert & Arabie, J Classif 2:193, 1985) of the found
+ * units' partition of the matched fasciculations against the true units':
+ * 1 when they are the same, about 0 for a chance one. A unit count can be
+ * right with units merged and split elsewhere, or wrong by one fragment;
+ * this scores every matched discharge's unit. t[i] matched d[m[i]]. */
+static inline double fp_unit_ari(const fasc_event_row *t, size_t a, const fasc_event_row *d,
+                                 const long *m)
+{
+    enum { U = FASC_CLASSIFIER_MAX_UNITS + 1 };
+    static long n[U][U];
+    long row[U] = {0}, col[U] = {0}, total = 0;
+    memset(n, 0, sizeof n);
+    for (size_t i = 0; i < a; i++) {
+        if (m[i] < 0)
+            continue;
+        const int tu = t[i].unit, fu = d[m[i]].unit;
+        if (tu < 0 || tu >= U || fu < 0 || fu >= U)
+            continue;
+        n[tu][fu]++;
+        row[tu]++;
+        col[fu]++;
+        total++;
+    }
+    if (total < 2)
+        return NAN;
+    double pairs = 0.0, rows = 0.0, cols = 0.0;
+    for (int i = 0; i < U; i++) {
+        rows += 0.5 * (double)row[i] * (double)(row[i] - 1);
+        cols += 0.5 * (double)col[i] * (double)(col[i] - 1);
+        for (int j = 0; j < U; j++)
+            pairs += 0.5 * (double)n[i][j] * (double)(n[i][j] - 1);
+    }
+    const double expected = rows * cols / (0.5 * (double)total * (double)(total - 1));
+    const double top = 0.5 * (rows + cols) - expected;
+    return top > 0.0 ? (pairs - expected) / top : 1.0;
+}
 
 static inline void fp_score_add(fp_score *sum, const fp_score *sc)
 {
@@ -250,6 +291,7 @@ static inline int fp_evaluate(const fp_result *res, double tolerance_s, fp_score
         s->fp_true = a;
         s->fp_found = b;
         s->fp_matched = k > 0 ? (size_t)k : 0;
+        s->unit_ari = rc == 0 ? fp_unit_ari(t, a, d, m) : NAN;
         int per_unit[65] = {0};
         fasc_classifier_config cc;
         fasc_classifier_config_default(&cc);
