@@ -95,8 +95,11 @@
  * compared by its row there when the detector gave one), aligned within
  * ±`unit_pre_s` as far as the snippet reaches beyond the template window
  * (±10 ms by default, at least ±1 ms: the detector's peak may sit on any
- * phase of the potential) and then within half a sample by the template's
- * slope (at 2 kHz half a sample moves a sharp phase by tens of µV). The
+ * phase of the potential; a new unit's window is placed on the centroid of
+ * its first discharge's energy, not on that discharge's peak, so that
+ * discharges timed on phases at either end still align) and then within
+ * half a sample by the template's slope (at 2 kHz half a sample moves a
+ * sharp phase by tens of µV). The
  * mismatch is Σ(x - t)² divided by what noise alone leaves,
  * L σ² (1 / n_unit + 1): it joins the most likely unit (the smallest
  * mismatch + log(1 + 1 / n_unit), the Gaussian likelihood's own term, so

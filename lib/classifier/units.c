@@ -479,6 +479,29 @@ static int two_means(const float *w, int n, int len, float *ma, float *mb, int *
     return nb;
 }
 
+/* The lag that puts a new unit's anchor (upre_n into its window, where a
+ * discharge's detected peak sits at lag 0) on the centroid of its
+ * discharge's energy: of x² less the noise's σ², what noise alone adds at
+ * every sample. The detector times a discharge on any phase of its
+ * potential, 5-15 ms apart; a template anchored on an outer phase could
+ * not be aligned, within the ±ulag_n the snippet allows, with discharges
+ * timed on the phase at the other end. */
+static int centre_lag(const cls_design *d, const float *x, float sd)
+{
+    const int n = d->ulen + 2 * d->ulag_n;
+    const double s2 = (double)sd * sd;
+    double w = 0.0, wk = 0.0;
+    for (int k = 0; k < n; k++) {
+        const double e = (double)x[k] * x[k] - s2;
+        w += e;
+        wk += e * k;
+    }
+    if (!(w > 0.0))
+        return 0;
+    const long l = lround(wk / w - d->ulag_n - d->upre_n);
+    return l < -d->ulag_n ? -d->ulag_n : l > d->ulag_n ? d->ulag_n : (int)l;
+}
+
 /* A new unit's number, main channel and empty train. */
 static cls_unit *unit_new(fasc_classifier *cls, int main_channel)
 {
@@ -795,12 +818,13 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
         best = unit_new(cls, ev->channel);
         best->n_avg = 1;
         window(cls, snip, x);
-        memcpy(best->tmpl, x + d->ulag_n, sizeof(float) * (size_t)d->ulen);
+        best_lag = centre_lag(d, x, noise_sd);
+        memcpy(best->tmpl, x + d->ulag_n + best_lag, sizeof(float) * (size_t)d->ulen);
         best->p2p = fasc_cls_p2p(best->tmpl, d->ulen);
         best->ev_p2p = p2p;
         spatial_start(cls, best, p);
         memset(best->nb_n, 0, sizeof best->nb_n);
-        spatial_learn(cls, best, p, snip, 0, 0.0, z, &z_rows);
+        spatial_learn(cls, best, p, snip, best_lag, 0.0, z, &z_rows);
     } else {
         spatial_learn(cls, best, p, snip, best_lag, best_shift, z, &z_rows);
         const float a = 1.0f / (float)(best->n_avg < max_average ? best->n_avg + 1 : max_average);
@@ -829,12 +853,12 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
             best->n_avg++;
         best->p2p = fasc_cls_p2p(best->tmpl, d->ulen);
     }
-    const fasc_index start = p->snip_start + d->snip_pre_n - d->upre_n + (created ? 0 : best_lag);
+    const fasc_index start = p->snip_start + d->snip_pre_n - d->upre_n + best_lag;
     const fasc_index detected = ev->peak;
     phase_retime(cls, best, ev, start);
     {
         const int k = best->n_hist++;
-        memcpy(best->hist + (size_t)k * (size_t)d->ulen, created ? x + d->ulag_n : x,
+        memcpy(best->hist + (size_t)k * (size_t)d->ulen, created ? x + d->ulag_n + best_lag : x,
                sizeof(float) * (size_t)d->ulen);
         best->hist_p2p[k] = own_p2p;
         best->hist_peak[k] = ev->peak;

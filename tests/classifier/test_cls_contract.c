@@ -1294,6 +1294,25 @@ static void units_timed_on_two_phases_merge(void **state)
     cs_free(&sc);
 }
 
+/* n discharges 5 s apart from 4 s of a unit of two phases of nearly one
+ * size apart_s apart on lead 3 (an upright hat of 110 µV, then an
+ * inverted one of 108 µV), each timed by its candidate on the first
+ * phase, or on the second where bit k of `second` is set; finished. */
+static cs_scene two_phase_scene(uint64_t seed, int n, double apart_s, unsigned second)
+{
+    cs_scene sc = cs_new(C, 60.0, 5.0f, seed);
+    const fasc_index apart = (fasc_index)(apart_s * CS_FS);
+    for (int k = 0; k < n; k++) {
+        const fasc_index first = at_s(4.0 + 5.0 * k);
+        const fasc_index peak = second >> k & 1u ? first + apart : first;
+        add_hat(&sc, 3, first, 0.0, 3.0, 110.0);
+        add_hat(&sc, 3, first + apart, 0.0, 3.0, -108.0);
+        cs_candidate(&sc, 3, first - 8, peak, first + apart + 8, 112.0, 0)->score = 12.0f;
+    }
+    cs_finish(&sc);
+    return sc;
+}
+
 /* A unit with two phases of nearly one size 6 ms apart (an upright hat,
  * then an inverted one), its discharges 5 s apart. The detector's peak
  * falls on the first phase but for discharges 4 and 7, where it falls on
@@ -1304,17 +1323,8 @@ static void units_timed_on_two_phases_merge(void **state)
 static void discharges_timed_on_their_units_phase(void **state)
 {
     (void)state;
-    cs_scene sc = cs_new(C, 60.0, 5.0f, 708u);
     enum { N = 10 };
-    const fasc_index apart = (fasc_index)(0.006 * CS_FS);
-    for (int k = 0; k < N; k++) {
-        const fasc_index first = at_s(4.0 + 5.0 * k);
-        const fasc_index peak = k == 4 || k == 7 ? first + apart : first;
-        add_hat(&sc, 3, first, 0.0, 3.0, 110.0);
-        add_hat(&sc, 3, first + apart, 0.0, 3.0, -108.0);
-        cs_candidate(&sc, 3, first - 8, peak, first + apart + 8, 112.0, 0)->score = 12.0f;
-    }
-    cs_finish(&sc);
+    cs_scene sc = two_phase_scene(708u, N, 0.006, 1u << 4 | 1u << 7);
     fasc_classifier_config cfg = config(C);
     cs_out o;
     fasc_classifier *cls = cs_run_kept(&cfg, &sc, &o, 17u, 256, true);
@@ -1346,6 +1356,37 @@ static void discharges_timed_on_their_units_phase(void **state)
     cs_out_free(&whole);
     cs_out_free(&o);
     fasc_classifier_destroy(&cls);
+    cs_free(&sc);
+}
+
+/* A unit of two phases of nearly one size 14 ms apart (an upright hat,
+ * then an inverted one). The detector times its founding discharge and
+ * most others on the first phase, discharges 3 and 7 on the second: 14 ms
+ * away, beyond the ±10 ms of alignment the snippet allows a template
+ * anchored on the first phase. The template is centred on the founder's
+ * energy, between the phases, so that every discharge aligns with it: one
+ * unit (anchored on the founder's peak, discharges 3 and 7 made a unit of
+ * their own, too young ever to merge). */
+static void unit_timed_on_its_outer_phases(void **state)
+{
+    (void)state;
+    enum { N = 10 };
+    cs_scene sc = two_phase_scene(709u, N, 0.014, 1u << 3 | 1u << 7);
+    fasc_classifier_config cfg = config(C);
+    cs_out o = cs_run(&cfg, &sc, 18u, 256);
+    int k = 0, unit = -1;
+    for (size_t i = 0; i < o.n; i++) {
+        const fasc_classified *e = &o.ev[i];
+        if (e->epoch || e->cls != FASC_CLASS_FASCICULATION)
+            continue;
+        assert_true(k < N);
+        unit = k == 0 ? e->unit : unit;
+        if (e->unit != unit || unit == 0)
+            fail_msg("discharge %d: unit %d, the first's %d", k, e->unit, unit);
+        k++;
+    }
+    assert_int_equal(k, N);
+    cs_out_free(&o);
     cs_free(&sc);
 }
 
@@ -1696,6 +1737,7 @@ int main(void)
         cmocka_unit_test(unit_on_two_leads_with_quiet_neighbour),
         cmocka_unit_test(unit_seen_from_two_leads),
         cmocka_unit_test(unit_larger_on_its_neighbour),
+        cmocka_unit_test(unit_timed_on_its_outer_phases),
         cmocka_unit_test(heartbeats_within_matches_removal),
         cmocka_unit_test(sharp_unit_between_samples),
         cmocka_unit_test(units_timed_on_two_phases_merge),
