@@ -91,8 +91,9 @@
  *     template used as a matched filter (its projection over the
  *     projection's noise level, from the noise autocorrelation) reaches
  *     `confirm_threshold`; weak candidates (step 4) are kept only that way.
- *     Repeats within 8 ms and smaller after-effects within `shadow_s` are
- *     dropped, and so is a smaller candidate on the same or a
+ *     Repeats within 8 ms (either side of the accepted peak: two readings
+ *     of one discharge may come in either order) and smaller after-effects
+ *     within `shadow_s` are dropped, and so is a smaller candidate on the same or a
  *     neighbouring channel inside the ±15 ms of the previous discharge's
  *     template when that template's trace for the candidate's channel, at
  *     the discharge's gain, leaves only noise there (the late phases of a

@@ -283,6 +283,10 @@ void fasc_det_wavelet_noise(fasc_detector *det, int g, fasc_index u0, unsigned m
 void fasc_det_wavelet_scales(fasc_detector *det, int g);
 void fasc_det_wavelet_restart(fasc_detector *det, int c);
 bool fasc_det_verify(fasc_detector *det, fasc_detection *ev);
+/* Whether ev is a discharge already accepted on its main channel or a
+ * neighbour (peaks within the refractory time, either side) or a smaller
+ * after-effect of one (within shadow_n after it). */
+bool fasc_det_repeats_accepted(const fasc_detector *det, const fasc_detection *ev);
 /* Channel c of an event from onset to offset (with the run-ins) after a
  * backward pass through the pre-filter: y[i] is input *lo + i; returns the
  * length. The plain reference for fasc_det_zero_phase_lanes (the tests

@@ -645,18 +645,21 @@ static void zero_phase_peaks(fasc_detector *det, fasc_detection *ev, bool time_p
 
 /* One discharge seen twice (a run split on one channel, phases read on
  * two), or the after-effect of a larger potential on this or a
- * neighbouring channel: compared with the events already accepted. */
-static bool repeats_accepted(const fasc_detector *det, const fasc_detection *ev)
+ * neighbouring channel: compared with the events already accepted. The
+ * two readings of one discharge may come in either order of peak (each
+ * is timed at zero phase or on a template's main phase after its run was
+ * found), so the refractory time holds on both sides. */
+bool fasc_det_repeats_accepted(const fasc_detector *det, const fasc_detection *ev)
 {
     const det_design *d = &det->d;
     const det_channel *main = &det->ch[ev->main_channel];
     for (int k = -1; k < main->nnb; k++) {
         const det_channel *o = &det->ch[k < 0 ? ev->main_channel : main->nb[k]];
-        if (o->last_p2p <= 0.0f || ev->peak < o->last_peak)
+        if (o->last_p2p <= 0.0f)
             continue;
         const fasc_index gap = ev->peak - o->last_peak;
-        if (gap < d->refractory_n ||
-            (gap < d->shadow_n && 2.0f * ev->peak_to_peak_uv < o->last_p2p))
+        if ((gap > -d->refractory_n && gap < d->refractory_n) ||
+            (gap >= 0 && gap < d->shadow_n && 2.0f * ev->peak_to_peak_uv < o->last_p2p))
             return true;
     }
     return false;
@@ -695,7 +698,7 @@ bool fasc_det_verify(fasc_detector *det, fasc_detection *ev)
         }
         ev->score = best;
     }
-    if (repeats_accepted(det, ev) || fasc_det_template_tail(det, ev)) {
+    if (fasc_det_repeats_accepted(det, ev) || fasc_det_template_tail(det, ev)) {
         det->suppressed++;
         return false;
     }
