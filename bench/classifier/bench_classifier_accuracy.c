@@ -158,7 +158,7 @@ int main(int argc, char **argv)
                sc.voluntary_min > 0 ? sc.fp_in_voluntary / sc.voluntary_min : 0.0,
                res.true_units, sc.identifiable_units, res.found_units, sc.unit_ari);
         fp_score_add(&sum, &sc);
-        if (sc.unit_ari == sc.unit_ari) {
+        if (!isnan(sc.unit_ari)) {
             ari_sum += sc.unit_ari;
             ari_n++;
         }

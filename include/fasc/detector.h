@@ -93,14 +93,14 @@
  *     `confirm_threshold`; weak candidates (step 4) are kept only that way.
  *     Repeats within 8 ms (either side of the accepted peak: two readings
  *     of one discharge may come in either order) and smaller after-effects
- *     within `shadow_s` are dropped, and so is a smaller candidate on the same or a
- *     neighbouring channel inside the ±15 ms of the previous discharge's
- *     template when that template's trace for the candidate's channel, at
- *     the discharge's gain, leaves only noise there (the late phases of a
- *     long potential cut off by the doublet split). After a quiet gap of
- *     more than 2 ms, that part of the trace must also be clearly smaller
- *     than the whole (below 0.8 of its peak-to-peak): a unit firing
- *     doublets at a fixed interval keeps both discharges.
+ *     within `shadow_s` are dropped, and so is a smaller candidate on the
+ *     same or a neighbouring channel inside the ±15 ms of the previous
+ *     discharge's template when that template's trace for the candidate's
+ *     channel, at the discharge's gain, leaves only noise there (the late
+ *     phases of a long potential cut off by the doublet split). After a
+ *     quiet gap of more than 2 ms, that part of the trace must also be
+ *     clearly smaller than the whole (below 0.8 of its peak-to-peak): a
+ *     unit firing doublets at a fixed interval keeps both discharges.
  *
  * ### Time base and latency
  * Indices (`fasc_index`) are absolute input samples since init or reset.

@@ -231,9 +231,7 @@ static inline double fp_unit_ari(const fasc_event_row *t, size_t a, const fasc_e
                                  const long *m)
 {
     enum { U = FASC_CLASSIFIER_MAX_UNITS + 1 };
-    static long n[U][U];
-    long row[U] = {0}, col[U] = {0}, total = 0;
-    memset(n, 0, sizeof n);
+    long n[U][U] = {{0}}, row[U] = {0}, col[U] = {0}, total = 0;
     for (size_t i = 0; i < a; i++) {
         if (m[i] < 0)
             continue;
