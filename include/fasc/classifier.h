@@ -133,21 +133,24 @@
  * Two units of one shape and size on one electrode may differ by no more
  * than one discharge's noise, so that each discharge fits the other's
  * template and both gather in one unit. Each unit therefore keeps its
- * latest 16 discharges' aligned windows; every 16 discharges these are
- * split in two by 2-means. When both halves hold at least
- * `unit_min_discharges` and their means differ, beyond a change of size
- * and a sub-sample shift, by more than 4 times what noise leaves (σ²
- * (1 / n_a + 1 / n_b) per sample; noise alone, the split chosen to make it
- * large, exceeds 3.1 once in 10 000 tests:
- * tests/classifier/gen_split_null.py), the half farther from the unit's
- * template becomes a new unit (which may then merge with another). Its
- * discharges among the 16 move with it (counts, train, phase); events
- * already handed out keep the old number. A second pass
- * (fasc_classifier_count_from) starts the 16 afresh: the same discharges
- * again are no new evidence. When the shapes do not differ, the 16
- * discharges' footprints (their sizes on the unit's main and neighbouring
- * electrodes, in noise σ) are split the same way: two units of one shape
- * on the main electrode often reach the electrodes around it differently.
+ * latest 32 discharges' aligned windows; every 16 discharges these (16 at
+ * the first test) are split in two by 2-means. When both halves hold at
+ * least `unit_min_discharges` and their means differ, beyond a change of
+ * size and a sub-sample shift, by more than 4 (16 windows) or 5.2 (32)
+ * times what noise leaves (σ² (1 / n_a + 1 / n_b) per sample; noise
+ * alone, the split chosen to make it large, exceeds 3.1 and 4.0 once in
+ * 10 000 tests: tests/classifier/gen_split_null.py), the half farther
+ * from the unit's template becomes a new unit (which may then merge with
+ * another). Over 32 windows two units' difference counts twice as much as
+ * over 16, so pairs too near for the first test part at a later one. Its
+ * discharges among those tested move with it (counts, train, phase);
+ * events already handed out keep the old number. A second pass
+ * (fasc_classifier_count_from) starts the windows afresh: the same
+ * discharges again are no new evidence. When the shapes do not differ,
+ * the latest 16 discharges' footprints (their sizes on the unit's main
+ * and neighbouring electrodes, in noise σ) are split the same way: two
+ * units of one shape on the main electrode often reach the electrodes
+ * around it differently.
  * Halves whose footprints differ, beyond a common change of size, by more
  * than 75 (2 electrodes) or 96 (3) times what noise leaves (Gaussian
  * noise exceeds 32 and 35 once in 10 000 tests:

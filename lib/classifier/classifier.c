@@ -379,7 +379,7 @@ int fasc_classifier_count_from(fasc_classifier *cls, fasc_index from)
         cls->units[i].n_times = 0;
         /* the split test's windows too: a second pass over one recording
          * brings the same discharges again, whose noise is no new evidence */
-        cls->units[i].n_hist = 0;
+        cls->units[i].n_hist = cls->units[i].n_new = 0;
     }
     return FASC_OK;
 }

@@ -28,9 +28,12 @@
 #define CLS_UNIT_TIMES 8
 /* Peak offsets a unit remembers (its phase: the one most of them take) */
 #define CLS_UNIT_OFFS 16
-/* Discharges a unit keeps whole (aligned main-channel windows) for its
- * split test: a unit is tested once it has gathered this many more. */
-#define CLS_UNIT_HIST 16
+/* A unit's split test comes every CLS_UNIT_TEST discharges, on the latest
+ * CLS_UNIT_HIST it keeps whole (aligned main-channel windows): fewer the
+ * first time. Two units merged in one differ by more, over more windows,
+ * than noise lets 2-means find between the halves of one. */
+#define CLS_UNIT_TEST 16
+#define CLS_UNIT_HIST 32
 /* Snippet rows kept per candidate: the main channel's, the band signal over
  * the same span, then up to CLS_NB_ROWS of the main channel's neighbours
  * (a grid electrode has four). */
@@ -160,7 +163,8 @@ typedef struct cls_unit {
      * discharge */
     float hist_z[CLS_UNIT_HIST][1 + CLS_NB_ROWS];
     uint8_t hist_rows[CLS_UNIT_HIST];
-    int n_hist;           /* discharges kept since the last test */
+    int n_hist;           /* discharges kept (oldest first) */
+    int n_new;            /* of them, gathered since the last test */
 } cls_unit;
 
 typedef struct cls_pending {

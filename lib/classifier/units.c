@@ -381,17 +381,23 @@ static void merge_into(fasc_classifier *cls, cls_unit *u, const cls_pending *p)
 
 /* Two units of one shape on one electrode can differ by no more than a
  * single discharge's noise: each discharge then fits either template and
- * both gather in one unit. Over many discharges the difference shows. A
- * unit's latest CLS_UNIT_HIST discharges are split in two by 2-means, and
- * what the halves' means differ by beyond a change of size and a
- * sub-sample shift is compared with what noise leaves (normalised(), as
- * merge_into() compares two units). Because 2-means chooses the split
- * that makes it large, band-limited Gaussian noise already reaches 2.8
- * once in 1000 tests and 3.1 once in 10 000, none of 40 000 above 3.2
- * (tests/classifier/gen_split_null.py). Real units vary a little more:
- * on the synthetic bench (240 recordings, two passes) single units
- * reached 3.7, and all 33 splits above 4 were of two true units. */
-static const double split_level = 4.0;
+ * both gather in one unit. Over many discharges the difference shows.
+ * Every CLS_UNIT_TEST discharges a unit's latest CLS_UNIT_HIST (16 the
+ * first time, then 32) are split in two by 2-means, and what the halves'
+ * means differ by beyond a change of size and a sub-sample shift is
+ * compared with what noise leaves (normalised(), as merge_into() compares
+ * two units). Because 2-means chooses the split that makes it large,
+ * band-limited Gaussian noise already reaches 2.8 once in 1000 tests of
+ * 16 and 3.1 once in 10 000, none of 40 000 above 3.2; over 32, 3.7 and
+ * 4.0, none above 4.3 (tests/classifier/gen_split_null.py). Real units
+ * vary a little more: on the synthetic bench (240 recordings, two passes)
+ * single units reached 3.7 over 16, and all 33 splits above 4 were of two
+ * true units; over 32 (seeds 1-96) 4.5 in 362 tests, while 10 of 36 tests
+ * of two units exceeded 5. The 32 level stands to the Gaussian 1 in 10 000
+ * as 4 does over 16. Two units whose halves differ by Δ per sample give
+ * Δ / (1/n_a + 1/n_b), twice as much over 32 as over 16: pairs too near
+ * for the first test part at a later one. */
+static const double split_level[2] = {4.0, 5.2};
 
 /* Σ(a - b - α m - β m')² at the least-squares α, β, with m the pooled
  * mean of a (n_a windows) and b (n_b), written to m, and m' its slope
@@ -514,41 +520,43 @@ static cls_unit *unit_new(fasc_classifier *cls, int main_channel)
     u->discharges = u->repeats = 0;
     u->n_times = 0;
     u->n_offs = u->offs_head = 0;
-    u->n_hist = 0;
+    u->n_hist = u->n_new = 0;
     return u;
 }
 
-/* rebuild() copies a half's offsets into the unit's phase ring whole */
-_Static_assert(CLS_UNIT_HIST <= CLS_UNIT_OFFS, "split halves must fit the phase ring");
-
-/* u's template, size, amplitude, phase offsets and train from those of its
- * kept discharges in group `which` (their mean is m); the newest (the
- * caller's, whose train entry is still to come) is left out of the train. */
+/* u's template, size, amplitude, phase offsets and train from those of
+ * from's n kept discharges in group `which` of g (their mean is m); the
+ * newest (the caller's, whose train entry is still to come) is left out of
+ * the train, and the phase ring takes the group's latest CLS_UNIT_OFFS. */
 static void rebuild(const fasc_classifier *cls, cls_unit *u, const cls_unit *from, const int *g,
-                    int which, const float *m)
+                    int n, int which, const float *m)
 {
     const cls_design *d = &cls->d;
     memcpy(u->tmpl, m, sizeof(float) * (size_t)d->ulen);
     u->p2p = fasc_cls_p2p(u->tmpl, d->ulen);
-    int n = 0;
+    int k = 0, n_offs = 0;
     double amp = 0.0;
-    int32_t offs[CLS_UNIT_HIST];
+    int32_t offs[CLS_UNIT_OFFS];
     fasc_index times[CLS_UNIT_TIMES];
     int n_times = 0;
-    for (int i = 0; i < CLS_UNIT_HIST; i++) {
+    for (int i = 0; i < n; i++) {
         if (g[i] != which)
             continue;
-        offs[n++] = from->hist_off[i];
+        k++;
         amp += from->hist_p2p[i];
     }
-    for (int i = CLS_UNIT_HIST - 2; i >= 0 && n_times < CLS_UNIT_TIMES; i--)
+    for (int i = n - 1; i >= 0 && n_offs < CLS_UNIT_OFFS; i--)
+        if (g[i] == which)
+            offs[n_offs++] = from->hist_off[i];
+    for (int i = n - 2; i >= 0 && n_times < CLS_UNIT_TIMES; i--)
         if (g[i] == which && from->hist_peak[i] >= cls->count_from)
             times[n_times++] = from->hist_peak[i];
-    u->n_avg = n < max_average ? n : max_average;
-    u->ev_p2p = (float)(amp / n);
-    memcpy(u->offs, offs, sizeof(int32_t) * (size_t)n);
-    u->n_offs = n;
-    u->offs_head = n % CLS_UNIT_OFFS;
+    u->n_avg = k < max_average ? k : max_average;
+    u->ev_p2p = (float)(amp / k);
+    for (int i = 0; i < n_offs; i++) /* oldest first, as the ring fills */
+        u->offs[i] = offs[n_offs - 1 - i];
+    u->n_offs = n_offs;
+    u->offs_head = n_offs % CLS_UNIT_OFFS;
     memcpy(u->times, times, sizeof(fasc_index) * (size_t)n_times);
     u->n_times = n_times;
 }
@@ -571,34 +579,38 @@ static void rebuild(const fasc_classifier *cls, cls_unit *u, const cls_unit *fro
  * level grows as the Gaussian one does. */
 static const double footprint_level[1 + 1 + CLS_NB_ROWS] = {0.0, 0.0, 75.0, 96.0, 107.0, 110.0};
 
-/* Fills g (1: second group) and the two halves' mean footprint relative to
- * the whole one (scale_a, scale_b, per row; 1 where a row was not tested)
- * when u's latest footprints hold two units; returns the second group's
- * size, or 0. */
+/* Fills g (1: second group, -1: older than the latest CLS_UNIT_TEST, which
+ * alone are tested, as footprint_level was found for them) and the two
+ * halves' mean footprint relative to the whole one (scale_a, scale_b, per
+ * row; 1 where a row was not tested) when u's latest footprints hold two
+ * units; returns the second group's size, or 0. */
 static int footprint_split(const fasc_classifier *cls, const cls_unit *u, int *g, float *scale_a,
                            float *scale_b)
 {
+    const int old = u->n_hist - CLS_UNIT_TEST;
     uint8_t all = 0xff;
-    for (int i = 0; i < CLS_UNIT_HIST; i++)
-        all &= u->hist_rows[i];
+    for (int i = 0; i < CLS_UNIT_TEST; i++)
+        all &= u->hist_rows[old + i];
     int row[1 + CLS_NB_ROWS], n_rows = 0;
     for (int r = 0; r <= u->n_nb; r++)
         if (all & (1u << r))
             row[n_rows++] = r;
     if (n_rows < 2 || !(all & 1u))
         return 0;
-    float z[CLS_UNIT_HIST * (1 + CLS_NB_ROWS)], za[1 + CLS_NB_ROWS], zb[1 + CLS_NB_ROWS];
-    for (int i = 0; i < CLS_UNIT_HIST; i++)
+    float z[CLS_UNIT_TEST * (1 + CLS_NB_ROWS)], za[1 + CLS_NB_ROWS], zb[1 + CLS_NB_ROWS];
+    for (int i = 0; i < CLS_UNIT_TEST; i++)
         for (int k = 0; k < n_rows; k++)
-            z[i * n_rows + k] = u->hist_z[i][row[k]];
-    const int nb = two_means(z, CLS_UNIT_HIST, n_rows, za, zb, g);
-    const int na = CLS_UNIT_HIST - nb;
+            z[i * n_rows + k] = u->hist_z[old + i][row[k]];
+    for (int i = 0; i < old; i++)
+        g[i] = -1;
+    const int nb = two_means(z, CLS_UNIT_TEST, n_rows, za, zb, g + old);
+    const int na = CLS_UNIT_TEST - nb;
     if (na < cls->d.unit_min || nb < cls->d.unit_min)
         return 0;
     /* f: the mean footprint over all 16 */
     double f[1 + CLS_NB_ROWS], ff = 0.0, df = 0.0, dd = 0.0;
     for (int k = 0; k < n_rows; k++) {
-        f[k] = (na * (double)za[k] + nb * (double)zb[k]) / CLS_UNIT_HIST;
+        f[k] = (na * (double)za[k] + nb * (double)zb[k]) / CLS_UNIT_TEST;
         const double e = (double)za[k] - zb[k];
         ff += f[k] * f[k];
         df += e * f[k];
@@ -619,12 +631,13 @@ static int footprint_split(const fasc_classifier *cls, const cls_unit *u, int *g
 }
 
 /* The mean of u's kept windows in group `which` into m. */
-static void group_mean(const cls_design *d, const cls_unit *u, const int *g, int which, float *m)
+static void group_mean(const cls_design *d, const cls_unit *u, int n_hist, const int *g, int which,
+                       float *m)
 {
     int n = 0;
     for (int j = 0; j < d->ulen; j++)
         m[j] = 0.0f;
-    for (int i = 0; i < CLS_UNIT_HIST; i++) {
+    for (int i = 0; i < n_hist; i++) {
         if (g[i] != which)
             continue;
         n++;
@@ -649,33 +662,58 @@ static void scale_rows(const cls_design *d, cls_unit *u, const float *scale, int
     }
 }
 
+/* u's kept discharges after a test that did not split it: the latest
+ * CLS_UNIT_HIST - CLS_UNIT_TEST, which the next test sees again beside
+ * those still to come. */
+static void keep_latest(cls_unit *u, const cls_design *d)
+{
+    const int keep = CLS_UNIT_HIST - CLS_UNIT_TEST, drop = u->n_hist - keep;
+    if (drop <= 0)
+        return;
+    memmove(u->hist, u->hist + (size_t)drop * (size_t)d->ulen,
+            sizeof(float) * (size_t)keep * (size_t)d->ulen);
+    memmove(u->hist_p2p, u->hist_p2p + drop, sizeof(float) * keep);
+    memmove(u->hist_peak, u->hist_peak + drop, sizeof(fasc_index) * keep);
+    memmove(u->hist_off, u->hist_off + drop, sizeof(int32_t) * keep);
+    memmove(u->hist_z, u->hist_z + drop, sizeof u->hist_z[0] * keep);
+    memmove(u->hist_rows, u->hist_rows + drop, keep);
+    u->n_hist = keep;
+}
+
 /* Splits u when its latest discharges hold two units (see split_level and
  * footprint_level); returns the unit now holding the newest discharge. */
 static cls_unit *split_test(fasc_classifier *cls, cls_unit *u, const cls_pending *p)
 {
     const cls_design *d = &cls->d;
-    if (u->n_hist < CLS_UNIT_HIST)
+    if (u->n_new < CLS_UNIT_TEST)
         return u;
-    u->n_hist = 0;
-    if (cls->n_units == FASC_CLASSIFIER_MAX_UNITS)
-        return u;
+    u->n_new = 0;
+    const int n = u->n_hist;
     const int wlen = d->ulen + 2 * d->ulag_n;
     float *ma = cls->scratch, *mb = cls->scratch + wlen;
     int g[CLS_UNIT_HIST];
-    int nb = two_means(u->hist, CLS_UNIT_HIST, d->ulen, ma, mb, g);
-    int na = CLS_UNIT_HIST - nb;
+    int nb = 0, na = 0;
     float scale_a[1 + CLS_NB_ROWS], scale_b[1 + CLS_NB_ROWS];
     bool by_footprint = false;
-    if (na < d->unit_min || nb < d->unit_min ||
-        normalised(d, shape_difference(d, ma, mb, na, nb, cls->scratch + 2 * wlen),
-                   sd_on(p, u->main_channel), na, nb) <= split_level) {
-        nb = footprint_split(cls, u, g, scale_a, scale_b);
-        if (nb == 0)
-            return u;
-        na = CLS_UNIT_HIST - nb;
-        group_mean(d, u, g, 0, ma);
-        group_mean(d, u, g, 1, mb);
-        by_footprint = true;
+    if (cls->n_units < FASC_CLASSIFIER_MAX_UNITS) {
+        nb = two_means(u->hist, n, d->ulen, ma, mb, g);
+        na = n - nb;
+        if (na < d->unit_min || nb < d->unit_min ||
+            normalised(d, shape_difference(d, ma, mb, na, nb, cls->scratch + 2 * wlen),
+                       sd_on(p, u->main_channel), na, nb) <= split_level[n > CLS_UNIT_TEST]) {
+            nb = footprint_split(cls, u, g, scale_a, scale_b);
+            na = CLS_UNIT_TEST - nb;
+            by_footprint = true;
+        }
+    }
+    if (nb == 0) {
+        keep_latest(u, d);
+        return u;
+    }
+    u->n_hist = 0;
+    if (by_footprint) {
+        group_mean(d, u, n, g, 0, ma);
+        group_mean(d, u, n, g, 1, mb);
     }
     /* u keeps the half its template (their running mean) is nearer */
     double ea = 0.0, eb = 0.0;
@@ -700,13 +738,13 @@ static cls_unit *split_test(fasc_classifier *cls, cls_unit *u, const cls_pending
         memset(v->nb_n, 0, sizeof v->nb_n);
     }
     uint64_t moved = 0;
-    for (int i = 0; i < CLS_UNIT_HIST - 1; i++)
-        moved += g[i] != keep && u->hist_peak[i] >= cls->count_from;
+    for (int i = 0; i < n - 1; i++)
+        moved += g[i] == !keep && u->hist_peak[i] >= cls->count_from;
     v->discharges = moved;
     u->discharges -= moved < u->discharges ? moved : u->discharges;
-    rebuild(cls, v, u, g, !keep, keep ? ma : mb);
-    rebuild(cls, u, u, g, keep, keep ? mb : ma);
-    return g[CLS_UNIT_HIST - 1] == keep ? u : v;
+    rebuild(cls, v, u, g, n, !keep, keep ? ma : mb);
+    rebuild(cls, u, u, g, n, keep, keep ? mb : ma);
+    return g[n - 1] == keep ? u : v;
 }
 
 /* The discharge's peak on its unit's phase. The detector times a
@@ -858,6 +896,7 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
     phase_retime(cls, best, ev, start);
     {
         const int k = best->n_hist++;
+        best->n_new++;
         memcpy(best->hist + (size_t)k * (size_t)d->ulen, created ? x + d->ulag_n + best_lag : x,
                sizeof(float) * (size_t)d->ulen);
         best->hist_p2p[k] = own_p2p;

@@ -2,10 +2,10 @@
 """Null distribution of the classifier's split test (lib/classifier/units.c,
 split_level), from numpy/scipy: run once with Debian's python3-scipy,
 
-    /usr/bin/python3 tests/classifier/gen_split_null.py [trials]
+    /usr/bin/python3 tests/classifier/gen_split_null.py [trials] [windows]
 
-It prints quantiles of the statistic for a unit whose CLS_UNIT_HIST latest
-discharges are one waveform plus Gaussian noise of the filter bank's
+It prints quantiles of the statistic for a unit whose latest 16 (or
+`windows`: the library tests 16, then 32) discharges are one waveform plus Gaussian noise of the filter bank's
 broadband stream (20 Hz high-pass order 2, 450 Hz low-pass order 4, at
 2048 Hz), in windows of unit_pre_s + unit_post_s (10 + 15 ms), the waveform
 a Mexican hat of 3 samples' width and 10 sigma peak-to-peak (20 dB, the
@@ -22,7 +22,7 @@ from scipy import signal
 
 FS = 2048.0
 LEN = int(round(0.010 * FS)) + int(round(0.015 * FS)) + 1
-HIST = 16
+HIST = int(sys.argv[2]) if len(sys.argv) > 2 else 16
 UNIT_MIN = 3
 
 

@@ -1490,24 +1490,19 @@ static void assert_split_after(const fasc_classifier_config *cfg, const cs_scene
     fasc_classifier_destroy(&cls);
 }
 
-/* Two units of one shape on one lead, B being A with a small later hat:
- * each discharge of one fits the other's template (their difference is 1.2
- * noise variances per sample of the unit window, under unit_match 2), so
- * the first discharges, A and B in turn, gather in one unit. Over the
- * unit's latest 16, though, the two halves' means differ by 1.2 / (1/8 +
- * 1/8) = 4.8, 4.46 beyond a change of size and shift, above the split
- * level 4: the unit is split, and from then on A's and B's discharges go
- * to two units. */
-static void unit_of_two_shapes_splits(void **state)
+/* Discharges of units A and B in turn on lead 2 (n of them), B being A
+ * with a later hat `variances` noise variances per sample of the unit
+ * window away; assert_split_after() checks that they part at the
+ * discharge `at`. */
+static void two_shapes_part_at(double variances, uint64_t seed, int n, int at)
 {
-    (void)state;
     const double sd = 5.0, width = 3.0;
-    cs_scene sc = cs_new(C, 60.0, (float)(0.1 * sd), 911u);
+    cs_scene sc = cs_new(C, 1.5 * n + 12.0, (float)(0.1 * sd), seed);
     fasc_classifier_config cfg = config(C);
-    const double later = hat_of_variances(&cfg, 1.2, sd, width);
-    enum { N = 32 };
-    fasc_index peaks[N];
-    for (int k = 0; k < N; k++) {
+    const double later = hat_of_variances(&cfg, variances, sd, width);
+    fasc_index peaks[64];
+    assert_true(n <= 64);
+    for (int k = 0; k < n; k++) {
         peaks[k] = at_s(2.0 + 1.5 * k + 0.37 * (k % 3));
         add_hat(&sc, 2, peaks[k], 0.0, width, 90.0);
         if (k % 2)
@@ -1516,10 +1511,33 @@ static void unit_of_two_shapes_splits(void **state)
             (float)sd;
     }
     cs_finish(&sc);
-    /* one unit at first (B's discharges fit A's template), two after the
-     * test at the 16th */
-    assert_split_after(&cfg, &sc, peaks, N, 16);
+    assert_split_after(&cfg, &sc, peaks, n, at);
     cs_free(&sc);
+}
+
+/* Two units of one shape on one lead, B being A with a small later hat:
+ * each discharge of one fits the other's template (their difference is 1.2
+ * noise variances per sample of the unit window, under unit_match 2), so
+ * the first discharges, A and B in turn, gather in one unit. Over the
+ * unit's latest 16, though, the two halves' means differ by 1.2 / (1/8 +
+ * 1/8) = 4.8, 4.46 beyond a change of size and shift, above the split
+ * level 4: the unit is split at the first test, and from then on A's and
+ * B's discharges go to two units. */
+static void unit_of_two_shapes_splits(void **state)
+{
+    (void)state;
+    two_shapes_part_at(1.2, 911u, 32, 16);
+}
+
+/* B nearer A: 0.8 noise variances per sample apart. Over 16 discharges the
+ * halves differ by 0.8 / (1/8 + 1/8) = 3.2, 3.0 beyond a change of size and
+ * shift, under the 16-window level 4; over the 32 of the second test by
+ * 0.8 / (1/16 + 1/16) = 6.4, 5.9 beyond, above the 32-window level 5.2:
+ * the unit is split there. */
+static void unit_of_two_close_shapes_splits_over_32(void **state)
+{
+    (void)state;
+    two_shapes_part_at(0.8, 913u, 48, 32);
 }
 
 /* Two units of one shape and size on lead 2, A reaching lead 3 with 50
@@ -1742,6 +1760,7 @@ int main(void)
         cmocka_unit_test(sharp_unit_between_samples),
         cmocka_unit_test(units_timed_on_two_phases_merge),
         cmocka_unit_test(unit_of_two_shapes_splits),
+        cmocka_unit_test(unit_of_two_close_shapes_splits_over_32),
         cmocka_unit_test(unit_of_two_footprints_splits),
         cmocka_unit_test(discharges_timed_on_their_units_phase),
         cmocka_unit_test(young_unit_draws_no_discharges),
