@@ -79,7 +79,12 @@
  *    where such a train fired in the last 0.5 s. Its unit keeps it in its
  *    train but does not count it.
  *  - `noise`: candidates whose shape no motor-unit potential has (above
- *    the noise band for less than 1 ms, or more than 8 phases).
+ *    the noise band for less than 1 ms, or more than 8 phases); and a
+ *    discharge read again: the detector accepts a second reading of one
+ *    discharge on a phase beyond its refractory time (8 ms), as it must a
+ *    repeat 10 ms on, and a candidate whose window aligns with its unit's
+ *    template where the unit's previous discharge did (within 0.5 ms) is
+ *    that discharge again (unit 0, not counted, no template update).
  *  - `fasciculation`: everything else, i.e. isolated discharges at rest.
  * The tests run in the order listed. Confidence in [0, 1]: for a
  * fasciculation the logistic of the detector's score (z 6 gives 0.5, z 9

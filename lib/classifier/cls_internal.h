@@ -163,6 +163,7 @@ typedef struct cls_unit {
      * discharge */
     float hist_z[CLS_UNIT_HIST][1 + CLS_NB_ROWS];
     uint8_t hist_rows[CLS_UNIT_HIST];
+    fasc_index last_start; /* the latest discharge's template-aligned window */
     int n_hist;           /* discharges kept (oldest first) */
     int n_new;            /* of them, gathered since the last test */
 } cls_unit;
@@ -172,6 +173,7 @@ typedef struct cls_pending {
     fasc_index snip_start; /* input index of the snippet's first sample */
     float noise_sd;
     bool has_band;         /* the main channel's band signal was copied */
+    bool read_again;       /* its unit's previous discharge, read again */
     float ch_p2p[FASC_DETECTOR_MAX_EVENT_CHANNELS]; /* peak-to-peak per ev.channels[] */
     int n_nb_rows;                /* neighbour rows kept */
     int nb_row_ch[CLS_NB_ROWS];   /* their channels */

@@ -179,6 +179,7 @@ int fasc_classifier_push(fasc_classifier *cls, const fasc_detection *det, const 
     memcpy(p->ch_p2p, det->channel_peak_to_peak_uv, sizeof(float) * (size_t)det->channel_count);
     p->noise_sd = det->noise_sd_uv;
     p->snip_start = det->snippet_start;
+    p->read_again = false;
     /* the neighbours' rows: a unit is compared with a discharge on the
      * unit's own main channel, which may be the candidate's neighbour */
     p->n_nb_rows = 0;
@@ -306,6 +307,9 @@ static void decide(fasc_classifier *cls, cls_pending *p, const float *snip)
     } else if (tonic(cls, p, snip)) {
         ev->cls = FASC_CLASS_VOLUNTARY;
         ev->confidence = 0.7f;
+    } else if (p->read_again) {
+        ev->cls = FASC_CLASS_NOISE;
+        ev->confidence = 0.6f;
     } else {
         ev->cls = FASC_CLASS_FASCICULATION;
         /* detection margin: z 6 gives 0.5, z 9 gives 0.9 */

@@ -521,6 +521,7 @@ static cls_unit *unit_new(fasc_classifier *cls, int main_channel)
     u->n_times = 0;
     u->n_offs = u->offs_head = 0;
     u->n_hist = u->n_new = 0;
+    u->last_start = INT64_MIN;
     return u;
 }
 
@@ -846,6 +847,18 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
             memcpy(best_x, x, sizeof(float) * (size_t)wlen);
         }
     }
+    /* The detector accepts a second reading of one discharge on a phase
+     * beyond its refractory time (8 ms), as it must a repeat 10 ms on. The
+     * unit tells them apart: a repeat's window aligns with its template
+     * a repeat's interval later, a second reading's where the first's did
+     * (within half a millisecond). It is no new discharge and no new
+     * evidence for the template or the split test. */
+    if (best && best->last_start != INT64_MIN &&
+        llabs(p->snip_start + d->snip_pre_n - d->upre_n + best_lag - best->last_start) <=
+            d->phase_tol_n) {
+        p->read_again = true;
+        return NULL;
+    }
     const bool created = !best;
     float own_p2p = p2p;
     float z[1 + CLS_NB_ROWS] = {0};
@@ -906,6 +919,7 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
         best->hist_rows[k] = z_rows;
         best = split_test(cls, best, p);
     }
+    best->last_start = start;
     /* intervals, repeats */
     const double fs = d->rate;
     ev->unit = best->id;

@@ -1390,6 +1390,68 @@ static void unit_timed_on_its_outer_phases(void **state)
     cs_free(&sc);
 }
 
+/* A unit of two phases of nearly one size 9 ms apart (two_phase_scene),
+ * ten discharges 5 s apart from 4 s, each read by a candidate on its first
+ * phase; discharges 2, 5 and 8 read again by a second candidate on their
+ * second phase, beyond the detector's 8 ms refractory time. Each second
+ * reading aligns with the unit's template where the first did: it is no
+ * discharge of its own (noise, unit 0), the unit counts ten discharges
+ * and no repeat. A true repeat stays one: discharge 9 fires again 40 ms
+ * later, a fasciculation of the unit marked as a repeat (11 discharges). */
+static void discharge_read_twice_counts_once(void **state)
+{
+    (void)state;
+    enum { N = 10 };
+    const fasc_index apart = (fasc_index)(0.009 * CS_FS), again = (fasc_index)(0.040 * CS_FS);
+    cs_scene sc = cs_new(C, 60.0, 5.0f, 711u);
+    for (int k = 0; k < N; k++) {
+        const fasc_index first = at_s(4.0 + 5.0 * k);
+        const int fires = k == N - 1 ? 2 : 1;
+        for (int f = 0; f < fires; f++) {
+            const fasc_index t = first + f * again;
+            add_hat(&sc, 3, t, 0.0, 3.0, 110.0);
+            add_hat(&sc, 3, t + apart, 0.0, 3.0, -108.0);
+            cs_candidate(&sc, 3, t - 8, t, t + apart + 8, 112.0, 0)->score = 12.0f;
+        }
+        if (k == 2 || k == 5 || k == 8)
+            cs_candidate(&sc, 3, first + apart - 8, first + apart, first + apart + 8, 108.0, 0)
+                ->score = 12.0f;
+    }
+    cs_finish(&sc);
+    fasc_classifier_config cfg = config(C);
+    cs_out o;
+    fasc_classifier *cls = cs_run_kept(&cfg, &sc, &o, 19u, 256, true);
+    int unit = -1, fp = 0, again_seen = 0;
+    for (size_t i = 0; i < o.n; i++) {
+        const fasc_classified *e = &o.ev[i];
+        if (e->epoch)
+            continue;
+        const fasc_index since = (e->peak - at_s(4.0)) % at_s(5.0);
+        if (since >= apart - 1 && since <= apart + 1) {
+            if (e->cls != FASC_CLASS_NOISE || e->unit != 0)
+                fail_msg("second reading at %ld: class %d, unit %d", (long)e->peak, (int)e->cls,
+                         e->unit);
+            again_seen++;
+            continue;
+        }
+        assert_int_equal(e->cls, FASC_CLASS_FASCICULATION);
+        unit = fp == 0 ? e->unit : unit;
+        if (e->unit != unit || unit == 0)
+            fail_msg("discharge at %ld: unit %d, the first's %d", (long)e->peak, e->unit, unit);
+        assert_int_equal(e->repeat, since >= again - 1 && since <= again + 1);
+        fp++;
+    }
+    assert_int_equal(again_seen, 3);
+    assert_int_equal(fp, N + 1);
+    fasc_unit_info info;
+    assert_int_equal(fasc_classifier_unit(cls, unit, &info), FASC_OK);
+    assert_int_equal(info.discharges, N + 1);
+    assert_int_equal(info.repeats, 1);
+    cs_out_free(&o);
+    fasc_classifier_destroy(&cls);
+    cs_free(&sc);
+}
+
 /* The peak-to-peak of a hat of `width` (cs_hat) that holds `variances`
  * noise variances (σ = sd) per sample of the unit window. */
 static double hat_of_variances(const fasc_classifier_config *cfg, double variances, double sd,
@@ -1756,6 +1818,7 @@ int main(void)
         cmocka_unit_test(unit_seen_from_two_leads),
         cmocka_unit_test(unit_larger_on_its_neighbour),
         cmocka_unit_test(unit_timed_on_its_outer_phases),
+        cmocka_unit_test(discharge_read_twice_counts_once),
         cmocka_unit_test(heartbeats_within_matches_removal),
         cmocka_unit_test(sharp_unit_between_samples),
         cmocka_unit_test(units_timed_on_two_phases_merge),
