@@ -790,6 +790,33 @@ static void phase_retime(fasc_classifier *cls, cls_unit *u, fasc_classified *ev,
     ev->peak = t;
 }
 
+/* Whether a discharge of u whose template-aligned window starts at
+ * `start`, detected at `peak`, is u's previous discharge read again. The
+ * detector accepts a second reading of one discharge on a phase beyond its
+ * refractory time (8 ms), as it must a repeat 10 ms on. The unit tells
+ * them apart: a second reading's window aligns where the first's did
+ * (within half a millisecond), and its peak lies on a phase of the
+ * template (at least half its largest). A repeat's own potential lies a
+ * repeat's interval later: when the window can still align on the first
+ * discharge (a doublet 10-15 ms apart), its peak falls past the
+ * template's phases. A template of fewer than unit_min discharges may
+ * still hold its first discharge's surroundings, a doublet's second
+ * potential among them (seed 57, one pass: unit 2's doublet 14.6 ms apart
+ * founded a unit). */
+static bool read_again(const cls_design *d, const cls_unit *u, fasc_index start, fasc_index peak)
+{
+    if (u->n_avg < d->unit_min || u->last_start == INT64_MIN ||
+        llabs(start - u->last_start) > d->phase_tol_n)
+        return false;
+    const fasc_index at = peak - start;
+    if (at < 0 || at >= d->ulen)
+        return false;
+    float top = 0.0f;
+    for (int j = 0; j < d->ulen; j++)
+        top = fmaxf(top, fabsf(u->tmpl[j]));
+    return fabsf(u->tmpl[at]) >= 0.5f * top;
+}
+
 FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p, const float *snip,
                                bool may_create)
 {
@@ -847,15 +874,10 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
             memcpy(best_x, x, sizeof(float) * (size_t)wlen);
         }
     }
-    /* The detector accepts a second reading of one discharge on a phase
-     * beyond its refractory time (8 ms), as it must a repeat 10 ms on. The
-     * unit tells them apart: a repeat's window aligns with its template
-     * a repeat's interval later, a second reading's where the first's did
-     * (within half a millisecond). It is no new discharge and no new
-     * evidence for the template or the split test. */
-    if (best && best->last_start != INT64_MIN &&
-        llabs(p->snip_start + d->snip_pre_n - d->upre_n + best_lag - best->last_start) <=
-            d->phase_tol_n) {
+    /* no new discharge, and no new evidence for the template or the split
+     * test */
+    if (best && read_again(d, best, p->snip_start + d->snip_pre_n - d->upre_n + best_lag,
+                           ev->peak)) {
         p->read_again = true;
         return NULL;
     }

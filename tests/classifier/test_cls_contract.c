@@ -1465,6 +1465,41 @@ static double hat_of_variances(const fasc_classifier_config *cfg, double varianc
     return sqrt(variances * window_n * sd * sd / energy) * 1.446;
 }
 
+/* A unit of one phase (a hat of 110 µV on lead 3), discharges 5 s apart;
+ * 9 ms after discharge 4 a small potential (0.8 noise variances per
+ * sample of the unit window) with a candidate of its own. Its window
+ * aligns with the unit's template on discharge 4 (the small potential is
+ * the residual), where discharge 4's did, but its peak lies where the
+ * template has no phase: a discharge of its own (fasciculation), not
+ * discharge 4 read again. */
+static void small_discharge_after_unit_is_no_second_reading(void **state)
+{
+    (void)state;
+    enum { N = 6 };
+    const double sd = 5.0;
+    const fasc_index after = (fasc_index)(0.009 * CS_FS);
+    cs_scene sc = cs_new(C, 40.0, (float)(0.1 * sd), 712u);
+    fasc_classifier_config cfg = config(C);
+    const double small = hat_of_variances(&cfg, 0.8, sd, 3.0);
+    for (int k = 0; k < N; k++) {
+        const fasc_index t = at_s(4.0 + 5.0 * k);
+        add_hat(&sc, 3, t, 0.0, 3.0, 110.0);
+        cs_candidate(&sc, 3, t - 8, t, t + 8, 110.0, 0)->noise_sd_uv = (float)sd;
+        if (k == 4) {
+            add_hat(&sc, 3, t + after, 0.0, 3.0, small);
+            cs_candidate(&sc, 3, t + after - 8, t + after, t + after + 8, 100.0, 0)->noise_sd_uv =
+                (float)sd;
+        }
+    }
+    cs_finish(&sc);
+    cs_out o = cs_run(&cfg, &sc, 21u, 256);
+    const fasc_classified *e = cs_find(&o, at_s(24.0) + after, 0);
+    assert_non_null(e);
+    assert_int_equal(e->cls, FASC_CLASS_FASCICULATION);
+    cs_out_free(&o);
+    cs_free(&sc);
+}
+
 /* Between a template of many discharges and one of a single discharge, a
  * discharge equally far from both in µV joins the first: the single one
  * is the less sure estimate, and fitting it better by the width of its own
@@ -1819,6 +1854,7 @@ int main(void)
         cmocka_unit_test(unit_larger_on_its_neighbour),
         cmocka_unit_test(unit_timed_on_its_outer_phases),
         cmocka_unit_test(discharge_read_twice_counts_once),
+        cmocka_unit_test(small_discharge_after_unit_is_no_second_reading),
         cmocka_unit_test(heartbeats_within_matches_removal),
         cmocka_unit_test(sharp_unit_between_samples),
         cmocka_unit_test(units_timed_on_two_phases_merge),
