@@ -930,6 +930,8 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
     const fasc_index detected = ev->peak;
     phase_retime(cls, best, ev, start);
     {
+        if (best->n_hist == CLS_UNIT_HIST) /* (a test follows every 16th: never) */
+            keep_latest(best, d);
         const int k = best->n_hist++;
         best->n_new++;
         memcpy(best->hist + (size_t)k * (size_t)d->ulen, created ? x + d->ulag_n + best_lag : x,
