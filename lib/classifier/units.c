@@ -790,6 +790,12 @@ static void phase_retime(fasc_classifier *cls, cls_unit *u, fasc_classified *ev,
     ev->peak = t;
 }
 
+/* The input index where p's window starts when aligned at `lag`. */
+static fasc_index window_start(const cls_design *d, const cls_pending *p, int lag)
+{
+    return p->snip_start + d->snip_pre_n - d->upre_n + lag;
+}
+
 /* Whether a discharge of u whose template-aligned window starts at
  * `start`, detected at `peak`, is u's previous discharge read again. The
  * detector accepts a second reading of one discharge on a phase beyond its
@@ -876,8 +882,7 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
     }
     /* no new discharge, and no new evidence for the template or the split
      * test */
-    if (best && read_again(d, best, p->snip_start + d->snip_pre_n - d->upre_n + best_lag,
-                           ev->peak)) {
+    if (best && read_again(d, best, window_start(d, p, best_lag), ev->peak)) {
         p->read_again = true;
         return NULL;
     }
@@ -926,7 +931,7 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
             best->n_avg++;
         best->p2p = fasc_cls_p2p(best->tmpl, d->ulen);
     }
-    const fasc_index start = p->snip_start + d->snip_pre_n - d->upre_n + best_lag;
+    const fasc_index start = window_start(d, p, best_lag);
     const fasc_index detected = ev->peak;
     phase_retime(cls, best, ev, start);
     {
