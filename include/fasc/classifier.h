@@ -126,6 +126,12 @@
  * row the discharge has must fit it below `unit_match` too, and the score
  * is the mean over the rows compared. Two units of one shape and size on
  * one electrode that reach its neighbours differently stay apart.
+ * Near a heartbeat, with `common_median_rows`, each row is compared less
+ * what the detector's common median (of the other channels) leaves of the
+ * beat on that channel: the beat templates less their leave-one-out median,
+ * placed at the beat. A lead where the heartbeat is larger or smaller than
+ * on most keeps a part of every QRS, which would make the discharges that
+ * ride on it a unit of their own.
  * Templates are running means (weight 1/n, at most 1/16).
  * When two units of at least `unit_min_discharges` discharges each come to
  * match each other, on the main and the neighbours' rows (the same
@@ -257,6 +263,12 @@ typedef struct fasc_classifier_config {
     double epoch_margin_s;     /**< widening of voluntary epochs, 0..2 s (default 0.25) */
     double artefact_margin_s;  /**< widening of artefact epochs, 0..2 s (default 0) */
     bool ecg;                  /**< detect heartbeats (default true) */
+    /** the candidates' rows are referenced to the median of the other
+     *  channels (the detector's common_median) and beats are not removed:
+     *  near a heartbeat, what that median leaves of the beat is taken from
+     *  the rows before they are compared with units (default false; the
+     *  composed detector sets it from its own configuration) */
+    bool common_median_rows;
     double ecg_window_s;       /**< candidate-to-beat distance, 0..0.2 s (default 0.06) */
     double unit_pre_s, unit_post_s; /**< unit template window (defaults 0.01, 0.015) */
     /** the detector's snippet window (must equal its snippet_pre_s and

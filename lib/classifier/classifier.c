@@ -113,6 +113,7 @@ int fasc_cls_design(const fasc_classifier_config *cfg, cls_design *d)
     d->ratio = cfg->voluntary_ratio;
     d->min_events = cfg->voluntary_min_events_per_s;
     d->ecg = cfg->ecg;
+    d->common_median_rows = cfg->common_median_rows;
     d->ecg_win_n = fasc_samples(cfg->ecg_window_s, fs);
     d->ecg_smooth_n = fasc_samples(0.020, fs) | 1;
     /* The QRS complex carries its energy below 40 Hz (Pan & Tompkins, IEEE
@@ -191,6 +192,9 @@ static size_t layout(const cls_design *d, unsigned char *base, fasc_classifier *
     TAKE(mean_ring, sizeof(float) * (size_t)d->ecg_smooth_n);
     TAKE(mean_run, sizeof(float) * (size_t)d->sub_n);
     TAKE(ecg_tmpl, sizeof(float) * c * (size_t)(2 * d->ecg_win_n + 1));
+    TAKE(ecg_left, sizeof(float) * c * (size_t)(2 * d->ecg_win_n + 1));
+    TAKE(ecg_cross, sizeof(float) * 2 * c);
+    TAKE(unit_snip, sizeof(float) * CLS_SNIP_ROWS * (size_t)d->snip_len);
     TAKE(ecg_snap, sizeof(float) * CLS_SNAPS * c * (size_t)(2 * d->ecg_win_n + 1));
     TAKE(pend, sizeof(cls_pending) * q);
     TAKE(pend_snip, sizeof(float) * q * CLS_SNIP_ROWS * (size_t)d->snip_len);
@@ -321,6 +325,7 @@ void fasc_classifier_reset(fasc_classifier *cls)
     memset(cls->beat_ring, 0, sizeof(float) * (size_t)d->channels * (size_t)d->beat_ring_n);
     memset(cls->mean_ring, 0, sizeof(float) * (size_t)d->ecg_smooth_n);
     memset(cls->ecg_tmpl, 0, sizeof(float) * (size_t)d->channels * (size_t)(2 * d->ecg_win_n + 1));
+    cls->ecg_left_n = -1;
     cls->t = 0;
     cls->block = 0;
     cls->final_block = 0;

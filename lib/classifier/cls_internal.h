@@ -86,6 +86,7 @@ typedef struct cls_design {
     int ring_blocks;     /* power of two */
     double ratio, min_events;
     bool ecg;
+    bool common_median_rows;
     int ecg_win_n, ecg_smooth_n, beat_ring_n; /* beat_ring_n: power of two */
     fasc_biquad ecg_lp;  /* QRS band low-pass of the channels' mean */
     int ecg_lp_delay_n;  /* its group delay at low frequencies */
@@ -229,6 +230,13 @@ struct fasc_classifier {
     double rr;              /* beat interval estimate, samples (0: none) */
     float *ecg_tmpl;        /* channels x (2 ecg_win_n + 1) */
     int ecg_tmpl_n;
+    float *ecg_left;        /* channels x (2 ecg_win_n + 1): what the
+                               detector's common median leaves of the beat
+                               templates on each channel */
+    int ecg_left_n;         /* the ecg_tmpl_n they were made from (-1: none) */
+    float *ecg_cross;       /* 2 channels: one sample across the channels */
+    float *unit_snip;       /* CLS_SNIP_ROWS x snip_len: a candidate's rows
+                               with its beat's residue taken out */
     uint64_t heartbeats;
     /* candidates and output */
     cls_pending *pend;
@@ -301,6 +309,11 @@ void fasc_cls_segment_flush(fasc_classifier *cls);
 void fasc_cls_beat_store(fasc_classifier *cls, const float *const *band, size_t from, int len);
 void fasc_cls_beat_sample(fasc_classifier *cls, int j);
 void fasc_cls_beat_block_end(fasc_classifier *cls);
+/* The beat templates less the detector's common median of them, per
+ * channel (2 ecg_win_n + 1 samples each, centred on the beat), and in *beat
+ * the beat whose window the snippet starting at snip_start meets; NULL when
+ * none or no templates yet. */
+const float *fasc_cls_beat_left(fasc_classifier *cls, fasc_index snip_start, fasc_index *beat);
 fasc_index fasc_cls_beat_near(const fasc_classifier *cls, fasc_index t, fasc_index window);
 /* Channel k's band signal over [from, from + len) into out, while the
  * heartbeat history holds it. */

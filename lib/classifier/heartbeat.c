@@ -541,3 +541,54 @@ bool fasc_cls_restore_beat(const fasc_classifier *cls, const fasc_classified *ev
     }
     return false;
 }
+
+/* What a leave-one-out common median (the detector's reference: from each
+ * channel the median of the others) leaves of each channel's beat
+ * template, remade when the templates have changed. A heartbeat reaches
+ * every lead with its own size, so the median of the others takes it off
+ * only in part: the rest rides on every discharge near the QRS. */
+static void make_left(fasc_classifier *cls)
+{
+    const cls_design *d = &cls->d;
+    const int n = d->channels, len = 2 * d->ecg_win_n + 1, k = n / 2;
+    float *col = cls->ecg_cross, *a = col + n;
+    for (int j = 0; j < len; j++) {
+        for (int c = 0; c < n; c++)
+            a[c] = col[c] = cls->ecg_tmpl[(size_t)c * (size_t)len + (size_t)j];
+        for (int i = 1; i < n; i++) { /* insertion sort: n is small */
+            const float v = a[i];
+            int m = i - 1;
+            for (; m >= 0 && a[m] > v; m--)
+                a[m + 1] = a[m];
+            a[m + 1] = v;
+        }
+        const float mid = a[k], below = a[k - 1], above = k + 1 < n ? a[k + 1] : a[k];
+        for (int c = 0; c < n; c++) {
+            float med;
+            if (n % 2 == 0) /* the others: an odd count */
+                med = col[c] < mid ? mid : below;
+            else if (col[c] < mid)
+                med = 0.5f * (mid + above);
+            else if (col[c] > mid)
+                med = 0.5f * (below + mid);
+            else
+                med = 0.5f * (below + above);
+            cls->ecg_left[(size_t)c * (size_t)len + (size_t)j] = col[c] - med;
+        }
+    }
+    cls->ecg_left_n = cls->ecg_tmpl_n;
+}
+
+const float *fasc_cls_beat_left(fasc_classifier *cls, fasc_index snip_start, fasc_index *beat)
+{
+    const cls_design *d = &cls->d;
+    if (!d->common_median_rows || !d->ecg || cls->ecg_tmpl_n < 3 || d->channels < 3)
+        return NULL;
+    const fasc_index half = d->snip_len / 2;
+    *beat = fasc_cls_beat_near(cls, snip_start + half, d->ecg_win_n + half);
+    if (*beat < 0)
+        return NULL;
+    if (cls->ecg_left_n != cls->ecg_tmpl_n)
+        make_left(cls);
+    return cls->ecg_left;
+}

@@ -823,6 +823,35 @@ static bool read_again(const cls_design *d, const cls_unit *u, fasc_index start,
     return fabsf(u->tmpl[at]) >= 0.5f * top;
 }
 
+/* The candidate's rows with what the common median left of a nearby
+ * heartbeat taken out (a copy; snip itself when no beat is near): a
+ * discharge riding on a QRS is compared with its unit's template as one
+ * at rest is. */
+static const float *without_beat(fasc_classifier *cls, const cls_pending *p, const float *snip)
+{
+    const cls_design *d = &cls->d;
+    fasc_index beat;
+    const float *left = fasc_cls_beat_left(cls, p->snip_start, &beat);
+    if (!left)
+        return snip;
+    const int w = d->ecg_win_n, len = 2 * w + 1, rows = 2 + p->n_nb_rows;
+    float *out = cls->unit_snip;
+    memcpy(out, snip, sizeof(float) * (size_t)rows * (size_t)d->snip_len);
+    for (int r = 0; r < rows; r++) {
+        if (r == 1) /* the band copy: the ECG test's, untouched */
+            continue;
+        const int c = r == 0 ? p->ev.channel : p->nb_row_ch[r - 2];
+        const float *tm = left + (size_t)c * (size_t)len;
+        float *x = out + (size_t)r * (size_t)d->snip_len;
+        for (int i = 0; i < d->snip_len; i++) {
+            const fasc_index j = p->snip_start + i - (beat - w);
+            if (j >= 0 && j < len)
+                x[i] -= tm[j];
+        }
+    }
+    return out;
+}
+
 FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p, const float *snip,
                                bool may_create)
 {
@@ -831,6 +860,7 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
     const float noise_sd = p->noise_sd;
     if (!snip || !(noise_sd > 0.0f))
         return NULL;
+    snip = without_beat(cls, p, snip);
     /* x: the window of the row compared last; best_x: of the best unit's */
     const int wlen = d->ulen + 2 * d->ulag_n;
     float *x = cls->scratch, *best_x = cls->scratch + wlen;

@@ -118,6 +118,7 @@ static int stage_configs(const fasc_config *cfg, fasc_filterbank_config *fb,
     cls->snippet_pre_s = det->snippet_pre_s;
     cls->snippet_post_s = det->snippet_post_s;
     cls->ecg = cls->ecg || cfg->remove_ecg;
+    cls->common_median_rows = det->common_median && !cfg->remove_ecg;
     return FASC_OK;
 }
 
