@@ -193,7 +193,7 @@ static size_t layout(const cls_design *d, unsigned char *base, fasc_classifier *
     TAKE(mean_run, sizeof(float) * (size_t)d->sub_n);
     TAKE(ecg_tmpl, sizeof(float) * c * (size_t)(2 * d->ecg_win_n + 1));
     TAKE(ecg_left, sizeof(float) * c * (size_t)(2 * d->ecg_win_n + 1));
-    TAKE(ecg_cross, sizeof(float) * 2 * c);
+    TAKE(ecg_cross, sizeof(float) * 3 * c);
     TAKE(unit_snip, sizeof(float) * CLS_SNIP_ROWS * (size_t)d->snip_len);
     TAKE(ecg_snap, sizeof(float) * CLS_SNAPS * c * (size_t)(2 * d->ecg_win_n + 1));
     TAKE(pend, sizeof(cls_pending) * q);

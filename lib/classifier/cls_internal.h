@@ -234,7 +234,8 @@ struct fasc_classifier {
                                detector's common median leaves of the beat
                                templates on each channel */
     int ecg_left_n;         /* the ecg_tmpl_n they were made from (-1: none) */
-    float *ecg_cross;       /* 2 channels: one sample across the channels */
+    float *ecg_cross;       /* 3 channels: one sample across the channels,
+                               its leave-one-out medians, scratch */
     float *unit_snip;       /* CLS_SNIP_ROWS x snip_len: a candidate's rows
                                with its beat's residue taken out */
     uint64_t heartbeats;

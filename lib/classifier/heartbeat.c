@@ -6,6 +6,7 @@
 #include "cls_internal.h"
 #include "../common/clones.h"
 #include "../common/correlate.h"
+#include "../detector/loo_median.h"
 
 /* A beat's smoothed energy must exceed this many times the rest floor of
  * that energy, and this fraction of the typical beat (Pan & Tompkins, IEEE
@@ -550,31 +551,14 @@ bool fasc_cls_restore_beat(const fasc_classifier *cls, const fasc_classified *ev
 static void make_left(fasc_classifier *cls)
 {
     const cls_design *d = &cls->d;
-    const int n = d->channels, len = 2 * d->ecg_win_n + 1, k = n / 2;
-    float *col = cls->ecg_cross, *a = col + n;
+    const int n = d->channels, len = 2 * d->ecg_win_n + 1;
+    float *col = cls->ecg_cross, *med = col + n, *scratch = med + n;
     for (int j = 0; j < len; j++) {
         for (int c = 0; c < n; c++)
-            a[c] = col[c] = cls->ecg_tmpl[(size_t)c * (size_t)len + (size_t)j];
-        for (int i = 1; i < n; i++) { /* insertion sort: n is small */
-            const float v = a[i];
-            int m = i - 1;
-            for (; m >= 0 && a[m] > v; m--)
-                a[m + 1] = a[m];
-            a[m + 1] = v;
-        }
-        const float mid = a[k], below = a[k - 1], above = k + 1 < n ? a[k + 1] : a[k];
-        for (int c = 0; c < n; c++) {
-            float med;
-            if (n % 2 == 0) /* the others: an odd count */
-                med = col[c] < mid ? mid : below;
-            else if (col[c] < mid)
-                med = 0.5f * (mid + above);
-            else if (col[c] > mid)
-                med = 0.5f * (below + mid);
-            else
-                med = 0.5f * (below + above);
-            cls->ecg_left[(size_t)c * (size_t)len + (size_t)j] = col[c] - med;
-        }
+            col[c] = cls->ecg_tmpl[(size_t)c * (size_t)len + (size_t)j];
+        fasc_det_loo_medians_ref(col, scratch, n, med);
+        for (int c = 0; c < n; c++)
+            cls->ecg_left[(size_t)c * (size_t)len + (size_t)j] = col[c] - med[c];
     }
     cls->ecg_left_n = cls->ecg_tmpl_n;
 }

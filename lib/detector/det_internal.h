@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "fasc/detector.h"
+#include "loo_median.h"
 #include "sortnet.h"
 
 _Static_assert(DET_SORTNET_MAX >= FASC_MAX_CHANNELS, "a network for every channel count");
@@ -252,9 +253,9 @@ float fasc_det_select_kth(float *a, int n, int k);
  * (0 <= k < n); equal to fasc_det_select_kth bit for bit. */
 float fasc_det_kth_nonneg(const float *a, int n, int k);
 
-/* median.c: leave-one-out medians across channels (reference, and four
- * samples at once through a sorting network; identical results) */
-void fasc_det_loo_medians_ref(const float *x, float *scratch, int n, float *med);
+/* median.c: leave-one-out medians across channels (the reference in
+ * loo_median.h, and four samples at once through a sorting network;
+ * identical results) */
 void fasc_det_loo_medians4(const uint16_t *pairs, int count, int size, int n, const float *x,
                            float *scratch, float *med);
 /* The same eight samples at once (kernel_avx2.c; call only where
