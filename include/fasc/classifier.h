@@ -129,9 +129,10 @@
  * Near a heartbeat, with `common_median_rows`, each row is compared less
  * what the detector's common median (of the other channels) leaves of the
  * beat on that channel: the beat templates less their leave-one-out median,
- * placed at the beat. A lead where the heartbeat is larger or smaller than
- * on most keeps a part of every QRS, which would make the discharges that
- * ride on it a unit of their own.
+ * placed at the beat; the sizes the units compare are measured on those
+ * rows too (the event reports the detector's). A lead where the heartbeat
+ * is larger or smaller than on most keeps a part of every QRS, which would
+ * make the discharges that ride on it a unit of their own.
  * Templates are running means (weight 1/n, at most 1/16).
  * When two units of at least `unit_min_discharges` discharges each come to
  * match each other, on the main and the neighbours' rows (the same

@@ -64,6 +64,17 @@ static inline float fasc_cls_p2p(const float *x, long n)
     return hi > lo ? hi - lo : 0.0f;
 }
 
+/* A snippet row's peak-to-peak from an event's onset to its offset (the
+ * row starts at sample row_start and holds row_len samples). */
+static inline float fasc_cls_span_p2p(const float *row, fasc_index row_start, long row_len,
+                                      fasc_index onset, fasc_index offset)
+{
+    fasc_index from = onset - row_start, to = offset - row_start;
+    from = from < 0 ? 0 : from;
+    to = to >= row_len ? row_len - 1 : to;
+    return to >= from ? fasc_cls_p2p(row + from, (long)(to - from + 1)) : 0.0f;
+}
+
 /* A sliding-window percentile over the last `cap` values. */
 typedef struct cls_hist {
     uint32_t *count; /* CLS_HIST_SLOTS: bins, then groups of bins */

@@ -136,11 +136,8 @@ static void mark_pop(fasc_classifier *cls, const fasc_detection *ev)
  * the detector measures its involved channels. */
 static float row_p2p(const fasc_detection *det, const float *row)
 {
-    const fasc_index n = (fasc_index)det->snippet_length;
-    fasc_index from = det->onset - det->snippet_start, to = det->offset - det->snippet_start;
-    from = from < 0 ? 0 : from;
-    to = to >= n ? n - 1 : to;
-    return fasc_cls_p2p(row + from, (long)(to - from + 1));
+    return fasc_cls_span_p2p(row, det->snippet_start, (long)det->snippet_length, det->onset,
+                             det->offset);
 }
 
 int fasc_classifier_push(fasc_classifier *cls, const fasc_detection *det, const float *snippets)

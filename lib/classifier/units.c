@@ -823,11 +823,24 @@ static bool read_again(const cls_design *d, const cls_unit *u, fasc_index start,
     return fabsf(u->tmpl[at]) >= 0.5f * top;
 }
 
+/* A candidate's sizes as the detector measured them (its rows' peak-to-
+ * peak from onset to offset), kept while assignment sees them without a
+ * beat's residue. */
+typedef struct cls_sizes {
+    float main, ch[FASC_DETECTOR_MAX_EVENT_CHANNELS], nb[CLS_NB_ROWS];
+} cls_sizes;
+
+static float span_p2p(const cls_design *d, const cls_pending *p, const float *row)
+{
+    return fasc_cls_span_p2p(row, p->snip_start, d->snip_len, p->ev.onset, p->ev.offset);
+}
+
 /* The candidate's rows with what the common median left of a nearby
- * heartbeat taken out (a copy; snip itself when no beat is near): a
- * discharge riding on a QRS is compared with its unit's template as one
- * at rest is. */
-static const float *without_beat(fasc_classifier *cls, const cls_pending *p, const float *snip)
+ * heartbeat taken out (a copy; snip itself when no beat is near), and
+ * their sizes measured again (the detector's kept in *was): a discharge
+ * riding on a QRS is compared with its unit as one at rest is. */
+static const float *without_beat(fasc_classifier *cls, cls_pending *p, const float *snip,
+                                 cls_sizes *was)
 {
     const cls_design *d = &cls->d;
     fasc_index beat;
@@ -837,6 +850,9 @@ static const float *without_beat(fasc_classifier *cls, const cls_pending *p, con
     const int w = d->ecg_win_n, len = 2 * w + 1, rows = 2 + p->n_nb_rows;
     float *out = cls->unit_snip;
     memcpy(out, snip, sizeof(float) * (size_t)rows * (size_t)d->snip_len);
+    was->main = p->ev.peak_to_peak_uv;
+    memcpy(was->ch, p->ch_p2p, sizeof was->ch);
+    memcpy(was->nb, p->nb_row_p2p, sizeof was->nb);
     for (int r = 0; r < rows; r++) {
         if (r == 1) /* the band copy: the ECG test's, untouched */
             continue;
@@ -848,19 +864,26 @@ static const float *without_beat(fasc_classifier *cls, const cls_pending *p, con
             if (j >= 0 && j < len)
                 x[i] -= tm[j];
         }
+        const float size = span_p2p(d, p, x);
+        if (r == 0)
+            p->ev.peak_to_peak_uv = size;
+        else
+            p->nb_row_p2p[r - 2] = size;
+        for (int k = 0; k < p->ev.channel_count; k++)
+            if (p->ev.channels[k] == c)
+                p->ch_p2p[k] = size;
     }
     return out;
 }
 
-FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p, const float *snip,
-                               bool may_create)
+FASC_CLONES static cls_unit *assign(fasc_classifier *cls, cls_pending *p, const float *snip,
+                                    bool may_create)
 {
     const cls_design *d = &cls->d;
     fasc_classified *ev = &p->ev;
     const float noise_sd = p->noise_sd;
     if (!snip || !(noise_sd > 0.0f))
         return NULL;
-    snip = without_beat(cls, p, snip);
     /* x: the window of the row compared last; best_x: of the best unit's */
     const int wlen = d->ulen + 2 * d->ulag_n;
     float *x = cls->scratch, *best_x = cls->scratch + wlen;
@@ -1014,6 +1037,22 @@ FASC_CLONES cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p,
         merge_into(cls, best, p);
     ev->unit = live(cls, best)->id;
     return best;
+}
+
+cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p, const float *snip,
+                               bool may_create)
+{
+    if (!snip)
+        return NULL;
+    cls_sizes was;
+    const float *rows = without_beat(cls, p, snip, &was);
+    cls_unit *u = assign(cls, p, rows, may_create);
+    if (rows != snip) { /* the event keeps the sizes the detector measured */
+        p->ev.peak_to_peak_uv = was.main;
+        memcpy(p->ch_p2p, was.ch, sizeof was.ch);
+        memcpy(p->nb_row_p2p, was.nb, sizeof was.nb);
+    }
+    return u;
 }
 
 bool fasc_cls_unit_tonic(const fasc_classifier *cls, const cls_unit *u)
