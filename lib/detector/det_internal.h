@@ -103,6 +103,8 @@ typedef struct det_channel {
     uint32_t noise_count, noise_head, median_bin, below;
     int acf_updates;
     double busy_share;      /* smoothed share of event samples */
+    uint32_t since_busy;    /* noise entries fed since the last one that lay
+                               in an event (fed while busy_share was high) */
     bool in_run, blocked;
     fasc_index last_active, last_offset, marked_to;
     det_run run;

@@ -23,6 +23,9 @@ static const uint32_t det_fall_bins = 10;
  * lead that drops out or decays to near silence is not a new background,
  * and σ must not collapse onto it. */
 static const uint32_t det_fall_floor_bins = 48;
+/* ... or this many (a factor 0.77) after events taken in as background: a
+ * median of 128 |x| about 3.8 standard errors low */
+static const uint32_t det_fall_busy_bins = 6;
 
 static int noise_bin(float x)
 {
@@ -122,7 +125,8 @@ static FASC_CLONE_INLINE void acf_update(fasc_detector *det, int g, fasc_index u
  * below-median tally stay in registers (the histogram, also uint32_t,
  * could alias them in memory), and the below-median tests are branch-free:
  * on noise they are coin tosses a branch would mispredict half the time. */
-static FASC_CLONE_INLINE void feed_noise(fasc_detector *det, int c, fasc_index u0, uint64_t word)
+static FASC_CLONE_INLINE void feed_noise(fasc_detector *det, int c, fasc_index u0, uint64_t word,
+                                         bool take_events)
 {
     det_channel *ch = &det->ch[c];
     const int step = det->d.noise_step;
@@ -130,13 +134,16 @@ static FASC_CLONE_INLINE void feed_noise(fasc_detector *det, int c, fasc_index u
     uint16_t *ring = det->noise_ring + (size_t)c * cap;
     uint32_t *hist = det->noise_hist + (size_t)c * DET_NOISE_BINS;
     uint32_t count = ch->noise_count, head = ch->noise_head, below = ch->below;
+    uint32_t since_busy = ch->since_busy;
     fasc_index first = (u0 + step - 1) / step * step;
     for (fasc_index u = first; u < u0 + DET_CHUNK; u += step) {
-        if ((word >> (u - u0)) & 1u)
+        const bool in_event = (word >> (u - u0)) & 1u;
+        if (in_event && !take_events)
             continue;
         float x = *fasc_det_x(det, c, u);
         if (x == 0.0f)
             continue;
+        since_busy = in_event ? 0 : since_busy < cap ? since_busy + 1 : cap;
         const uint32_t bin = (uint32_t)noise_bin(x);
         if (count == cap) { /* (a branch taken the same way all but the
                              * first noise_cap times) */
@@ -154,6 +161,7 @@ static FASC_CLONE_INLINE void feed_noise(fasc_detector *det, int c, fasc_index u
     ch->noise_count = count;
     ch->noise_head = head;
     ch->below = below;
+    ch->since_busy = since_busy;
 }
 
 /* How many of the newest m ring entries (ending at head) reach bin `level`. */
@@ -178,27 +186,39 @@ static uint32_t newest_at_least(const uint16_t *ring, uint32_t cap, uint32_t hea
  * of that size in steady noise needs a median of 128 |x| about four
  * standard errors low. A lead fading out is not a new background: the
  * newest quarter second must still hold mostly values within
- * det_fall_floor_bins of the old level. */
+ * det_fall_floor_bins of the old level.
+ * When the window holds samples of events, taken in because they were the
+ * background (busy_share over DET_BUSY_LIMIT), and warm_n entries outside
+ * events have come since the last of them, the fall has a known cause:
+ * det_fall_busy_bins suffice, and all the entries since then stay. A
+ * contraction that filled half the window lifts σ by about a factor 1.5,
+ * which the regular test saw only 1.4 s after its end (fasc-synth seed
+ * 206, lead 8, all artefacts). */
 static FASC_CLONE_INLINE void noise_fall(fasc_detector *det, int c)
 {
     det_channel *ch = &det->ch[c];
     const uint32_t cap = (uint32_t)det->d.noise_cap, n = (uint32_t)det->d.warm_n;
     /* one restart per second at most: a level that keeps falling is
      * followed in steps, not chased down */
-    if (ch->noise_count < (3 * n < cap ? 3 * n : cap) || ch->median_bin < det_fall_bins)
+    if (ch->noise_count < (3 * n < cap ? 3 * n : cap))
+        return;
+    const bool after_busy = ch->since_busy < ch->noise_count && ch->since_busy >= n;
+    const uint32_t fall = after_busy ? det_fall_busy_bins : det_fall_bins;
+    const uint32_t keep = after_busy ? ch->since_busy : n;
+    if (ch->median_bin < fall)
         return;
     const uint16_t *ring = det->noise_ring + (size_t)c * cap;
     uint32_t *hist = det->noise_hist + (size_t)c * DET_NOISE_BINS;
     const uint32_t head = ch->noise_head, m = ch->median_bin;
     const uint32_t floor = m > det_fall_floor_bins ? m - det_fall_floor_bins : 0;
-    if (newest_at_least(ring, cap, head, n, m - det_fall_bins) > n / 2 ||
+    if (newest_at_least(ring, cap, head, n, m - fall) > n / 2 ||
         newest_at_least(ring, cap, head, n / 2, floor) <= n / 4)
         return;
-    for (uint32_t i = n + 1; i <= ch->noise_count; i++) /* once a second at most */
+    for (uint32_t i = keep + 1; i <= ch->noise_count; i++) /* once a second at most */
         hist[ring[(head + cap - i) % cap]]--;
-    ch->noise_count = n;
+    ch->noise_count = keep;
     uint32_t below = 0, b = 0;
-    while (below + hist[b] <= n / 2)
+    while (below + hist[b] <= keep / 2)
         below += hist[b++];
     ch->median_bin = b;
     ch->below = below;
@@ -324,7 +344,7 @@ FASC_CLONES void fasc_det_chunk_end(fasc_detector *det)
              * of the noise level), and σ has to see them to follow. */
             ch->busy_share += d->busy_alpha *
                               ((double)__builtin_popcountll(word) / DET_CHUNK - ch->busy_share);
-            feed_noise(det, c, u0, ch->busy_share > DET_BUSY_LIMIT ? 0 : word);
+            feed_noise(det, c, u0, word, ch->busy_share > DET_BUSY_LIMIT);
             if (((g + chunk) & 3) == 2)
                 noise_fall(det, c);
             if (((g + chunk) & 3) == 0 && u0 - d->lags >= 0 &&
