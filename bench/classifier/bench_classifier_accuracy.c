@@ -89,8 +89,10 @@ static void add_confusion(const fp_result *res, size_t conf[FASC_CLASS_COUNT + 1
     }
 }
 
-/* FASC_BENCH_DUMP=PREFIX writes PREFIX-SEED.truth.tsv and .found.tsv */
-static void dump(const fp_result *res, int seed)
+/* FASC_BENCH_DUMP=PREFIX writes PREFIX-SEED.truth.tsv and .found.tsv, and
+ * PREFIX-none-SEED.* for the recordings without fasciculations (whose
+ * seeds, 100 + k, are those of other recordings with them) */
+static void dump(const fp_result *res, const char *kind, int seed)
 {
     const char *prefix = getenv("FASC_BENCH_DUMP");
     if (!prefix)
@@ -99,7 +101,7 @@ static void dump(const fp_result *res, int seed)
     const char *names[2] = {"truth", "found"};
     for (int k = 0; k < 2; k++) {
         char path[512];
-        snprintf(path, sizeof path, "%s-%d.%s.tsv", prefix, seed, names[k]);
+        snprintf(path, sizeof path, "%s-%s%d.%s.tsv", prefix, kind, seed, names[k]);
         FILE *f = fopen(path, "w");
         if (!f)
             continue;
@@ -149,7 +151,7 @@ int main(int argc, char **argv)
             return 1;
         }
         add_confusion(&res, conf);
-        dump(&res, k);
+        dump(&res, "", k);
         printf("%-6d %5d %6zu %6zu %8.3f %10.3f %9.3f %8.3f %8.2f %9d %6d %6d %6.3f\n", k, s.units,
                sc.fp_true, sc.fp_found, (double)sc.fp_matched / (double)sc.fp_true,
                (double)sc.fp_matched_scorable / (double)sc.fp_true_scorable,
@@ -225,7 +227,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_classifier_accuracy: seed %d failed\n", 100 + k);
             return 1;
         }
-        dump(&res, 100 + k);
+        dump(&res, "none-", 100 + k);
         size_t n = 0;
         for (size_t j = 0; j < res.found.n; j++)
             n += res.found.r[j].cls == FASC_CLASS_FASCICULATION;
