@@ -376,8 +376,12 @@ static void finish_summary(score_run *r)
     const int units = fasc_classifier_unit_count(cls);
     for (int id = 1; id <= units; id++) {
         fasc_unit_info info;
-        if (fasc_classifier_unit(cls, id, &info) == FASC_OK && info.merged_into > 0)
+        if (fasc_classifier_unit(cls, id, &info) != FASC_OK)
+            continue;
+        if (info.merged_into > 0)
             fasc_summary_merge_unit(r->summary, id, info.merged_into);
+        else if (info.heartbeat_locked)
+            fasc_summary_drop_unit(r->summary, id);
     }
     r->heartbeats = fasc_classifier_heartbeats(cls, &r->heart_rate_bpm);
     fasc_summary_set_losses(r->summary, r->nonfinite, fasc_dropped(r->det));

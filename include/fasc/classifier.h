@@ -64,7 +64,8 @@
  *    noise variances per sample within ±6 ms of the candidate's peak and
  *    carries at least half of the energy there; a discharge riding on a
  *    beat leaves its own energy there, or sits where the template is
- *    flat, and stays.
+ *    flat, and stays. So is a discharge of a unit locked to the heartbeat
+ *    at the lag where it locked (see Motor units).
  *  - `movement`, `electrode_pop`, `noise` (flat or saturated lead): every
  *    candidate inside an artefact epoch of its channel. Outside one, a
  *    candidate over the detector's ceiling (FASC_DETECTION_ARTEFACT) is a
@@ -172,8 +173,18 @@
  * the neighbour templates scaled to its own footprint.
  * A unit
  * counts as a distinct fasciculating unit once it has `unit_min_discharges`
- * discharges: one or two cannot be told from a misfit or a noise event. A
- * discharge of a unit 10-110 ms after its previous one is a *repeat*
+ * discharges: one or two cannot be told from a misfit or a noise event.
+ * A unit is no motor unit but locked to the heartbeat when at least
+ * `unit_min_discharges` of its latest 8 discharges lie within 10 ms of
+ * one lag from the nearest beat (within `ecg_window_s`), and those are at
+ * least two thirds of its discharges so far: a residue of the beat on one
+ * lead, detected beat after beat at one phase, gathers in one unit, while
+ * motor units fire independently of the heart. It stays locked while its
+ * discharges within 10 ms of that lag are at least half of all; while
+ * locked it is not counted, and those discharges are `ecg` (unit 0). Of
+ * units firing independently of the heart, 2e-4 ever lock and none of 10
+ * discharges or more stays locked (tests/classifier/gen_lock_null.py).
+ * A discharge of a unit 10-110 ms after its previous one is a *repeat*
  * (doublet or F-wave-like; Desai & Swash, J Neurol Neurosurg Psychiatry
  * 63:98, 1997).
  * A unit's discharges are timed on one phase of its potential. The
@@ -327,6 +338,8 @@ typedef struct fasc_unit_info {
     float peak_to_peak_uv; /**< of its template */
     int merged_into;       /**< 0, or the unit that absorbed it */
     bool retired;          /**< left out at fasc_classifier_count_from() */
+    bool heartbeat_locked; /**< its discharges recur at one lag from the R
+                                wave: a heartbeat's, no motor unit */
 } fasc_unit_info;
 
 typedef struct fasc_classifier fasc_classifier;
@@ -435,8 +448,8 @@ FASC_API int fasc_classifier_totals(const fasc_classifier *cls, int channel,
 /** Number of units created so far (ids 1..n; merged ones included). */
 FASC_API int fasc_classifier_unit_count(const fasc_classifier *cls);
 
-/** Distinct fasciculating units: not merged, with at least
- *  unit_min_discharges discharges (0 for NULL). */
+/** Distinct fasciculating units: not merged, not locked to the heartbeat,
+ *  with at least unit_min_discharges discharges (0 for NULL). */
 FASC_API int fasc_classifier_distinct_units(const fasc_classifier *cls);
 
 /** Describes unit `id` (1-based). @return FASC_OK or INVALID_ARGUMENT. */

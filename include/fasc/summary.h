@@ -149,6 +149,11 @@ FASC_API int fasc_summary_set_noise(fasc_summary *s, int channel, double rms_uv)
 /** Unit `id` was merged into unit `into`: its discharges count for `into`. */
 FASC_API int fasc_summary_merge_unit(fasc_summary *s, int id, int into);
 
+/** Unit `id` is no motor unit (fasc_unit_info.heartbeat_locked): its
+ *  discharges, and those of units merged into it, count as fasciculations
+ *  of no unit. */
+FASC_API int fasc_summary_drop_unit(fasc_summary *s, int id);
+
 /** Non-finite input samples and events lost to full queues (for the grade). */
 FASC_API int fasc_summary_set_losses(fasc_summary *s, uint64_t nonfinite_samples,
                                      uint64_t dropped_events);

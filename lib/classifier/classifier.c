@@ -459,7 +459,8 @@ int fasc_classifier_distinct_units(const fasc_classifier *cls)
 {
     int n = 0;
     for (int i = 0; cls && i < cls->n_units; i++)
-        n += !cls->units[i].merged_into && cls->units[i].discharges >= (uint64_t)cls->d.unit_min;
+        n += !cls->units[i].merged_into && !cls->units[i].beat_locked &&
+             cls->units[i].discharges >= (uint64_t)cls->d.unit_min;
     return n;
 }
 
@@ -475,6 +476,7 @@ int fasc_classifier_unit(const fasc_classifier *cls, int id, fasc_unit_info *out
     out->peak_to_peak_uv = u->p2p;
     out->merged_into = u->merged_into;
     out->retired = u->retired;
+    out->heartbeat_locked = u->beat_locked;
     return FASC_OK;
 }
 

@@ -28,6 +28,7 @@
 #define CLS_UNIT_TIMES 8
 /* Peak offsets a unit remembers (its phase: the one most of them take) */
 #define CLS_UNIT_OFFS 16
+#define CLS_NO_LAG INT32_MIN
 /* A unit's split test comes every CLS_UNIT_TEST discharges, on the latest
  * CLS_UNIT_HIST it keeps whole (aligned main-channel windows): fewer the
  * first time. Two units merged in one differ by more, over more windows,
@@ -176,6 +177,13 @@ typedef struct cls_unit {
     float hist_z[CLS_UNIT_HIST][1 + CLS_NB_ROWS];
     uint8_t hist_rows[CLS_UNIT_HIST];
     fasc_index last_start; /* the latest discharge's template-aligned window */
+    /* the latest counted discharges' peaks from the nearest beat within
+     * ecg_window_s (ring, CLS_NO_LAG: none); all counted discharges, and
+     * of them those at the locked lag; the lock (units.c, note_beat_lag) */
+    int32_t beat_lags[CLS_UNIT_TIMES];
+    int n_lags, lags_head, n_lag_total, n_at_lock;
+    int32_t lock_lag;
+    bool beat_locked;
     int n_hist;           /* discharges kept (oldest first) */
     int n_new;            /* of them, gathered since the last test */
 } cls_unit;
@@ -186,6 +194,7 @@ typedef struct cls_pending {
     float noise_sd;
     bool has_band;         /* the main channel's band signal was copied */
     bool read_again;       /* its unit's previous discharge, read again */
+    bool beat_locked;      /* at its unit's lag from the heartbeat, the unit locked */
     float ch_p2p[FASC_DETECTOR_MAX_EVENT_CHANNELS]; /* peak-to-peak per ev.channels[] */
     int n_nb_rows;                /* neighbour rows kept */
     int nb_row_ch[CLS_NB_ROWS];   /* their channels */

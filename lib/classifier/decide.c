@@ -177,6 +177,7 @@ int fasc_classifier_push(fasc_classifier *cls, const fasc_detection *det, const 
     p->noise_sd = det->noise_sd_uv;
     p->snip_start = det->snippet_start;
     p->read_again = false;
+    p->beat_locked = false;
     /* the neighbours' rows: a unit is compared with a discharge on the
      * unit's own main channel, which may be the candidate's neighbour */
     p->n_nb_rows = 0;
@@ -307,6 +308,13 @@ static void decide(fasc_classifier *cls, cls_pending *p, const float *snip)
     } else if (p->read_again) {
         ev->cls = FASC_CLASS_NOISE;
         ev->confidence = 0.6f;
+    } else if (p->beat_locked) {
+        /* a unit at one lag from the heartbeat: the beat's, not a motor
+         * unit's (units.c) */
+        ev->cls = beat >= 0 ? FASC_CLASS_ECG : FASC_CLASS_NOISE;
+        ev->confidence = 0.7f;
+        if (ev->unit > 0)
+            fasc_cls_unit_unclaim(cls, &cls->units[ev->unit - 1], ev);
     } else {
         ev->cls = FASC_CLASS_FASCICULATION;
         /* detection margin: z 6 gives 0.5, z 9 gives 0.9 */

@@ -17,13 +17,14 @@ static int by_onset(const void *a, const void *b)
 }
 
 /* The unit a merged unit ended up in (a merge chain is followed at most
- * as many steps as there are entries, so a cycle cannot hang it). */
+ * as many steps as there are entries, so a cycle cannot hang it); 0 for a
+ * dropped one. */
 static int unit_root(const fasc_summary *s, int id)
 {
     for (int steps = 0; id > 0 && id < s->merge_cap && s->merged_into[id] > 0 &&
                         steps < s->merge_cap; steps++)
         id = s->merged_into[id];
-    return id;
+    return id > 0 && id < s->merge_cap && s->merged_into[id] < 0 ? 0 : id;
 }
 
 static int build_excluded(fasc_summary *s)

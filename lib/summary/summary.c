@@ -127,12 +127,9 @@ int fasc_summary_set_noise(fasc_summary *s, int channel, double rms_uv)
     return FASC_OK;
 }
 
-int fasc_summary_merge_unit(fasc_summary *s, int id, int into)
+/* Room for unit id in the merge table (entries 0: not merged). */
+static int merge_slot(fasc_summary *s, int id)
 {
-    if (!s || id < 1 || into < 1 || id == into || id > 1000000 || into > 1000000)
-        return FASC_ERR_INVALID_ARGUMENT;
-    if (s->finished)
-        return FASC_ERR_STATE;
     if (id >= s->merge_cap) {
         const int cap = id + 64;
         int *m = realloc(s->merged_into, (size_t)cap * sizeof *m);
@@ -142,8 +139,31 @@ int fasc_summary_merge_unit(fasc_summary *s, int id, int into)
         s->merged_into = m;
         s->merge_cap = cap;
     }
-    s->merged_into[id] = into;
     return FASC_OK;
+}
+
+int fasc_summary_merge_unit(fasc_summary *s, int id, int into)
+{
+    if (!s || id < 1 || into < 1 || id == into || id > 1000000 || into > 1000000)
+        return FASC_ERR_INVALID_ARGUMENT;
+    if (s->finished)
+        return FASC_ERR_STATE;
+    const int rc = merge_slot(s, id);
+    if (rc == FASC_OK)
+        s->merged_into[id] = into;
+    return rc;
+}
+
+int fasc_summary_drop_unit(fasc_summary *s, int id)
+{
+    if (!s || id < 1 || id > 1000000)
+        return FASC_ERR_INVALID_ARGUMENT;
+    if (s->finished)
+        return FASC_ERR_STATE;
+    const int rc = merge_slot(s, id);
+    if (rc == FASC_OK)
+        s->merged_into[id] = -1;
+    return rc;
 }
 
 int fasc_summary_set_losses(fasc_summary *s, uint64_t nonfinite_samples, uint64_t dropped_events)

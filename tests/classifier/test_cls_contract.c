@@ -33,8 +33,17 @@ static const double beat_first_s = 0.3, beat_period_s = 0.9;
 
 /* 30 s of noise and beats (66.7 bpm); candidates on six beats (all
  * channels, as a detector without the common median sees them), a
- * discharge riding 25 ms after each of three beats and a weak one 15 ms
- * after each of three more. */
+ * discharge riding 25-55 ms after each of three beats and a weak one
+ * 15-40 ms after each of three more. (At one lag from three beats they
+ * would be a unit locked to the heartbeat, the beat's own: see
+ * unit_locked_to_heartbeat_is_not_counted.) */
+static const double riding_s[3] = {0.025, 0.040, 0.055}, weak_s[3] = {0.015, 0.028, 0.041};
+
+static fasc_index after_beat(const cs_scene *sc, int k, double lag_s)
+{
+    return sc->beats[k] + (fasc_index)(lag_s * CS_FS);
+}
+
 static cs_scene beats_scene(void)
 {
     cs_scene sc = cs_new(C, 30.0, 5.0f, 101u);
@@ -50,11 +59,11 @@ static cs_scene beats_scene(void)
         }
     }
     for (int k = 23; k < 26; k++)
-        cs_discharge(&sc, 5, 1, sc.beats[k] + (fasc_index)(0.025 * CS_FS), 100.0, 12.0, 0);
+        cs_discharge(&sc, 5, 1, after_beat(&sc, k, riding_s[k - 23]), 100.0, 12.0, 0);
     /* weak ones (6 σ peak to peak) just after the QRS, where they leave
      * less than 4 noise variances per sample around their peak */
     for (int k = 27; k < 30; k++)
-        cs_discharge(&sc, 6, 1, sc.beats[k] + (fasc_index)(0.015 * CS_FS), 30.0, 8.0, 0);
+        cs_discharge(&sc, 6, 1, after_beat(&sc, k, weak_s[k - 27]), 30.0, 8.0, 0);
     cs_finish(&sc);
     return sc;
 }
@@ -596,6 +605,91 @@ static void heartbeats_and_rate(void **state)
     cs_free(&sc);
 }
 
+/* 60 s of beats (as beats_scene) and twelve discharges of one shape on
+ * channel 5, each near every third beat from the tenth: at one lag (30 ms
+ * before R, jittered by a sample), as a beat's residue detected beat after
+ * beat (LAG_ONE); at lags spread over -55..+55 ms, as a motor unit's
+ * discharges that happen to fall near beats (LAG_SPREAD); or the first
+ * three at one lag and the rest midway between beats, as a motor unit
+ * that by chance began at one lag (LAG_FIRST_THREE). */
+enum lag_plan { LAG_ONE, LAG_SPREAD, LAG_FIRST_THREE };
+
+static cs_scene locked_scene(enum lag_plan plan)
+{
+    cs_scene sc = cs_new(C, 60.0, 5.0f, 303u);
+    cs_beats(&sc, beat_first_s, beat_period_s, 150.0);
+    static const int spread_ms[12] = {-55, 20, -40, 45, -10, 55, -25, 35, -50, 10, 50, -35};
+    for (int i = 0; i < 12; i++) {
+        const double one_s = -0.030 + (i % 3 - 1) / CS_FS;
+        const double lag_s = plan == LAG_ONE      ? one_s
+                             : plan == LAG_SPREAD ? spread_ms[i] * 1e-3
+                             : i < 3              ? one_s
+                                                  : beat_period_s / 2;
+        cs_discharge(&sc, 5, 2, sc.beats[10 + 3 * i] + (fasc_index)lround(lag_s * CS_FS), 90.0,
+                     12.0, 0);
+    }
+    cs_finish(&sc);
+    return sc;
+}
+
+/* Runs locked_scene; the discharges' classes and units, the distinct
+ * units and whether unit 1 is locked. */
+static int run_locked(enum lag_plan plan, int *fasciculations, int *ecg, bool *locked)
+{
+    cs_scene sc = locked_scene(plan);
+    fasc_classifier_config cfg = config(C);
+    cs_out o;
+    fasc_classifier *cls = cs_run_kept(&cfg, &sc, &o, 12u, 256, true);
+    *fasciculations = *ecg = 0;
+    for (int k = 0; k < sc.n_cand; k++) {
+        const fasc_classified *e = cs_find(&o, sc.cand[k].peak, 3);
+        assert_non_null(e);
+        *fasciculations += e->cls == FASC_CLASS_FASCICULATION;
+        *ecg += e->cls == FASC_CLASS_ECG && e->unit == 0;
+    }
+    fasc_unit_info info;
+    assert_int_equal(fasc_classifier_unit(cls, 1, &info), FASC_OK);
+    *locked = info.heartbeat_locked;
+    const int units = fasc_classifier_distinct_units(cls);
+    fasc_classifier_destroy(&cls);
+    cs_out_free(&o);
+    cs_free(&sc);
+    return units;
+}
+
+/* A unit whose discharges recur at one lag from the R wave is the beat's:
+ * from its third such discharge on they are ecg and it is not counted.
+ * The same discharges at lags spread around the beats stay one counted
+ * unit of fasciculations; a unit whose first three came at one lag locks,
+ * takes the third for ecg, and unlocks when at the seventh those at the
+ * lag are fewer than half. */
+static void unit_locked_to_heartbeat_is_not_counted(void **state)
+{
+    (void)state;
+    int fasc_n = 0, ecg_n = 0;
+    bool locked = false;
+    int units = run_locked(LAG_ONE, &fasc_n, &ecg_n, &locked);
+    printf("one lag: %d fasciculations, %d ecg, %d units, unit 1 locked %d\n", fasc_n, ecg_n,
+           units, locked);
+    assert_true(locked);
+    assert_int_equal(units, 0);
+    assert_int_equal(fasc_n, 2);
+    assert_int_equal(ecg_n, 10);
+    units = run_locked(LAG_SPREAD, &fasc_n, &ecg_n, &locked);
+    printf("spread lags: %d fasciculations, %d ecg, %d units, unit 1 locked %d\n", fasc_n, ecg_n,
+           units, locked);
+    assert_false(locked);
+    assert_int_equal(units, 1);
+    assert_int_equal(fasc_n, 12);
+    units = run_locked(LAG_FIRST_THREE, &fasc_n, &ecg_n, &locked);
+    printf("first three at one lag: %d fasciculations, %d ecg, %d units, unit 1 locked %d\n",
+           fasc_n, ecg_n, units, locked);
+    assert_false(locked);
+    assert_int_equal(units, 1);
+    assert_int_equal(fasc_n, 11);
+    assert_int_equal(ecg_n, 1);
+}
+
 static void ecg_candidates_and_riding_discharges(void **state)
 {
     (void)state;
@@ -611,21 +705,21 @@ static void ecg_candidates_and_riding_discharges(void **state)
         assert_int_equal(e->unit, 0);
     }
     for (int k = 23; k < 26; k++) {
-        const fasc_index at = sc.beats[k] + (fasc_index)(0.025 * CS_FS);
+        const fasc_index at = after_beat(&sc, k, riding_s[k - 23]);
         const fasc_classified *e = cs_find(&o, at, 0);
         assert_non_null(e);
         /* not ecg: what it is then is up to the later rules (see
          * known_beats_are_not_movement) */
         if (e->cls == FASC_CLASS_ECG)
-            fail_msg("discharge 25 ms after beat %d: class ecg", k);
+            fail_msg("discharge %.0f ms after beat %d: class ecg", riding_s[k - 23] * 1e3, k);
     }
     /* the beat template is near zero there: it cannot be what the
      * detector found, however little the discharge leaves */
     for (int k = 27; k < 30; k++) {
-        const fasc_classified *e = cs_find(&o, sc.beats[k] + (fasc_index)(0.015 * CS_FS), 0);
+        const fasc_classified *e = cs_find(&o, after_beat(&sc, k, weak_s[k - 27]), 0);
         assert_non_null(e);
         if (e->cls == FASC_CLASS_ECG)
-            fail_msg("weak discharge 15 ms after beat %d: class ecg", k);
+            fail_msg("weak discharge %.0f ms after beat %d: class ecg", weak_s[k - 27] * 1e3, k);
     }
     cs_out_free(&o);
     cs_free(&sc);
@@ -1836,6 +1930,7 @@ int main(void)
         cmocka_unit_test(short_snippet_buffer_keeps_event),
         cmocka_unit_test(any_block_split_and_reset_same_events),
         cmocka_unit_test(heartbeats_and_rate),
+        cmocka_unit_test(unit_locked_to_heartbeat_is_not_counted),
         cmocka_unit_test(ecg_candidates_and_riding_discharges),
         cmocka_unit_test(ecg_candidates_judged_on_the_band),
         cmocka_unit_test(rest_scene_classes),

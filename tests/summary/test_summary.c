@@ -21,6 +21,18 @@ static fasc_summary *make(int channels)
     return s;
 }
 
+/* One channel; units counted from 3 discharges. */
+static fasc_summary *make_units_from_three(void)
+{
+    fasc_summary_config cfg;
+    fasc_summary_config_default(&cfg);
+    cfg.sample_rate = FS;
+    cfg.unit_min_discharges = 3;
+    fasc_summary *s = NULL;
+    assert_int_equal(fasc_summary_create(&cfg, &s), FASC_OK);
+    return s;
+}
+
 static void add_fp(fasc_summary *s, double t, int channel, int unit, bool repeat, float p2p)
 {
     fasc_event ev;
@@ -117,12 +129,7 @@ static void counts_rates_doublets_and_units(void **state)
 static void units_need_enough_discharges(void **state)
 {
     (void)state;
-    fasc_summary_config cfg;
-    fasc_summary_config_default(&cfg);
-    cfg.sample_rate = FS;
-    cfg.unit_min_discharges = 3;
-    fasc_summary *s = NULL;
-    assert_int_equal(fasc_summary_create(&cfg, &s), FASC_OK);
+    fasc_summary *s = make_units_from_three();
     for (int i = 0; i < 3; i++)
         add_fp(s, 1.0 + i, 0, 1, false, 100);
     add_fp(s, 10.0, 0, 2, false, 100);
@@ -137,8 +144,42 @@ static void units_need_enough_discharges(void **state)
     assert_int_equal(f.fasciculations, 7);
     assert_int_equal(fasc_summary_unit_count(s), 2);
     fasc_summary_destroy(&s);
+    fasc_summary_config cfg;
+    fasc_summary_config_default(&cfg);
     cfg.unit_min_discharges = 0;
     assert_int_equal(fasc_summary_create(&cfg, &s), FASC_ERR_INVALID_ARGUMENT);
+}
+
+/* A unit dropped (locked to the heartbeat), and one merged into it, form
+ * no unit; their discharges still count as fasciculations. */
+static void dropped_units_are_no_units(void **state)
+{
+    (void)state;
+    fasc_summary *s = make_units_from_three();
+    for (int i = 0; i < 3; i++) {
+        add_fp(s, 1.0 + i, 0, 1, false, 100);
+        add_fp(s, 10.0 + i, 0, 2, false, 80);
+    }
+    add_fp(s, 20.0, 0, 3, false, 80); /* merged into the dropped 2 */
+    assert_int_equal(fasc_summary_merge_unit(s, 3, 2), FASC_OK);
+    assert_int_equal(fasc_summary_drop_unit(s, 2), FASC_OK);
+    assert_int_equal(fasc_summary_drop_unit(s, 0), FASC_ERR_INVALID_ARGUMENT);
+    assert_int_equal(fasc_summary_drop_unit(NULL, 2), FASC_ERR_INVALID_ARGUMENT);
+    assert_int_equal(fasc_summary_finish(s, (fasc_index)(60 * FS)), FASC_OK);
+    assert_int_equal(fasc_summary_drop_unit(s, 1), FASC_ERR_STATE);
+    fasc_summary_figures f;
+    assert_int_equal(fasc_summary_figures_of(s, -1, &f), FASC_OK);
+    assert_int_equal(f.fasciculations, 7);
+    assert_int_equal(f.units, 1);
+    assert_int_equal(fasc_summary_unit_count(s), 1);
+    fasc_summary_unit u;
+    assert_int_equal(fasc_summary_unit_at(s, 0, &u), FASC_OK);
+    assert_int_equal(u.id, 1);
+    size_t n;
+    const fasc_summary_fp *fp = fasc_summary_fasciculations(s, &n);
+    assert_int_equal(n, 7);
+    assert_int_equal(fp[6].unit, 0);
+    fasc_summary_destroy(&s);
 }
 
 static void epochs_with_quartiles(void **state)
@@ -242,6 +283,7 @@ int main(void)
         cmocka_unit_test(scorable_time_per_channel_and_overall),
         cmocka_unit_test(counts_rates_doublets_and_units),
         cmocka_unit_test(units_need_enough_discharges),
+        cmocka_unit_test(dropped_units_are_no_units),
         cmocka_unit_test(epochs_with_quartiles),
         cmocka_unit_test(quality_grades),
         cmocka_unit_test(arguments_and_state),
