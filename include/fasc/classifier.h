@@ -80,7 +80,10 @@
  *    where such a train fired in the last 0.5 s. Its unit keeps it in its
  *    train but does not count it.
  *  - `noise`: candidates whose shape no motor-unit potential has (above
- *    the noise band for less than 1 ms, or more than 8 phases); and a
+ *    the noise band for less than 1 ms, or more than 8 phases); those
+ *    whose snippet reaches back across a join (fasc_classifier_join: a
+ *    splice of two recordings' ends, which the common median of leads cut
+ *    mid-wave leaves as a potential); and a
  *    discharge read again: the detector accepts a second reading of one
  *    discharge on a phase beyond its refractory time (8 ms), as it must a
  *    repeat 10 ms on, and a candidate whose window aligns with its unit's
@@ -388,7 +391,8 @@ FASC_API int fasc_classifier_count_from(fasc_classifier *cls, fasc_index from);
  * The raw input jumps just before working index `at` (not before the
  * samples already processed): a second pass from the start of a recording,
  * a gap. The low-frequency movement test does not take the jump for a
- * movement: it measures changes from the first whole sub-block after it.
+ * movement: it measures changes from the first whole sub-block after it;
+ * candidates peaking less than snippet_pre_s after it are noise.
  * @return FASC_OK, FASC_ERR_INVALID_ARGUMENT, FASC_ERR_STATE after flush.
  */
 FASC_API int fasc_classifier_join(fasc_classifier *cls, fasc_index at);

@@ -357,6 +357,7 @@ void fasc_classifier_reset(fasc_classifier *cls)
     memset(&cls->tot, 0, sizeof cls->tot);
     cls->count_from = 0;
     cls->raw_join = -1;
+    cls->join_at = -1;
 }
 
 int fasc_classifier_count_from(fasc_classifier *cls, fasc_index from)
@@ -396,6 +397,7 @@ int fasc_classifier_join(fasc_classifier *cls, fasc_index at)
     if (cls->flushed)
         return FASC_ERR_STATE;
     cls->raw_join = at;
+    cls->join_at = at;
     return FASC_OK;
 }
 

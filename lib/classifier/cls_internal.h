@@ -287,6 +287,9 @@ struct fasc_classifier {
     /* the raw input jumps before this working index (fasc_classifier_join),
      * -1 when none: the low-frequency track starts again there */
     fasc_index raw_join;
+    /* the latest join, kept (-1: none): a candidate whose snippet reaches
+     * back across it is a splice of two recordings */
+    fasc_index join_at;
 };
 
 /* classifier.c */

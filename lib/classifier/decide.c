@@ -299,7 +299,12 @@ static void decide(fasc_classifier *cls, cls_pending *p, const float *snip)
         ev->cls = FASC_CLASS_VOLUNTARY;
         ev->confidence = 0.8f;
     } else if (ev->features.duration_ms < noise_min_ms ||
-               ev->features.phases > noise_max_phases) {
+               ev->features.phases > noise_max_phases ||
+               (cls->join_at >= 0 && ev->peak >= cls->join_at &&
+                ev->peak < cls->join_at + d->snip_pre_n)) {
+        /* (the last: its snippet holds the end of one recording and the
+         * start of the next, fasc_classifier_join; a second pass's first
+         * samples leave the common median a splice of leads cut mid-wave) */
         ev->cls = FASC_CLASS_NOISE;
         ev->confidence = 0.6f;
     } else if (tonic(cls, p, snip)) {

@@ -1765,6 +1765,49 @@ static void unit_of_two_footprints_splits(void **state)
 
 /* ---- artefact margins ---- */
 
+/* Discharges on lead 2 at 9, 10.01, 10.5 and 11 s; with `join`, the
+ * classifier is told that the input jumps at 10 s. The class of the one
+ * 10 ms after the jump, whose snippet (20 ms before its peak) holds both
+ * sides of it. */
+static fasc_classified joined_discharge(bool join)
+{
+    static const double at[] = {9.0, 10.01, 10.5, 11.0};
+    cs_scene sc = cs_new(C, 14.0, 5.0f, 404u);
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++)
+        cs_discharge(&sc, 2, 2, at_s(at[i]), 90.0, 10.0, 0);
+    cs_finish(&sc);
+    fasc_classifier_config cfg = config(C);
+    fasc_classifier *cls = NULL;
+    assert_int_equal(fasc_classifier_create(&cfg, &cls), FASC_OK);
+    if (join)
+        assert_int_equal(fasc_classifier_join(cls, at_s(10.0)), FASC_OK);
+    cs_out o;
+    memset(&o, 0, sizeof o);
+    cs_feed(cls, &sc, &o, 13u, 256, true);
+    const fasc_classified *e = cs_find(&o, at_s(10.01), 0);
+    assert_non_null(e);
+    const fasc_classified out = *e;
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++)
+        if (i != 1)
+            assert_int_equal(cs_find(&o, at_s(at[i]), 0)->cls, FASC_CLASS_FASCICULATION);
+    fasc_classifier_destroy(&cls);
+    cs_out_free(&o);
+    cs_free(&sc);
+    return out;
+}
+
+/* A candidate whose snippet reaches back across a join (a second pass's
+ * first 20 ms) is a splice of two recordings: noise, no unit. Without the
+ * join it is a fasciculation. */
+static void candidate_across_join_is_noise(void **state)
+{
+    (void)state;
+    const fasc_classified joined = joined_discharge(true);
+    assert_int_equal(joined.cls, FASC_CLASS_NOISE);
+    assert_int_equal(joined.unit, 0);
+    assert_int_equal(joined_discharge(false).cls, FASC_CLASS_FASCICULATION);
+}
+
 /* 20 s at rest; from 12.0 to 12.5 s every lead's raw input swings by a
  * half sine of 1.5 mV (movement), on the band only noise. Discharges on
  * lead 2 in the swing and 0.5 s before and after it. With `step`, the raw
@@ -1931,6 +1974,7 @@ int main(void)
         cmocka_unit_test(any_block_split_and_reset_same_events),
         cmocka_unit_test(heartbeats_and_rate),
         cmocka_unit_test(unit_locked_to_heartbeat_is_not_counted),
+        cmocka_unit_test(candidate_across_join_is_noise),
         cmocka_unit_test(ecg_candidates_and_riding_discharges),
         cmocka_unit_test(ecg_candidates_judged_on_the_band),
         cmocka_unit_test(rest_scene_classes),
