@@ -35,8 +35,9 @@ static const double tonic_min_s = 0.033, tonic_max_s = 0.250, tonic_cv = 0.3;
  * that lag are at least half of all. Of units firing independently of
  * beats 0.75 s apart, 3-100 discharges, 2e-4 ever lock and none of 10 or
  * more stays locked (tests/classifier/gen_lock_null.py; with half instead
- * of two thirds 2e-3 lock, and four true units of the synthetic bench, three of whose first
- * five discharges lay within 9 ms of one lag). A true unit that locks by
+ * of two thirds 2e-3 lock, and four true units of the synthetic bench,
+ * three of whose first five discharges lay within 9 ms of one lag, locked
+ * for good). A true unit that locks by
  * chance early (seed 105: three of its first four within 6 ms of one lag)
  * unlocks as its later discharges come elsewhere. The bench's false units
  * of this kind recur within 6-9 ms (seeds 110 and 225; 110 and 241 of the
@@ -527,11 +528,10 @@ static int centre_lag(const cls_design *d, const float *x, float sd)
     return l < -d->ulag_n ? -d->ulag_n : l > d->ulag_n ? d->ulag_n : (int)l;
 }
 
-/* The most of the unit's kept lags within lock_span_s of one another,
+/* The most of the unit's kept lags within `span` samples of one another,
  * and the middle of their range. */
-static int lag_cluster(const cls_design *d, const cls_unit *u, int32_t *middle)
+static int lag_cluster(const cls_unit *u, int32_t span, int32_t *middle)
 {
-    const int32_t span = (int32_t)lround(lock_span_s * d->rate);
     int most = 0;
     for (int i = 0; i < u->n_lags; i++) {
         const int32_t lo = u->beat_lags[i];
@@ -574,7 +574,7 @@ static bool note_beat_lag(fasc_classifier *cls, cls_unit *u, fasc_index peak)
     const int32_t span = (int32_t)lround(lock_span_s * d->rate);
     if (!u->beat_locked) {
         int32_t middle = 0;
-        const int most = lag_cluster(d, u, &middle);
+        const int most = lag_cluster(u, span, &middle);
         if (most < d->unit_min || 3 * most < 2 * u->n_lag_total)
             return false;
         u->beat_locked = true;
