@@ -151,6 +151,7 @@ int fasc_cls_design(const fasc_classifier_config *cfg, cls_design *d)
     if (d->merge_lag_n > d->ulen - (2 * d->ulen + 4) / 5)
         d->merge_lag_n = d->ulen - (2 * d->ulen + 4) / 5;
     d->unit_match = cfg->unit_match;
+    fasc_cls_rows_levels(d);
     /* half a millisecond: the detector's timing jitter on one phase */
     d->phase_tol_n = fasc_samples(0.0005, fs) > 1 ? fasc_samples(0.0005, fs) : 1;
     d->unit_min = cfg->unit_min_discharges;

@@ -105,6 +105,10 @@ typedef struct cls_design {
     int upre_n, upost_n, ulen, ulag_n, merge_lag_n;
     int phase_tol_n;     /* peaks this close take one phase of a unit */
     double unit_match;
+    /* rows_match[n]: the largest mean mismatch over n rows compared (main
+     * and neighbours), at unit_match's tail; row_cap: any one neighbour
+     * row's (units.c, rows_fit) */
+    double rows_match[2 + CLS_NB_ROWS], row_cap;
     int unit_min;
     int snip_pre_n, snip_len;
     int dropout_n;       /* zero / non-finite raw samples that make a dropout */
@@ -359,6 +363,8 @@ cls_unit *fasc_cls_assign_unit(fasc_classifier *cls, cls_pending *p, const float
 /* Whether u's last discharges form a regular train at voluntary firing
  * rates. */
 bool fasc_cls_unit_tonic(const fasc_classifier *cls, const cls_unit *u);
+/* Fills d->rows_match and d->row_cap from d->unit_match (units.c). */
+void fasc_cls_rows_levels(cls_design *d);
 /* Takes back the discharge fasc_cls_assign_unit counted for ev (which u
  * received), keeping it in u's train. */
 void fasc_cls_unit_unclaim(fasc_classifier *cls, cls_unit *u, fasc_classified *ev);

@@ -303,17 +303,52 @@ static void spatial_learn(fasc_classifier *cls, cls_unit *u, const cls_pending *
     }
 }
 
-/* Whether u's neighbour rows fit the discharge p at the main row's timing
- * (each row's normalised residual at most unit_match); adds their
- * likelihood scores to *score and counts them in *rows. A unit seen on one
- * electrode may be one of several that share it, told apart by how far
- * each reaches onto the electrodes around. */
-static bool spatial_fits(fasc_classifier *cls, const cls_unit *u, const cls_pending *p,
-                         const float *snip, int lag, double shift, double *score, int *rows)
+/* Degrees of freedom of one row's mismatch (fasc/classifier.h, Motor
+ * units: 2BT for the 25 ms window of 20-450 Hz noise). */
+static const double row_dof = 22.0;
+
+/* The mean mismatch of n rows is about χ²_{kn} / kn, whose cube root is
+ * nearly normal with mean 1 - 2/(9kn) and variance 2/(9kn) (Wilson &
+ * Hilferty, PNAS 17:684, 1931). rows_match[n] is the level of n rows at
+ * the tail unit_match has for one, so that a discharge of the unit fails
+ * the mean over all its rows as rarely as it fails its main row alone
+ * (0.4 % at the default 2), where demanding every row below unit_match
+ * would fail it n times as often; row_cap, one more standard deviation out
+ * for one row (about 2.5 at the default; tail 1e-4), still rejects a
+ * discharge or unit that differs on a single neighbour
+ * (tests/classifier/gen_rows_levels.py gives the exact quantiles). */
+void fasc_cls_rows_levels(cls_design *d)
+{
+    const double k = row_dof, v1 = 2.0 / (9.0 * k);
+    const double z = (cbrt(d->unit_match) - (1.0 - v1)) / sqrt(v1);
+    d->rows_match[0] = d->rows_match[1] = d->unit_match;
+    for (int n = 2; n < 2 + CLS_NB_ROWS; n++) {
+        const double v = 2.0 / (9.0 * k * n), c = 1.0 - v + z * sqrt(v);
+        d->rows_match[n] = c * c * c;
+    }
+    const double c = 1.0 - v1 + (z + 1.0) * sqrt(v1);
+    d->row_cap = c * c * c;
+}
+
+/* Whether rows compared (main and neighbours: their mismatches' sum and
+ * the largest neighbour's) agree, by the levels above. */
+static bool rows_fit(const cls_design *d, double sum, double worst, int rows)
+{
+    const int n = rows < 1 ? 1 : rows > 1 + CLS_NB_ROWS ? 1 + CLS_NB_ROWS : rows;
+    return worst <= d->row_cap && sum <= d->rows_match[n] * n;
+}
+
+/* u's neighbour rows against the discharge p at the main row's timing:
+ * adds their normalised residuals to *sum (their largest to *worst), their
+ * likelihood scores to *score, and counts them in *rows. A unit seen on
+ * one electrode may be one of several that share it, told apart by how
+ * far each reaches onto the electrodes around. */
+static void spatial_fits(fasc_classifier *cls, const cls_unit *u, const cls_pending *p,
+                         const float *snip, int lag, double shift, double *score, int *rows,
+                         double *sum, double *worst)
 {
     const cls_design *d = &cls->d;
     float *x = cls->scratch + 2 * (d->ulen + 2 * d->ulag_n + 1);
-    bool fits = true;
     for (int i = 0; i < u->n_nb; i++) {
         float sd;
         const float *row = u->nb_n[i] > 0 ? row_on(cls, p, snip, u->nb_ch[i], &sd) : NULL;
@@ -323,29 +358,33 @@ static bool spatial_fits(fasc_classifier *cls, const cls_unit *u, const cls_pend
         const double e = residual_at(x, d->ulag_n + lag, u->nb_tmpl + (size_t)i * (size_t)d->ulen,
                                      d->ulen, shift);
         const double r = normalised(d, e, sd, u->nb_n[i], 1);
-        fits &= r <= d->unit_match;
+        *sum += r;
+        *worst = r > *worst ? r : *worst;
         *score += r + log(1.0 + 1.0 / u->nb_n[i]);
         (*rows)++;
     }
-    return fits;
 }
 
-/* Whether two units of one main channel agree on their neighbour rows
- * (at lag l of b against a) within unit_match, with each row's noise σ
- * as the discharge p saw it. */
+/* Whether two units of one main channel, whose main rows differ by
+ * main_r, agree with their neighbour rows too (at lag l of b against a;
+ * rows_fit), with each row's noise σ as the discharge p saw it. */
 static bool spatial_agrees(const cls_design *d, const cls_unit *a, const cls_unit *b, int l,
-                           const cls_pending *p)
+                           const cls_pending *p, double main_r)
 {
+    double sum = main_r, worst = 0.0;
+    int rows = 1;
     for (int i = 0; i < a->n_nb && i < b->n_nb; i++) {
         if (a->nb_n[i] == 0 || b->nb_n[i] == 0 || a->nb_ch[i] != b->nb_ch[i])
             continue;
         const double r = overlap_residual_at(d, b->nb_tmpl + (size_t)i * (size_t)d->ulen,
                                              a->nb_tmpl + (size_t)i * (size_t)d->ulen, l);
         const double sd = sd_on(p, a->nb_ch[i]);
-        if (normalised(d, r, sd, a->nb_n[i], b->nb_n[i]) > d->unit_match)
-            return false;
+        const double nr = normalised(d, r, sd, a->nb_n[i], b->nb_n[i]);
+        sum += nr;
+        worst = nr > worst ? nr : worst;
+        rows++;
     }
-    return true;
+    return rows_fit(d, sum, worst, rows);
 }
 
 /* u's mean peak-to-peak on channel c: its own on the main channel, the
@@ -387,8 +426,9 @@ static void merge_into(fasc_classifier *cls, cls_unit *u, const cls_pending *p)
         int lag = 0;
         const double r = overlap_residual(d, v->tmpl, u->tmpl, &lag);
         const double sd = pair_sd(p, u->main_channel, u->n_avg, v->main_channel, v->n_avg);
-        if (normalised(d, r, sd, u->n_avg, v->n_avg) > d->unit_match ||
-            (u->main_channel == v->main_channel && !spatial_agrees(d, u, v, lag, p)))
+        const double main_r = normalised(d, r, sd, u->n_avg, v->n_avg);
+        if (main_r > d->unit_match ||
+            (u->main_channel == v->main_channel && !spatial_agrees(d, u, v, lag, p, main_r)))
             continue;
         cls_unit *older = u->id < v->id ? u : v, *younger = u->id < v->id ? v : u;
         younger->merged_into = older->id;
@@ -1001,9 +1041,12 @@ FASC_CLONES static cls_unit *assign(fasc_classifier *cls, cls_pending *p, const 
          * discharge would draw that unit's discharges away from it. The
          * neighbours' rows add theirs; the mean over rows keeps units
          * compared over different rows on one scale. */
-        double score = r + log(1.0 + 1.0 / u->n_avg);
+        double score = r + log(1.0 + 1.0 / u->n_avg), sum = r, worst = 0.0;
         int rows = 1;
-        if (r > d->unit_match || !spatial_fits(cls, u, p, snip, lag, shift, &score, &rows))
+        if (r > d->unit_match)
+            continue;
+        spatial_fits(cls, u, p, snip, lag, shift, &score, &rows, &sum, &worst);
+        if (!rows_fit(d, sum, worst, rows))
             continue;
         score /= rows;
         if (score < best_score) {

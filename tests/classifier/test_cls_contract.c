@@ -1257,6 +1257,31 @@ static void scene_is_one_unit(cs_scene *sc, uint64_t block_seed, int n)
     cs_free(sc);
 }
 
+/* One unit of 90 µV on leads 2 and 3 (60 %), lead 1 quiet, ten discharges
+ * at 4, 9, 14, ... s. Three of them (the 4th, 6th and 8th) carry a wave of
+ * 30 µV on lead 1 alone (a neighbour's residue of something else), which
+ * leaves that row's mismatch about 2.2 against the unit's: beyond
+ * unit_match for one row, while the three rows' mean (about 1.4) is within
+ * rows_match[3] (1.53). Those discharges join the unit; demanding every
+ * row below unit_match made them a unit of three, counted. */
+static void unit_keeps_discharge_off_on_one_neighbour(void **state)
+{
+    (void)state;
+    cs_scene sc = cs_new(C, 55.0, 5.0f, 406u);
+    for (int k = 0; k < 10; k++) {
+        const fasc_index t = at_s(4.0 + 5.0 * k);
+        cs_add_quiet(&sc, cs_discharge(&sc, 2, 2, t, 90.0, 10.0, 0));
+        if (k == 3 || k == 5 || k == 7)
+            add_hat(&sc, 1, t + 4, 0.0, 3.0, 30.0);
+    }
+    cs_finish(&sc);
+    fasc_classifier_config cfg = config(C);
+    cs_out o = cs_run(&cfg, &sc, 14u, 256);
+    assert_one_unit(&o, 10);
+    cs_out_free(&o);
+    cs_free(&sc);
+}
+
 /* One unit of 85 µV on both leads 2 and 3: the detector names either lead
  * main, and lead 3 is involved only at times (a quiet neighbour, below
  * threshold, otherwise). Its size on the quiet row is measured there, not
@@ -1988,6 +2013,7 @@ int main(void)
         cmocka_unit_test(join_is_no_movement),
         cmocka_unit_test(neighbour_units_stay_apart),
         cmocka_unit_test(units_apart_by_their_neighbours),
+        cmocka_unit_test(unit_keeps_discharge_off_on_one_neighbour),
         cmocka_unit_test(unit_on_two_leads_with_quiet_neighbour),
         cmocka_unit_test(unit_seen_from_two_leads),
         cmocka_unit_test(unit_larger_on_its_neighbour),
