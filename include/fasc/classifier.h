@@ -126,17 +126,18 @@
  * for the 25 ms window of 20-450 Hz noise), whose 99.6th percentile is the
  * default 2. A unit also keeps a template of its waveform on each
  * neighbour of its main channel, from the detector's rows there (involved
- * or quiet: fasc_detection.quiet_channels), aligned as the main one. Over
- * the n rows compared (main and neighbours) the mean mismatch must lie
- * below the level of n rows at the tail one row has at `unit_match`
- * (1.67, 1.53, 1.45, 1.40 for 2-5 rows at the default; χ² by Wilson and
- * Hilferty's cube root), and no neighbour row beyond one standard
- * deviation further (about 2.5): a discharge of the unit then fails as rarely
- * over several rows as over its main row alone, where demanding each row
- * below `unit_match` failed it once per row (a residue of a heartbeat or
- * another unit on one lead made fragments). The score is the mean over
- * the rows compared. Two units of one shape and size on one electrode
- * that reach its neighbours differently stay apart.
+ * or quiet: fasc_detection.quiet_channels), aligned as the main one. Each
+ * neighbour row must fit it below `unit_match` too, or, where one does
+ * not, the n rows compared (main and neighbours) must fit on the whole:
+ * their mean mismatch below the level of n rows at the tail one row has at
+ * `unit_match` (1.67, 1.53, 1.45, 1.40 for 2-5 rows at the default; χ² by
+ * Wilson and Hilferty's cube root) and no neighbour row beyond one
+ * standard deviation further (about 2.5). Demanding each row below
+ * `unit_match` alone failed a discharge of the unit once per row, and a
+ * residue of a heartbeat or another unit on one lead made fragments; the
+ * rows now fail it no more often than its main row alone. The score is the
+ * mean over the rows compared. Two units of one shape and size on one
+ * electrode that reach its neighbours differently stay apart.
  * Near a heartbeat, with `common_median_rows`, each row is compared less
  * what the detector's common median (of the other channels) leaves of the
  * beat on that channel: the beat templates less their leave-one-out median,

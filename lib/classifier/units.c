@@ -310,13 +310,10 @@ static const double row_dof = 22.0;
 /* The mean mismatch of n rows is about χ²_{kn} / kn, whose cube root is
  * nearly normal with mean 1 - 2/(9kn) and variance 2/(9kn) (Wilson &
  * Hilferty, PNAS 17:684, 1931). rows_match[n] is the level of n rows at
- * the tail unit_match has for one, so that a discharge of the unit fails
- * the mean over all its rows as rarely as it fails its main row alone
- * (0.4 % at the default 2), where demanding every row below unit_match
- * would fail it n times as often; row_cap, one more standard deviation out
- * for one row (about 2.5 at the default; tail 1e-4), still rejects a
- * discharge or unit that differs on a single neighbour
- * (tests/classifier/gen_rows_levels.py gives the exact quantiles). */
+ * the tail unit_match has for one (0.4 % at the default 2), and row_cap
+ * one row's level one standard deviation further out (about 2.5 at the
+ * default; tail 1e-4); tests/classifier/gen_rows_levels.py gives the
+ * exact quantiles. */
 void fasc_cls_rows_levels(cls_design *d)
 {
     const double k = row_dof, v1 = 2.0 / (9.0 * k);
@@ -330,12 +327,17 @@ void fasc_cls_rows_levels(cls_design *d)
     d->row_cap = c * c * c;
 }
 
-/* Whether rows compared (main and neighbours: their mismatches' sum and
- * the largest neighbour's) agree, by the levels above. */
+/* Whether rows compared (main, already below unit_match, and neighbours:
+ * their mismatches' sum and the largest neighbour's) agree: every one
+ * below unit_match, or all together, their mean below rows_match[n] with
+ * none beyond row_cap. Each row below unit_match alone would fail a
+ * discharge of the unit n times as often as its main row does; the mean
+ * fails it as often, and the union less. row_cap still rejects a
+ * discharge or unit that differs on one neighbour only. */
 static bool rows_fit(const cls_design *d, double sum, double worst, int rows)
 {
     const int n = rows < 1 ? 1 : rows > 1 + CLS_NB_ROWS ? 1 + CLS_NB_ROWS : rows;
-    return worst <= d->row_cap && sum <= d->rows_match[n] * n;
+    return worst <= d->unit_match || (worst <= d->row_cap && sum <= d->rows_match[n] * n);
 }
 
 /* u's neighbour rows against the discharge p at the main row's timing:
