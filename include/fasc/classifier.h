@@ -167,7 +167,9 @@
  * alone, the split chosen to make it large, exceeds 3.1 and 4.0 once in
  * 10 000 tests: tests/classifier/gen_split_null.py), the half farther
  * from the unit's template becomes a new unit (which may then merge with
- * another). Over 32 windows two units' difference counts twice as much as
+ * another). Each half takes its neighbour rows from its own discharges
+ * among the latest 16, whose windows on the neighbours are kept too (to
+ * 1/64 of the noise σ). Over 32 windows two units' difference counts twice as much as
  * over 16, so pairs too near for the first test part at a later one. Its
  * discharges among those tested move with it (counts, train, phase);
  * events already handed out keep the old number. A second pass

@@ -40,6 +40,9 @@
  * (a grid electrode has four). */
 #define CLS_NB_ROWS 4
 #define CLS_SNIP_ROWS (2 + CLS_NB_ROWS)
+/* A unit's float data in ulen-sample rows: its template, neighbour rows
+ * and kept windows. */
+#define CLS_UNIT_FLOATS (1 + CLS_NB_ROWS + CLS_UNIT_HIST)
 
 /* Block flags, per channel (cls_block.flags) and overall. */
 enum {
@@ -180,6 +183,15 @@ typedef struct cls_unit {
      * discharge */
     float hist_z[CLS_UNIT_HIST][1 + CLS_NB_ROWS];
     uint8_t hist_rows[CLS_UNIT_HIST];
+    /* the latest CLS_UNIT_TEST discharges' windows on the neighbour rows
+     * (CLS_UNIT_TEST x CLS_NB_ROWS x ulen; kept discharge i at slot i %
+     * CLS_UNIT_TEST), aligned as nb_tmpl, in steps of hist_nb_step µV (1/64
+     * of the noise σ, far below it), and which rows each kept discharge
+     * has there (bit r: row r; none once its slot is reused): the halves
+     * of a split take their own rows from them */
+    int16_t *hist_nb;
+    float hist_nb_step[CLS_UNIT_TEST];
+    uint8_t hist_nb_rows[CLS_UNIT_HIST];
     fasc_index last_start; /* the latest discharge's template-aligned window */
     /* the latest counted discharges' peaks from the nearest beat within
      * ecg_window_s (ring, CLS_NO_LAG: none); all counted discharges, and
@@ -282,6 +294,7 @@ struct fasc_classifier {
     /* units */
     cls_unit *units;
     float *unit_data;
+    int16_t *unit_rows;     /* the units' hist_nb */
     float *scratch;         /* three unit windows of ulen + 2 ulag_n (+ 1) */
     int n_units;
     fasc_channel_totals tot;

@@ -263,16 +263,46 @@ static void spatial_start(const fasc_classifier *cls, cls_unit *u, const cls_pen
     }
 }
 
+static void keep_latest(cls_unit *u, const cls_design *d);
+
+/* Where u's next discharge's neighbour windows go (room made when u's
+ * kept windows are full; a test follows every CLS_UNIT_TEST: never), none
+ * kept yet, in steps of 1/64 of the noise σ sd. The discharge
+ * CLS_UNIT_TEST before it loses its slot. */
+static int16_t *next_kept(const cls_design *d, cls_unit *u, float sd)
+{
+    if (u->n_hist == CLS_UNIT_HIST)
+        keep_latest(u, d);
+    const int k = u->n_hist, slot = k % CLS_UNIT_TEST;
+    u->hist_nb_rows[k] = 0;
+    if (k >= CLS_UNIT_TEST)
+        u->hist_nb_rows[k - CLS_UNIT_TEST] = 0;
+    u->hist_nb_step[slot] = sd / 64.0f;
+    return u->hist_nb + (size_t)slot * CLS_NB_ROWS * (size_t)d->ulen;
+}
+
+/* x in steps of `step`, within int16's range. */
+static void keep_window(int16_t *k, const float *x, int n, float step)
+{
+    for (int j = 0; j < n; j++) {
+        const float q = x[j] / step;
+        k[j] = (int16_t)lrintf(q > 32767.0f ? 32767.0f : q < -32767.0f ? -32767.0f : q);
+    }
+}
+
 /* u's neighbour rows from the discharge p, whose window on u's main
  * channel starts at x + ulag_n + lag (shift: its sub-sample offset): the
  * first discharge sets a row, later ones enter its running mean. Its
  * projection on each settled row goes to z[1 + i], with bit 1 + i of
- * *rows. */
+ * *rows; its windows there are kept for the split test (next_kept). */
 static void spatial_learn(fasc_classifier *cls, cls_unit *u, const cls_pending *p,
                           const float *snip, int lag, double shift, float *z, uint8_t *rows)
 {
     const cls_design *d = &cls->d;
     float *x = cls->scratch + 2 * (d->ulen + 2 * d->ulag_n + 1);
+    int16_t *kept = next_kept(d, u, p->noise_sd);
+    const float step = u->hist_nb_step[u->n_hist % CLS_UNIT_TEST];
+    uint8_t *kept_rows = &u->hist_nb_rows[u->n_hist];
     for (int i = 0; i < u->n_nb; i++) {
         float sd;
         const float *row = row_on(cls, p, snip, u->nb_ch[i], &sd);
@@ -284,14 +314,18 @@ static void spatial_learn(fasc_classifier *cls, cls_unit *u, const cls_pending *
         }
         window(cls, row, x);
         const float *xs = x + d->ulag_n + lag;
+        int16_t *k = kept + (size_t)i * (size_t)d->ulen;
+        *kept_rows |= (uint8_t)(1u << i);
         if (u->nb_n[i] == 0) {
             memcpy(t, xs, sizeof(float) * (size_t)d->ulen);
+            keep_window(k, xs, d->ulen, step);
             u->nb_n[i] = 1;
             continue;
         }
         const float a = 1.0f / (float)(u->nb_n[i] < max_average ? u->nb_n[i] + 1 : max_average);
         for (int j = 0; j < d->ulen; j++)
             x[j] = xs[j] - (float)shift * slope_at(t, d->ulen, j);
+        keep_window(k, x, d->ulen, step);
         if (u->nb_n[i] >= footprint_settled) {
             z[1 + i] = projection(x, t, d->ulen, sd);
             *rows |= (uint8_t)(2u << i);
@@ -801,7 +835,39 @@ static void keep_latest(cls_unit *u, const cls_design *d)
     memmove(u->hist_off, u->hist_off + drop, sizeof(int32_t) * keep);
     memmove(u->hist_z, u->hist_z + drop, sizeof u->hist_z[0] * keep);
     memmove(u->hist_rows, u->hist_rows + drop, keep);
+    /* drop is CLS_UNIT_TEST (tests come every CLS_UNIT_TEST discharges):
+     * each kept discharge keeps its neighbour windows' slot */
+    memmove(u->hist_nb_rows, u->hist_nb_rows + drop, keep);
     u->n_hist = keep;
+}
+
+/* u's neighbour rows as the mean of the windows kept there (the latest
+ * CLS_UNIT_TEST of `from`'s n) in group `which` of g: the rows of one
+ * half of a split, which before were of both. A row none of them holds is
+ * learnt anew. */
+static void rows_from_group(const cls_design *d, cls_unit *u, const cls_unit *from, const int *g,
+                            int n, int which)
+{
+    const size_t len = (size_t)d->ulen;
+    for (int r = 0; r < u->n_nb; r++) {
+        float *t = u->nb_tmpl + (size_t)r * len;
+        int k = 0;
+        for (size_t j = 0; j < len; j++)
+            t[j] = 0.0f;
+        for (int i = 0; i < n; i++) {
+            if (g[i] != which || !((from->hist_nb_rows[i] >> r) & 1u))
+                continue;
+            const int slot = i % CLS_UNIT_TEST;
+            const int16_t *w = from->hist_nb + ((size_t)slot * CLS_NB_ROWS + (size_t)r) * len;
+            const float step = from->hist_nb_step[slot];
+            for (size_t j = 0; j < len; j++)
+                t[j] += step * w[j];
+            k++;
+        }
+        for (size_t j = 0; k > 0 && j < len; j++)
+            t[j] /= (float)k;
+        u->nb_n[r] = k < max_average ? k : max_average;
+    }
 }
 
 /* Splits u when its latest discharges hold two units (see split_level and
@@ -857,9 +923,9 @@ static cls_unit *split_test(fasc_classifier *cls, cls_unit *u, const cls_pending
         scale_rows(d, v, keep ? scale_a : scale_b, keep ? na : nb);
         scale_rows(d, u, keep ? scale_b : scale_a, keep ? nb : na);
     } else {
-        /* its rows are learnt anew from its next discharge: u's are of
-         * both */
-        memset(v->nb_n, 0, sizeof v->nb_n);
+        /* each half's rows from its own kept windows: u's were of both */
+        rows_from_group(d, v, u, g, n, !keep);
+        rows_from_group(d, u, u, g, n, keep);
     }
     uint64_t moved = 0;
     for (int i = 0; i < n - 1; i++)
@@ -1114,8 +1180,6 @@ FASC_CLONES static cls_unit *assign(fasc_classifier *cls, cls_pending *p, const 
     const fasc_index detected = ev->peak;
     phase_retime(cls, best, ev, start);
     {
-        if (best->n_hist == CLS_UNIT_HIST) /* (a test follows every 16th: never) */
-            keep_latest(best, d);
         const int k = best->n_hist++;
         best->n_new++;
         memcpy(best->hist + (size_t)k * (size_t)d->ulen, created ? x + d->ulag_n + best_lag : x,

@@ -1788,6 +1788,59 @@ static void unit_of_two_footprints_splits(void **state)
     cs_free(&sc);
 }
 
+/* Units A and B of unit_of_two_shapes_splits (1.2 noise variances per
+ * sample apart on lead 2), both reaching lead 3 with 40 µV, split at the
+ * first test (discharge 16). The first discharge of each half after it
+ * (16 and 17) carries a large wave on lead 3 alone (8 noise variances per
+ * sample). Each half takes its lead-3 row from its own kept windows, so
+ * those two fit neither (they make a unit of two, not counted) and the
+ * later discharges go to A's and B's units. When the new half learnt its
+ * rows anew from its next discharges, it took 16 and 17 and their wave as
+ * its row, failed B's later discharges there, and A's unit took them
+ * again. */
+static void split_halves_keep_their_rows(void **state)
+{
+    (void)state;
+    const double sd = 5.0, width = 3.0;
+    enum { N = 32, AT = 16 };
+    cs_scene sc = cs_new(C, 1.5 * N + 12.0, (float)(0.1 * sd), 911u);
+    fasc_classifier_config cfg = config(C);
+    const double later = hat_of_variances(&cfg, 1.2, sd, width);
+    const double wave = hat_of_variances(&cfg, 8.0, sd, width);
+    fasc_index peaks[N];
+    for (int k = 0; k < N; k++) {
+        peaks[k] = at_s(2.0 + 1.5 * k + 0.37 * (k % 3));
+        add_hat(&sc, 2, peaks[k], 0.0, width, 90.0);
+        add_hat(&sc, 3, peaks[k], 0.0, width, 40.0);
+        if (k % 2)
+            add_hat(&sc, 2, peaks[k] + 12, 0.0, width, later);
+        if (k == AT || k == AT + 1)
+            add_hat(&sc, 3, peaks[k] + 6, 0.0, width, wave);
+        fasc_detection *d = cs_candidate(&sc, 2, peaks[k] - 8, peaks[k], peaks[k] + 8, 90.0, 0);
+        d->noise_sd_uv = (float)sd;
+        cs_add_quiet(&sc, d);
+    }
+    cs_finish(&sc);
+    cs_out o;
+    fasc_classifier *cls = cs_run_kept(&cfg, &sc, &o, 23u, 256, true);
+    int unit[N];
+    for (int k = 0; k < N; k++) {
+        const fasc_classified *e = cs_find(&o, peaks[k], 0);
+        assert_non_null(e);
+        unit[k] = e->unit;
+    }
+    for (int k = AT + 2; k < N; k++)
+        if (unit[k] != unit[AT + 2 + k % 2])
+            fail_msg("discharge %d (%s) in unit %d, not %d", k, k % 2 ? "B" : "A", unit[k],
+                     unit[AT + 2 + k % 2]);
+    assert_true(unit[AT + 2] >= 1 && unit[AT + 3] >= 1);
+    assert_int_not_equal(unit[AT + 2], unit[AT + 3]);
+    assert_int_equal(fasc_classifier_distinct_units(cls), 2);
+    cs_out_free(&o);
+    fasc_classifier_destroy(&cls);
+    cs_free(&sc);
+}
+
 /* ---- artefact margins ---- */
 
 /* Discharges on lead 2 at 9, 10.01, 10.5 and 11 s; with `join`, the
@@ -2026,6 +2079,7 @@ int main(void)
         cmocka_unit_test(unit_of_two_shapes_splits),
         cmocka_unit_test(unit_of_two_close_shapes_splits_over_32),
         cmocka_unit_test(unit_of_two_footprints_splits),
+        cmocka_unit_test(split_halves_keep_their_rows),
         cmocka_unit_test(discharges_timed_on_their_units_phase),
         cmocka_unit_test(young_unit_draws_no_discharges),
         cmocka_unit_test(contraction_at_the_end_is_voluntary),
