@@ -169,11 +169,11 @@
  * from the unit's template becomes a new unit (which may then merge with
  * another). Each half takes its neighbour rows from its own discharges
  * among the latest 16, whose windows on the neighbours are kept too (to
- * 1/64 of the noise σ). Over 32 windows two units' difference counts twice as much as
- * over 16, so pairs too near for the first test part at a later one. Its
- * discharges among those tested move with it (counts, train, phase);
- * events already handed out keep the old number. A second pass
- * (fasc_classifier_count_from) starts the windows afresh: the same
+ * 1/64 of the noise σ). Over 32 windows two units' difference counts
+ * twice as much as over 16, so pairs too near for the first test part at
+ * a later one. Its discharges among those tested move with it (counts,
+ * train, phase); events already handed out keep the old number. A second
+ * pass (fasc_classifier_count_from) starts the windows afresh: the same
  * discharges again are no new evidence. When the shapes do not differ,
  * the latest 16 discharges' footprints (their sizes on the unit's main
  * and neighbouring electrodes, in noise σ) are split the same way: two

@@ -1180,6 +1180,8 @@ FASC_CLONES static cls_unit *assign(fasc_classifier *cls, cls_pending *p, const 
     const fasc_index detected = ev->peak;
     phase_retime(cls, best, ev, start);
     {
+        /* room for it was made with its neighbour windows (spatial_learn,
+         * next_kept) */
         const int k = best->n_hist++;
         best->n_new++;
         memcpy(best->hist + (size_t)k * (size_t)d->ulen, created ? x + d->ulag_n + best_lag : x,
