@@ -25,9 +25,15 @@
  *     counted. σ is updated every 64 samples. When the newest half second
  *     of entries has a median a factor 0.66 or more below the window's
  *     (but its newest quarter second mostly within a factor 8 of it), the
- *     window restarts from that half second, at most once a second: σ
- *     comes down within about a second after a contraction instead of
- *     half the window.
+ *     window restarts from the entries since the fall (the change point of
+ *     the share above that level over the newest second, at least half a
+ *     second), at most once a second: σ comes down within about a second
+ *     after a contraction instead of half the window. For a second after
+ *     a restart, the window is cut again at a fall: at the change point
+ *     after which half a second or more has come, and before which more
+ *     than half of the entries lie a factor 1.5 or more above the newest
+ *     half second's median. A restart often comes while the newest half
+ *     second still reaches back into the contraction.
  *  3. **Statistic**: z = (x / σ)², smoothed by unit-sum triangular windows of
  *     about 2.5, 5 and 10 ms (odd lengths >= 3 samples), each delayed so
  *     that all three are centred on the same sample. On noise each smoothed

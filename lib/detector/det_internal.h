@@ -105,6 +105,8 @@ typedef struct det_channel {
     double busy_share;      /* smoothed share of event samples */
     uint32_t since_busy;    /* noise entries fed since the last one that lay
                                in an event (fed while busy_share was high) */
+    bool fall_pending;      /* noise.c: the window restarted less than a
+                               second ago and may still reach back across a fall */
     bool in_run, blocked;
     fasc_index last_active, last_offset, marked_to;
     det_run run;

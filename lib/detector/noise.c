@@ -177,6 +177,83 @@ static uint32_t newest_at_least(const uint16_t *ring, uint32_t cap, uint32_t hea
     return count;
 }
 
+/* Of the newest `span` entries, how many came since the level fell: the
+ * count j at which the share of the newest j entries at or above `level`
+ * lies furthest below the share of all `span` (the minimum of the
+ * cumulative sum of (at or above) - share, from the newest back; the
+ * largest such j on a tie). */
+static uint32_t since_fall(const uint16_t *ring, uint32_t cap, uint32_t head, uint32_t span,
+                           uint32_t level)
+{
+    const int64_t high = (int64_t)newest_at_least(ring, cap, head, span, level);
+    int64_t sum = 0, lowest = 0;
+    uint32_t at = span;
+    for (uint32_t j = 1; j <= span; j++) {
+        sum += (int64_t)span * (ring[(head + cap - j) % cap] >= level) - high;
+        if (sum < lowest || (sum == lowest && j == span)) {
+            lowest = sum;
+            at = j;
+        }
+    }
+    return at;
+}
+
+/* Drops all but the newest `keep` entries from the histogram. */
+static void keep_newest(fasc_detector *det, int c, uint32_t keep)
+{
+    det_channel *ch = &det->ch[c];
+    const uint32_t cap = (uint32_t)det->d.noise_cap;
+    const uint16_t *ring = det->noise_ring + (size_t)c * cap;
+    uint32_t *hist = det->noise_hist + (size_t)c * DET_NOISE_BINS;
+    for (uint32_t i = keep + 1; i <= ch->noise_count; i++)
+        hist[ring[(ch->noise_head + cap - i) % cap]]--;
+    ch->noise_count = keep;
+    uint32_t below = 0, b = 0;
+    while (below + hist[b] <= keep / 2)
+        below += hist[b++];
+    ch->median_bin = b;
+    ch->below = below;
+}
+
+/* The median bin of the newest m entries. */
+static uint32_t newest_median(const uint16_t *ring, uint32_t cap, uint32_t head, uint32_t m)
+{
+    uint32_t lo = 1, hi = DET_NOISE_BINS;
+    while (lo < hi) { /* the lowest bin that half of them or fewer reach */
+        const uint32_t mid = (lo + hi) / 2;
+        if (newest_at_least(ring, cap, head, m, mid) > m / 2)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo - 1;
+}
+
+/* After a restart: where the window still begins with entries of a higher
+ * level than its newest warm_n (det_fall_bins over their median, which a
+ * quarter of those reach, against more than half of the older ones), only
+ * the entries since that fall stay, if they are warm_n or more; not on a
+ * lead fading out (as in noise_fall). */
+static void cut_at_fall(fasc_detector *det, int c)
+{
+    const det_channel *ch = &det->ch[c];
+    const uint32_t cap = (uint32_t)det->d.noise_cap, n = (uint32_t)det->d.warm_n;
+    const uint16_t *ring = det->noise_ring + (size_t)c * cap;
+    const uint32_t head = ch->noise_head, count = ch->noise_count, m = ch->median_bin;
+    const uint32_t floor = m > det_fall_floor_bins ? m - det_fall_floor_bins : 0;
+    if (newest_at_least(ring, cap, head, n / 2, floor) <= n / 4)
+        return;
+    const uint32_t level = newest_median(ring, cap, head, n) + det_fall_bins;
+    const uint32_t since = since_fall(ring, cap, head, count, level);
+    const uint32_t older = count - since;
+    if (since < n || older < n / 4)
+        return;
+    const uint32_t high = newest_at_least(ring, cap, head, count, level) -
+                          newest_at_least(ring, cap, head, since, level);
+    if (2 * high > older)
+        keep_newest(det, c, since);
+}
+
 /* A fall of the noise level (the end of a contraction, which the window
  * took in as background, or an electrode settling) shows in the newest
  * half second long before it moves the median of the whole window; until
@@ -190,38 +267,47 @@ static uint32_t newest_at_least(const uint16_t *ring, uint32_t cap, uint32_t hea
  * When the window holds samples of events, taken in because they were the
  * background (busy_share over DET_BUSY_LIMIT), and warm_n entries outside
  * events have come since the last of them, the fall has a known cause:
- * det_fall_busy_bins suffice, and all the entries since then stay. A
- * contraction that filled half the window lifts σ by about a factor 1.5,
- * which the regular test saw only 1.4 s after its end (fasc-synth seed
- * 206, lead 8, all artefacts). */
+ * det_fall_busy_bins suffice. A contraction that filled half the window
+ * lifts σ by about a factor 1.5, which the regular test saw only 1.4 s
+ * after its end (fasc-synth seed 206, lead 8, all artefacts).
+ * The entries kept are those since the fall (since_fall over the newest
+ * second), at least warm_n. The test passes once about a quarter of the
+ * newest half second lies at a level 4 times lower, so that half second
+ * often reaches back across the fall: those kept entries of the old level
+ * then hold σ about a third high. The cut is then made again, at the fall,
+ * once warm_n entries of the new level have come (fasc-synth seed 132,
+ * lead 3: σ 20 µV against 14 a second after a contraction, and a 186 µV
+ * discharge missed). */
 static FASC_CLONE_INLINE void noise_fall(fasc_detector *det, int c)
 {
     det_channel *ch = &det->ch[c];
     const uint32_t cap = (uint32_t)det->d.noise_cap, n = (uint32_t)det->d.warm_n;
+    const uint16_t *ring = det->noise_ring + (size_t)c * cap;
+    const uint32_t head = ch->noise_head;
+    const uint32_t settled = 3 * n < cap ? 3 * n : cap;
+    if (ch->fall_pending) {
+        if (ch->noise_count >= settled)
+            ch->fall_pending = false;
+        else if (ch->noise_count >= n + n / 2)
+            cut_at_fall(det, c);
+        return;
+    }
     /* one restart per second at most: a level that keeps falling is
      * followed in steps, not chased down */
-    if (ch->noise_count < (3 * n < cap ? 3 * n : cap))
+    if (ch->noise_count < settled)
         return;
     const bool after_busy = ch->since_busy < ch->noise_count && ch->since_busy >= n;
     const uint32_t fall = after_busy ? det_fall_busy_bins : det_fall_bins;
-    const uint32_t keep = after_busy ? ch->since_busy : n;
     if (ch->median_bin < fall)
         return;
-    const uint16_t *ring = det->noise_ring + (size_t)c * cap;
-    uint32_t *hist = det->noise_hist + (size_t)c * DET_NOISE_BINS;
-    const uint32_t head = ch->noise_head, m = ch->median_bin;
+    const uint32_t m = ch->median_bin;
     const uint32_t floor = m > det_fall_floor_bins ? m - det_fall_floor_bins : 0;
     if (newest_at_least(ring, cap, head, n, m - fall) > n / 2 ||
         newest_at_least(ring, cap, head, n / 2, floor) <= n / 4)
         return;
-    for (uint32_t i = keep + 1; i <= ch->noise_count; i++) /* once a second at most */
-        hist[ring[(head + cap - i) % cap]]--;
-    ch->noise_count = keep;
-    uint32_t below = 0, b = 0;
-    while (below + hist[b] <= keep / 2)
-        below += hist[b++];
-    ch->median_bin = b;
-    ch->below = below;
+    const uint32_t since = since_fall(ring, cap, head, 2 * n < settled ? 2 * n : settled, m - fall);
+    keep_newest(det, c, since < n ? n : since);
+    ch->fall_pending = true;
 }
 
 static double wilson_hilferty(double nu, double k)

@@ -30,15 +30,24 @@ static double feed_then_sd(fasc_detector *det, dtu_events *e, const float *x, si
     return fasc_detector_noise_sd(det, 0);
 }
 
+/* n samples of noise, `loud` µV before sample `step` and `quiet` from it
+ * on (seeds seed and seed + 1); the caller frees it. */
+static float *noise_that_falls(size_t n, size_t step, uint32_t seed, float loud, float quiet)
+{
+    float *before = dtu_noise(1, n, seed, loud), *x = dtu_noise(1, n, seed + 1u, quiet);
+    for (size_t t = 0; t < step; t++)
+        x[t] = before[t];
+    free(before);
+    return x;
+}
+
 /* 12 s: noise of 40 µV for 6 s, then 5 µV; 60 µV spikes (12 σ of the quiet
  * part, 1.5 σ of the loud one) from 7 s on, every 0.4 s. */
 static void sigma_follows_a_fall(void **state)
 {
     (void)state;
     const size_t n = (size_t)FS * 12, step = (size_t)FS * 6;
-    float *loud = dtu_noise(1, n, 5u, 40.0f), *x = dtu_noise(1, n, 6u, 5.0f);
-    for (size_t t = 0; t < step; t++)
-        x[t] = loud[t];
+    float *x = noise_that_falls(n, step, 5u, 40.0f, 5.0f);
     const int spikes = 12;
     for (int k = 0; k < spikes; k++)
         dtu_spike(x, n, 0, (size_t)(7.0 * FS) + (size_t)k * (size_t)(0.4 * FS), 60.0f, 1);
@@ -58,7 +67,6 @@ static void sigma_follows_a_fall(void **state)
         fail_msg("%d of %d spikes found after the fall", found, spikes);
     dtu_free(&e);
     fasc_detector_destroy(&det);
-    free(loud);
     free(x);
 }
 
@@ -105,6 +113,37 @@ static void sigma_drops_soon_after_a_contraction(void **state)
     free(x);
 }
 
+/* 12 s: noise of 40 µV for 6 s, then 10 µV (a contraction's interference
+ * pattern, no events in it, ending at once). The window restarts when
+ * about a quarter of its newest half second is quiet; the loud entries
+ * that restart kept held σ a quarter high for seconds (12.5 µV 0.9 s
+ * after the fall). Half a second into the quiet part the window is cut
+ * at the fall. */
+static void sigma_settles_after_a_restart_that_straddles_a_fall(void **state)
+{
+    (void)state;
+    const size_t n = (size_t)FS * 12, step = (size_t)FS * 6;
+    float *x = noise_that_falls(n, step, 21u, 40.0f, 10.0f);
+    fasc_detector *det = one_channel_detector();
+    dtu_events e = {0};
+    double sd[12];
+    size_t at = 0;
+    for (int k = 0; k < 12; k++) {
+        const size_t to = step + (size_t)(0.1 * FS) * (size_t)(k + 1);
+        sd[k] = feed_then_sd(det, &e, x + at, to - at);
+        at = to;
+    }
+    const double quiet = feed_then_sd(det, &e, x + at, n - at);
+    print_message("σ every 0.1 s after a fall from 40 to 10 µV: %.1f %.1f %.1f %.1f %.1f %.1f "
+                  "%.1f %.1f %.1f %.1f %.1f %.1f; %.1f at the end\n", sd[0], sd[1], sd[2], sd[3],
+                  sd[4], sd[5], sd[6], sd[7], sd[8], sd[9], sd[10], sd[11], quiet);
+    if (!(sd[8] < 1.15 * quiet))
+        fail_msg("σ %.1f µV 0.9 s after a fall to %.1f µV", sd[8], quiet);
+    dtu_free(&e);
+    fasc_detector_destroy(&det);
+    free(x);
+}
+
 /* A lead whose signal decays to near silence within 50 ms (a contact
  * lost): a fall by more than a factor 8 is not a new background, so one
  * second into it σ is still what the whole window says (three quarters of
@@ -135,6 +174,7 @@ int main(void)
         cmocka_unit_test(sigma_follows_a_fall),
         cmocka_unit_test(fade_does_not_collapse_sigma),
         cmocka_unit_test(sigma_drops_soon_after_a_contraction),
+        cmocka_unit_test(sigma_settles_after_a_restart_that_straddles_a_fall),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
