@@ -186,7 +186,12 @@
  * the neighbour templates scaled to its own footprint.
  * A unit
  * counts as a distinct fasciculating unit once it has `unit_min_discharges`
- * discharges: one or two cannot be told from a misfit or a noise event.
+ * discharges: one or two cannot be told from a misfit or a noise event. A
+ * unit whose template is under 7 noise σ peak-to-peak counts from one
+ * discharge more: the detector's false alarms on noise are about that size
+ * (5.7-9.8 σ, median 7.6), a few of them on one lead match one another as
+ * noise windows do, and their mean keeps only the aligned peak, while a
+ * motor unit's template keeps its size (fasc_unit_info.counted).
  * A unit is no motor unit but locked to the heartbeat when at least
  * `unit_min_discharges` of its latest 8 discharges lie within 10 ms of
  * one lag from the nearest beat (within `ecg_window_s`), and those are at
@@ -353,6 +358,8 @@ typedef struct fasc_unit_info {
     bool retired;          /**< left out at fasc_classifier_count_from() */
     bool heartbeat_locked; /**< its discharges recur at one lag from the R
                                 wave: a heartbeat's, no motor unit */
+    bool counted;          /**< counts as a distinct fasciculating unit
+                                (fasc_classifier_distinct_units) */
 } fasc_unit_info;
 
 typedef struct fasc_classifier fasc_classifier;
@@ -463,7 +470,8 @@ FASC_API int fasc_classifier_totals(const fasc_classifier *cls, int channel,
 FASC_API int fasc_classifier_unit_count(const fasc_classifier *cls);
 
 /** Distinct fasciculating units: not merged, not locked to the heartbeat,
- *  with at least unit_min_discharges discharges (0 for NULL). */
+ *  with at least unit_min_discharges discharges (one more for a template
+ *  under 7 noise σ peak-to-peak; see Motor units) (0 for NULL). */
 FASC_API int fasc_classifier_distinct_units(const fasc_classifier *cls);
 
 /** Describes unit `id` (1-based). @return FASC_OK or INVALID_ARGUMENT. */

@@ -149,7 +149,8 @@ FASC_API int fasc_summary_set_noise(fasc_summary *s, int channel, double rms_uv)
 /** Unit `id` was merged into unit `into`: its discharges count for `into`. */
 FASC_API int fasc_summary_merge_unit(fasc_summary *s, int id, int into);
 
-/** Unit `id` is no motor unit (fasc_unit_info.heartbeat_locked): its
+/** Unit `id` is no counted motor unit (fasc_unit_info.counted false:
+ *  locked to the heartbeat, or too small for its discharges): its
  *  discharges, and those of units merged into it, count as fasciculations
  *  of no unit. */
 FASC_API int fasc_summary_drop_unit(fasc_summary *s, int id);

@@ -164,6 +164,7 @@ typedef struct cls_unit {
     int n_times;
     float p2p;            /* of the template */
     float ev_p2p;         /* the discharges' mean peak-to-peak as the detector measured it */
+    float sd;             /* the main channel's noise σ at its discharges, averaged as tmpl */
     int nb_ch[4], n_nb;   /* the main channel's neighbours */
     float nb_p2p[4];      /* the discharges' mean peak-to-peak on them */
     int nb_n[4];          /* discharges averaged into each neighbour row */

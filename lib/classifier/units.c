@@ -692,6 +692,7 @@ static void rebuild(const fasc_classifier *cls, cls_unit *u, const cls_unit *fro
     const cls_design *d = &cls->d;
     memcpy(u->tmpl, m, sizeof(float) * (size_t)d->ulen);
     u->p2p = fasc_cls_p2p(u->tmpl, d->ulen);
+    u->sd = from->sd;
     int k = 0, n_offs = 0;
     double amp = 0.0;
     int32_t offs[CLS_UNIT_OFFS];
@@ -1145,6 +1146,7 @@ FASC_CLONES static cls_unit *assign(fasc_classifier *cls, cls_pending *p, const 
         memcpy(best->tmpl, x + d->ulag_n + best_lag, sizeof(float) * (size_t)d->ulen);
         best->p2p = fasc_cls_p2p(best->tmpl, d->ulen);
         best->ev_p2p = p2p;
+        best->sd = noise_sd;
         spatial_start(cls, best, p);
         memset(best->nb_n, 0, sizeof best->nb_n);
         spatial_learn(cls, best, p, snip, best_lag, 0.0, z, &z_rows);
@@ -1172,6 +1174,7 @@ FASC_CLONES static cls_unit *assign(fasc_classifier *cls, cls_pending *p, const 
                                                            : p2p_on(p, best->main_channel);
         own_p2p = own;
         best->ev_p2p += a * (own - best->ev_p2p);
+        best->sd += a * (sd_on(p, best->main_channel) - best->sd);
         if (best->n_avg < max_average)
             best->n_avg++;
         best->p2p = fasc_cls_p2p(best->tmpl, d->ulen);

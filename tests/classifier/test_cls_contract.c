@@ -954,6 +954,46 @@ static void regular_train_is_voluntary(void **state)
     cs_free(&sc);
 }
 
+/* Two units of three discharges at rest, on leads 2 and 6: one of 30 µV
+ * (6 noise σ peak-to-peak, smaller than most of the detector's false
+ * alarms on noise, whose template three of those would make) and one of
+ * 90 µV. Only the larger counts; with a fourth discharge the small one
+ * counts too. */
+static void small_unit_counts_from_one_discharge_more(void **state)
+{
+    (void)state;
+    for (int fourth = 0; fourth <= 1; fourth++) {
+        cs_scene sc = cs_new(C, 40.0, 5.0f, 515u);
+        for (int k = 0; k < 3 + fourth; k++) {
+            cs_add_quiet(&sc, cs_discharge(&sc, 2, 1, at_s(4.0 + 5.0 * k), 30.0, 6.0, 0));
+            if (k < 3)
+                cs_add_quiet(&sc, cs_discharge(&sc, 6, 1, at_s(6.5 + 5.0 * k), 90.0, 10.0, 0));
+        }
+        cs_out o;
+        fasc_classifier *cls = classify_scene(&sc, 8u, &o);
+        const fasc_classified *small = cs_find(&o, at_s(4.0), 0), *large = cs_find(&o, at_s(6.5), 0);
+        assert_non_null(small);
+        assert_non_null(large);
+        assert_int_equal(small->cls, FASC_CLASS_FASCICULATION);
+        assert_int_equal(large->cls, FASC_CLASS_FASCICULATION);
+        fasc_unit_info si, li;
+        assert_int_equal(fasc_classifier_unit(cls, small->unit, &si), FASC_OK);
+        assert_int_equal(fasc_classifier_unit(cls, large->unit, &li), FASC_OK);
+        print_message("%d discharges of %.0f µV: %s; 3 of %.0f µV: %s; %d distinct units\n",
+                      3 + fourth, (double)si.peak_to_peak_uv, si.counted ? "counted" : "not counted",
+                      (double)li.peak_to_peak_uv, li.counted ? "counted" : "not counted",
+                      fasc_classifier_distinct_units(cls));
+        assert_int_equal((int)si.discharges, 3 + fourth);
+        assert_int_equal((int)li.discharges, 3);
+        assert_true(li.counted);
+        assert_int_equal(si.counted, fourth == 1);
+        assert_int_equal(fasc_classifier_distinct_units(cls), 1 + fourth);
+        cs_out_free(&o);
+        fasc_classifier_destroy(&cls);
+        cs_free(&sc);
+    }
+}
+
 /* Units known to the classifier (merged ones included). */
 static int units_known(const fasc_classifier *cls)
 {
@@ -2058,6 +2098,7 @@ int main(void)
         cmocka_unit_test(rest_scene_classes),
         cmocka_unit_test(regular_train_is_voluntary),
         cmocka_unit_test(contraction_opens_no_units),
+        cmocka_unit_test(small_unit_counts_from_one_discharge_more),
         cmocka_unit_test(latency_bound),
         cmocka_unit_test(beats_within_latency),
         cmocka_unit_test(beats_are_not_movement),
