@@ -1,7 +1,8 @@
 /* The noise estimate follows a fall of the background (the end of a
  * contraction the window took in, an electrode settling) within about a
  * second, within half a second when the window took in a contraction's
- * potentials, and is not dragged down by a lead that fades out. */
+ * potentials, settles at the new level even when its restart kept some of
+ * the old, and is not dragged down by a lead that fades out. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
