@@ -380,7 +380,7 @@ static void finish_summary(score_run *r)
             continue;
         if (info.merged_into > 0)
             fasc_summary_merge_unit(r->summary, id, info.merged_into);
-        else if (!info.counted) /* locked to the heartbeat, or too small for its discharges */
+        else if (!info.counted) /* locked to the heartbeat, or too few discharges for its size */
             fasc_summary_drop_unit(r->summary, id);
     }
     r->heartbeats = fasc_classifier_heartbeats(cls, &r->heart_rate_bpm);

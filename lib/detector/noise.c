@@ -229,19 +229,32 @@ static uint32_t newest_median(const uint16_t *ring, uint32_t cap, uint32_t head,
     return lo - 1;
 }
 
+/* Whether channel c's lead is fading out rather than settling at a new
+ * background: its newest quarter second holds mostly values more than
+ * det_fall_floor_bins under the window's median. σ must not collapse
+ * onto the silence. */
+static bool fading_out(const fasc_detector *det, int c)
+{
+    const det_channel *ch = &det->ch[c];
+    const uint32_t cap = (uint32_t)det->d.noise_cap, n = (uint32_t)det->d.warm_n;
+    const uint32_t m = ch->median_bin;
+    const uint32_t floor = m > det_fall_floor_bins ? m - det_fall_floor_bins : 0;
+    return newest_at_least(det->noise_ring + (size_t)c * cap, cap, ch->noise_head, n / 2, floor) <=
+           n / 4;
+}
+
 /* After a restart: where the window still begins with entries of a higher
  * level than its newest warm_n (det_fall_bins over their median, which a
  * quarter of those reach, against more than half of the older ones), only
  * the entries since that fall stay, if they are warm_n or more; not on a
- * lead fading out (as in noise_fall). */
+ * lead fading out. */
 static void cut_at_fall(fasc_detector *det, int c)
 {
     const det_channel *ch = &det->ch[c];
     const uint32_t cap = (uint32_t)det->d.noise_cap, n = (uint32_t)det->d.warm_n;
     const uint16_t *ring = det->noise_ring + (size_t)c * cap;
-    const uint32_t head = ch->noise_head, count = ch->noise_count, m = ch->median_bin;
-    const uint32_t floor = m > det_fall_floor_bins ? m - det_fall_floor_bins : 0;
-    if (newest_at_least(ring, cap, head, n / 2, floor) <= n / 4)
+    const uint32_t head = ch->noise_head, count = ch->noise_count;
+    if (fading_out(det, c))
         return;
     const uint32_t level = newest_median(ring, cap, head, n) + det_fall_bins;
     const uint32_t since = since_fall(ring, cap, head, count, level);
@@ -301,9 +314,7 @@ static FASC_CLONE_INLINE void noise_fall(fasc_detector *det, int c)
     if (ch->median_bin < fall)
         return;
     const uint32_t m = ch->median_bin;
-    const uint32_t floor = m > det_fall_floor_bins ? m - det_fall_floor_bins : 0;
-    if (newest_at_least(ring, cap, head, n, m - fall) > n / 2 ||
-        newest_at_least(ring, cap, head, n / 2, floor) <= n / 4)
+    if (newest_at_least(ring, cap, head, n, m - fall) > n / 2 || fading_out(det, c))
         return;
     const uint32_t since = since_fall(ring, cap, head, 2 * n < settled ? 2 * n : settled, m - fall);
     keep_newest(det, c, since < n ? n : since);
