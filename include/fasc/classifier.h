@@ -175,15 +175,18 @@
  * train, phase); events already handed out keep the old number. A second
  * pass (fasc_classifier_count_from) starts the windows afresh: the same
  * discharges again are no new evidence. When the shapes do not differ,
- * the latest 16 discharges' footprints (their sizes on the unit's main
- * and neighbouring electrodes, in noise σ) are split the same way: two
- * units of one shape on the main electrode often reach the electrodes
- * around it differently.
+ * the kept discharges' footprints (their sizes on the unit's main and
+ * neighbouring electrodes, in noise σ; the latest 16 while older ones
+ * lack a neighbour) are split the same way: two units of one shape on the
+ * main electrode often reach the electrodes around it differently.
  * Halves whose footprints differ, beyond a common change of size, by more
- * than 75 (2 electrodes) or 96 (3) times what noise leaves (Gaussian
- * noise exceeds 32 and 35 once in 10 000 tests:
- * tests/classifier/gen_footprint_null.py) become two units, each keeping
- * the neighbour templates scaled to its own footprint.
+ * than 75 (2 electrodes) or 96 (3) times what noise leaves over 16, 123
+ * or 134 over 32 (Gaussian noise exceeds 32 and 35, or 48 and 51, once in
+ * 10 000 tests: tests/classifier/gen_footprint_null.py; a projection on
+ * a smooth template carries about twice the noise variance white noise
+ * would give it, which the levels absorb)
+ * become two units, each keeping the neighbour templates scaled to its
+ * own footprint.
  * A unit
  * counts as a distinct fasciculating unit once it has `unit_min_discharges`
  * discharges: one or two cannot be told from a misfit or a noise event. A

@@ -3,9 +3,10 @@
 (lib/classifier/units.c, footprint_level), from numpy: run once with
 Debian's python3-numpy,
 
-    /usr/bin/python3 tests/classifier/gen_footprint_null.py [trials]
+    /usr/bin/python3 tests/classifier/gen_footprint_null.py [trials] [discharges]
 
-A unit's CLS_UNIT_HIST (16) latest discharges are projected on its rows
+A unit's latest 16 (or `discharges`: the library tests 16, then the 32 it
+keeps) discharges are projected on its rows
 (main channel and neighbours) in noise sigma: a common footprint (the main
 row 12 sigma, the neighbours 2-8), scaled per discharge by a common factor
 of 1 +- 3 % (the synthetic units' amplitude jitter), plus unit Gaussian
@@ -19,7 +20,7 @@ import sys
 
 import numpy as np
 
-HIST = 16
+HIST = int(sys.argv[2]) if len(sys.argv) > 2 else 16
 UNIT_MIN = 3
 
 

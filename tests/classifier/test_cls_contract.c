@@ -1796,36 +1796,52 @@ static void unit_of_two_close_shapes_splits_over_32(void **state)
     two_shapes_part_at(0.8, 913u, 48, 32);
 }
 
-/* Two units of one shape and size on lead 2, A reaching lead 3 with 50
- * µV and B with 25: on lead 3 a discharge differs from the mixed row by
- * under 1 noise variance per sample, so A and B gather in one unit, and
- * their main-lead windows do not differ at all (no shape split). Their
- * projections on lead 3, though, are 5 σ apart: over 16 discharges whose
- * rows have settled (the second test, after 32), the halves' footprints
- * differ across the common size by far more than footprint_level, and
- * the unit is split; from then on A's and B's discharges go to two
- * units. */
-static void unit_of_two_footprints_splits(void **state)
+/* Discharges of units A and B in turn (n of them), of one shape and size
+ * on lead 2, A reaching lead 3 with a_uv and B with b_uv, the same hat;
+ * assert_split_after() checks that they part at the discharge `at`. */
+static void two_footprints_part_at(double a_uv, double b_uv, uint64_t seed, int n, int at)
 {
-    (void)state;
     const double sd = 5.0, width = 3.0;
-    cs_scene sc = cs_new(C, 90.0, (float)(0.1 * sd), 917u);
+    cs_scene sc = cs_new(C, 1.5 * n + 12.0, (float)(0.1 * sd), seed);
     fasc_classifier_config cfg = config(C);
-    enum { N = 52 };
-    fasc_index peaks[N];
-    for (int k = 0; k < N; k++) {
+    fasc_index peaks[64];
+    assert_true(n <= 64);
+    for (int k = 0; k < n; k++) {
         peaks[k] = at_s(2.0 + 1.5 * k + 0.37 * (k % 3));
         add_hat(&sc, 2, peaks[k], 0.0, width, 90.0);
-        add_hat(&sc, 3, peaks[k], 0.0, width, k % 2 ? 25.0 : 50.0);
+        add_hat(&sc, 3, peaks[k], 0.0, width, k % 2 ? b_uv : a_uv);
         fasc_detection *d = cs_candidate(&sc, 2, peaks[k] - 8, peaks[k], peaks[k] + 8, 90.0, 0);
         d->noise_sd_uv = (float)sd;
         cs_add_quiet(&sc, d);
     }
     cs_finish(&sc);
-    /* one unit up to the second test (the rows settle over the first
-     * four), two after it, by footprint */
-    assert_split_after(&cfg, &sc, peaks, N, 32);
+    assert_split_after(&cfg, &sc, peaks, n, at);
     cs_free(&sc);
+}
+
+/* Two units of one shape and size on lead 2, A reaching lead 3 with 50
+ * µV and B with 25: on lead 3 a discharge differs from the mixed row by
+ * under 1 noise variance per sample, so A and B gather in one unit, and
+ * their main-lead windows do not differ at all (no shape split). Their
+ * projections on lead 3, though, are 6.9 σ apart: over 16 discharges whose
+ * rows have settled (the second test, after 32; the first four
+ * discharges' rows were not settled), the halves' footprints differ
+ * across the common size by 163, far more than footprint_level's 96, and
+ * the unit is split; from then on A's and B's discharges go to two
+ * units. */
+static void unit_of_two_footprints_splits(void **state)
+{
+    (void)state;
+    two_footprints_part_at(50.0, 25.0, 917u, 52, 32);
+}
+
+/* As above with lead 3 at 45 and 27 µV: 5.0 σ apart, 86 over the 16 of
+ * the second test (under footprint_level's 96 for 16), 171 over the 32 of
+ * the third (over 134 for 32). They part at discharge 48. */
+static void unit_of_two_footprints_splits_over_32(void **state)
+{
+    (void)state;
+    two_footprints_part_at(45.0, 27.0, 918u, 64, 48);
 }
 
 /* Units A and B of unit_of_two_shapes_splits (1.2 noise variances per
@@ -2120,6 +2136,7 @@ int main(void)
         cmocka_unit_test(unit_of_two_shapes_splits),
         cmocka_unit_test(unit_of_two_close_shapes_splits_over_32),
         cmocka_unit_test(unit_of_two_footprints_splits),
+        cmocka_unit_test(unit_of_two_footprints_splits_over_32),
         cmocka_unit_test(split_halves_keep_their_rows),
         cmocka_unit_test(discharges_timed_on_their_units_phase),
         cmocka_unit_test(young_unit_draws_no_discharges),
