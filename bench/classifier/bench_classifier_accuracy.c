@@ -47,7 +47,8 @@ static void tweak(fasc_config *cfg)
 }
 
 /* FASC_SYNTH="ecg=0,voluntary=0" switches interferences off, to see which
- * one costs what (also mains_hz, movement, pops, wander). */
+ * one costs what (also mains_hz, movement, pops, wander); rate=4000 sets
+ * the sample rate (Hz). */
 static void synth_tweak(fasc_synth_config *s)
 {
     const char *set = getenv("FASC_SYNTH");
@@ -60,6 +61,7 @@ static void synth_tweak(fasc_synth_config *s)
         else if (!strcmp(name, "movement")) s->movement = value != 0;
         else if (!strcmp(name, "pops")) s->pops = value != 0;
         else if (!strcmp(name, "wander")) s->wander = value != 0;
+        else if (!strcmp(name, "rate")) s->sample_rate = value;
         else fprintf(stderr, "FASC_SYNTH: unknown %s\n", name);
     }
 }
