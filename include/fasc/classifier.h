@@ -176,17 +176,16 @@
  * pass (fasc_classifier_count_from) starts the windows afresh: the same
  * discharges again are no new evidence. When the shapes do not differ,
  * the kept discharges' footprints (their sizes on the unit's main and
- * neighbouring electrodes, in noise σ; the latest 16 while older ones
- * lack a neighbour) are split the same way: two units of one shape on the
- * main electrode often reach the electrodes around it differently.
+ * neighbouring electrodes, in noise σ; the latest 16 where the older ones
+ * share no neighbour row) are split the same way: two units of one shape
+ * on the main electrode often reach the electrodes around it differently.
  * Halves whose footprints differ, beyond a common change of size, by more
  * than 75 (2 electrodes) or 96 (3) times what noise leaves over 16, 123
- * or 134 over 32 (Gaussian noise exceeds 32 and 35, or 48 and 51, once in
- * 10 000 tests: tests/classifier/gen_footprint_null.py; a projection on
- * a smooth template carries about twice the noise variance white noise
- * would give it, which the levels absorb)
- * become two units, each keeping the neighbour templates scaled to its
- * own footprint.
+ * or 134 over 32, become two units, each keeping the neighbour templates
+ * scaled to its own footprint. (Gaussian noise exceeds 32 and 35, or 48
+ * and 51, once in 10 000 tests: tests/classifier/gen_footprint_null.py; a
+ * projection on a smooth template carries about twice the noise variance
+ * white noise would give it, which the levels absorb.)
  * A unit
  * counts as a distinct fasciculating unit once it has `unit_min_discharges`
  * discharges: one or two cannot be told from a misfit or a noise event. A

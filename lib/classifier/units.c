@@ -757,7 +757,8 @@ static uint8_t rows_of_latest(const cls_unit *u, int tested)
 }
 
 /* Fills g (1: second group, -1: older than the footprints tested: all
- * kept, or the latest CLS_UNIT_TEST where older ones lack a row) and the
+ * kept, or the latest CLS_UNIT_TEST where the older ones leave no
+ * neighbour row, or no main row, in common) and the
  * two halves' mean footprint relative to the whole one (scale_a, scale_b,
  * per row; 1 where a row was not tested) when u's footprints hold two
  * units; returns the second group's size, or 0; *tested receives how
