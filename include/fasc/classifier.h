@@ -29,10 +29,12 @@
  * above 4 times the active level (a strong contraction, which the
  * detector's following noise estimate no longer resolves into candidates),
  * or where candidates come at twice that rate whatever the RMS (the first
- * units of a ramp), or at three quarters of it in each of four voluntary
- * windows in a row (a recording active throughout, whose rest level is
- * itself an active one). At the end of input (fasc_classifier_flush())
- * the twice-the-rate test also runs over the shorter windows that reach
+ * units of a ramp), or at three quarters of it in the latest of four
+ * voluntary windows in a row and in all but one of the three before it (a
+ * recording active throughout, whose rest level is itself an active one;
+ * a gap of under half a second between potentials does not end it). At
+ * the end of input (fasc_classifier_flush()) the twice-the-rate test also
+ * runs over the shorter windows that reach
  * the end, given at least three candidates, per lead and over all leads
  * together (a contraction's first discharges may come one per lead), so a
  * contraction that starts in the last fraction of a second is voluntary

@@ -229,10 +229,12 @@ typedef struct fasc_detector_config {
      *  with a bank of motor-unit-like wavelets (Gaussian derivatives of
      *  orders 1-3, widths 0.8-2.6 ms, on each involved channel and on pairs
      *  of neighbours) reaches this Gaussian-equivalent z; 0 turns the stage
-     *  off. The level holds for up to 8 channels; with C > 8 the detector
-     *  raises it to z_C with Q(z_C) = Q(z) 8 / C (Q the Gaussian upper
-     *  tail), so that noise confirms as many events per recording as on 8
-     *  channels: 5.5 becomes 5.86 at 64 channels, 6.08 at 256.
+     *  off. The level holds for up to 8 channels and up to 2048 Hz; with
+     *  C > 8 channels or a rate fs > 2048 Hz the detector raises it to z'
+     *  with Q(z') = Q(z) (8 / C) (2048 / fs) (Q the Gaussian upper tail,
+     *  each factor only where it is under 1), so that noise confirms as
+     *  many events per minute as on 8 channels at 2048 Hz: 5.5 becomes
+     *  5.86 at 64 channels, 6.08 at 256, 5.62 at 4000 Hz.
      *  0..20 (default 5.5) */
     double confirm_threshold;
     /** an event on the same main channel less than this long after a

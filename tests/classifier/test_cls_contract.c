@@ -1270,6 +1270,50 @@ static void add_hat(cs_scene *sc, int c, fasc_index peak, double frac, double wi
             *cs_at(sc, c, peak + u) += (float)(p2p / 1.446 * cs_hat(u - frac, width));
 }
 
+/* Lead 4 active throughout (an EMG needle in a contracting muscle):
+ * potentials of six widths and both polarities, 7-8 per second at irregular
+ * intervals, from 0.3 s to the end, with one gap of 420 ms at 8 s. No
+ * rest is ever seen there, so the sustained candidate rate decides. Once
+ * the gap is no longer the latest of its four windows it does not end
+ * the contraction: every potential from 3 s on is voluntary, those just
+ * after the gap too (it fails where all four windows must hold the
+ * rate). */
+static void activity_throughout_bridges_a_gap(void **state)
+{
+    (void)state;
+    cs_scene sc = cs_new(C, 14.0, 5.0f, 611u);
+    cs_rng r = {612u};
+    fasc_index peaks[160];
+    int n = 0;
+    for (double t = 0.3; t < 13.5 && n < 160; t += 0.10 + 0.06 * cs_uniform(&r)) {
+        if (t > 8.0 && t < 8.42)
+            continue;
+        peaks[n] = at_s(t);
+        const double width = 1.5 + (n % 6) * 0.5, p2p = (n % 2 ? -1.0 : 1.0) * (60.0 + 5.0 * (n % 5));
+        add_hat(&sc, 4, peaks[n], 0.0, width, p2p);
+        cs_add_quiet(&sc, cs_candidate(&sc, 4, peaks[n] - 8, peaks[n], peaks[n] + 8, fabs(p2p), 0));
+        n++;
+    }
+    cs_out o;
+    fasc_classifier *cls = classify_scene(&sc, 9u, &o);
+    int voluntary = 0, late = 0;
+    for (int k = 0; k < n; k++) {
+        const fasc_classified *e = cs_find(&o, peaks[k], 10);
+        assert_non_null(e);
+        if (peaks[k] < at_s(3.0))
+            continue;
+        late++;
+        voluntary += e->cls == FASC_CLASS_VOLUNTARY;
+        if (e->cls != FASC_CLASS_VOLUNTARY)
+            fail_msg("potential %d at %.3f s: %s", k, (double)peaks[k] / CS_FS,
+                     fasc_class_name(e->cls));
+    }
+    print_message("%d of %d potentials from 3 s voluntary\n", voluntary, late);
+    cs_out_free(&o);
+    fasc_classifier_destroy(&cls);
+    cs_free(&sc);
+}
+
 /* The n discharges at 4 s, 9 s, 14 s, ... are fasciculations of one unit. */
 static void assert_one_unit(const cs_out *o, int n)
 {
@@ -2114,6 +2158,7 @@ int main(void)
         cmocka_unit_test(rest_scene_classes),
         cmocka_unit_test(regular_train_is_voluntary),
         cmocka_unit_test(contraction_opens_no_units),
+        cmocka_unit_test(activity_throughout_bridges_a_gap),
         cmocka_unit_test(small_unit_counts_from_one_discharge_more),
         cmocka_unit_test(latency_bound),
         cmocka_unit_test(beats_within_latency),

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "dtu.h"
+#include "../../lib/detector/det_internal.h"
 
 enum { FS = 2048 };
 
@@ -54,6 +55,31 @@ static void many_channels_few_false_alarms(void **state)
         fail_msg("%.2f false events per minute on 64 channels of noise", e.n / minutes);
     dtu_free(&e);
     free(x);
+}
+
+/* The level given (5.5) holds for up to 8 channels and 2048 Hz; above
+ * either it is raised to z' with Q(z') = Q(z) (8 / C) (2048 / fs), each
+ * factor only where it is under 1. Expected values from scipy
+ * (norm.isf(norm.sf(5.5) * share)). */
+static void confirmation_level_follows_channels_and_rate(void **state)
+{
+    (void)state;
+    static const struct {
+        int channels;
+        double rate, level;
+    } want[] = {
+        {8, 2048.0, 5.5},      {4, 1000.0, 5.5},      {64, 2048.0, 5.85579},
+        {256, 2048.0, 6.08201}, {8, 4000.0, 5.61687}, {64, 4000.0, 5.96605},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        fasc_detector_config cfg = dtu_config(want[i].channels);
+        cfg.sample_rate = want[i].rate;
+        det_design d;
+        assert_int_equal(fasc_det_design(&cfg, &d), FASC_OK);
+        if (fabs(d.confirm - want[i].level) > 1e-4)
+            fail_msg("%d channels at %.0f Hz: level %.5f, expected %.5f", want[i].channels,
+                     want[i].rate, d.confirm, want[i].level);
+    }
 }
 
 /* Two opposite phases 5 samples apart, the positive one `first` and the
@@ -210,6 +236,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(noise_gives_few_false_alarms),
         cmocka_unit_test(many_channels_few_false_alarms),
+        cmocka_unit_test(confirmation_level_follows_channels_and_rate),
         cmocka_unit_test(templates_time_on_one_phase),
         cmocka_unit_test(contraction_leaves_templates_alone),
         cmocka_unit_test(head_pieces_join_their_discharge),
