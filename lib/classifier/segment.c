@@ -1,8 +1,8 @@
-#include <limits.h>
 /* Activity segmentation: per-block band RMS against the rest level,
  * voluntary runs, low-frequency excursions (movement, pops), saturation,
  * flat channels; widening, totals and epoch events. */
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
