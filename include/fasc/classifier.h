@@ -91,8 +91,10 @@
  *    repeat 10 ms on, and a candidate whose window aligns with its unit's
  *    template where the unit's previous discharge did (within 0.5 ms),
  *    with its peak on a phase of the template (at least half its
- *    largest; the unit of `unit_min_discharges` or more), is that
- *    discharge again (unit 0, not counted, no template update).
+ *    largest), is that discharge again (unit 0, not counted, no template
+ *    update). A unit of fewer than `unit_min_discharges` also needs the
+ *    candidate within 10 ms of its previous discharge, sooner than a
+ *    repeat: its template may still hold a doublet's second potential.
  *  - `fasciculation`: everything else, i.e. isolated discharges at rest.
  * The tests run in the order listed. Confidence in [0, 1]: for a
  * fasciculation the logistic of the detector's score (z 6 gives 0.5, z 9

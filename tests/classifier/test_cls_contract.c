@@ -1655,6 +1655,66 @@ static void discharge_read_twice_counts_once(void **state)
     cs_free(&sc);
 }
 
+/* As above, but the founding discharge is the one read again: a unit of
+ * one discharge, whose template is that discharge's window. The second
+ * reading 9 ms on aligns with it where the first did, sooner after it
+ * than a repeat can come (10 ms): noise, unit 0, and the unit counts N
+ * discharges (it counted the reading as its second discharge, and one
+ * discharge read twice made a unit of two). A young template also holds
+ * its founder's surroundings: on lead 6 a unit of one phase is founded by
+ * a doublet 12 ms apart, whose window (centred on the pair) holds both
+ * potentials, so the second aligns where the first did; 12 ms on is a
+ * repeat's interval, and it stays a fasciculation of that unit, marked as
+ * a repeat (seed 57 of the accuracy bench, one pass). */
+static void young_unit_discharge_read_twice_counts_once(void **state)
+{
+    (void)state;
+    enum { N = 6 };
+    const fasc_index apart = (fasc_index)(0.009 * CS_FS), doublet = (fasc_index)(0.012 * CS_FS);
+    cs_scene sc = cs_new(C, 60.0, 5.0f, 713u);
+    for (int k = 0; k < N; k++) {
+        const fasc_index t = at_s(4.0 + 5.0 * k);
+        add_hat(&sc, 3, t, 0.0, 3.0, 110.0);
+        add_hat(&sc, 3, t + apart, 0.0, 3.0, -108.0);
+        cs_candidate(&sc, 3, t - 8, t, t + apart + 8, 112.0, 0)->score = 12.0f;
+        if (k == 0)
+            cs_candidate(&sc, 3, t + apart - 8, t + apart, t + apart + 8, 108.0, 0)->score = 12.0f;
+        const fasc_index b = at_s(6.3);
+        for (int f = 0; k == 0 && f < 2; f++) {
+            add_hat(&sc, 6, b + f * doublet, 0.0, 3.0, 120.0);
+            cs_candidate(&sc, 6, b + f * doublet - 8, b + f * doublet, b + f * doublet + 8, 120.0, 0)
+                ->score = 12.0f;
+        }
+    }
+    cs_finish(&sc);
+    fasc_classifier_config cfg = config(C);
+    cs_out o;
+    fasc_classifier *cls = cs_run_kept(&cfg, &sc, &o, 19u, 256, true);
+    const fasc_classified *again = cs_find(&o, at_s(4.0) + apart, 0);
+    assert_non_null(again);
+    if (again->cls != FASC_CLASS_NOISE || again->unit != 0)
+        fail_msg("second reading of the founder: class %d, unit %d", (int)again->cls, again->unit);
+    const fasc_classified *a = cs_find(&o, at_s(4.0), 0), *b = cs_find(&o, at_s(6.3), 0),
+                          *rep = cs_find(&o, at_s(6.3) + doublet, 0);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_non_null(rep);
+    assert_int_equal(a->cls, FASC_CLASS_FASCICULATION);
+    assert_int_equal(b->cls, FASC_CLASS_FASCICULATION);
+    if (rep->cls != FASC_CLASS_FASCICULATION || rep->unit != b->unit || !rep->repeat)
+        fail_msg("doublet's second: class %d, unit %d (the first's %d), repeat %d", (int)rep->cls,
+                 rep->unit, b->unit, (int)rep->repeat);
+    fasc_unit_info info;
+    assert_int_equal(fasc_classifier_unit(cls, a->unit, &info), FASC_OK);
+    assert_int_equal(info.discharges, N);
+    assert_int_equal(fasc_classifier_unit(cls, b->unit, &info), FASC_OK);
+    assert_int_equal(info.discharges, 2);
+    assert_int_equal(info.repeats, 1);
+    cs_out_free(&o);
+    fasc_classifier_destroy(&cls);
+    cs_free(&sc);
+}
+
 /* The peak-to-peak of a hat of `width` (cs_hat) that holds `variances`
  * noise variances (σ = sd) per sample of the unit window. */
 static double hat_of_variances(const fasc_classifier_config *cfg, double variances, double sd,
@@ -2174,6 +2234,7 @@ int main(void)
         cmocka_unit_test(unit_larger_on_its_neighbour),
         cmocka_unit_test(unit_timed_on_its_outer_phases),
         cmocka_unit_test(discharge_read_twice_counts_once),
+        cmocka_unit_test(young_unit_discharge_read_twice_counts_once),
         cmocka_unit_test(small_discharge_after_unit_is_no_second_reading),
         cmocka_unit_test(heartbeats_within_matches_removal),
         cmocka_unit_test(sharp_unit_between_samples),
