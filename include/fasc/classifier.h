@@ -39,10 +39,13 @@
  * together (a contraction's first discharges may come one per lead), so a
  * contraction that starts in the last fraction of a second is voluntary
  * too. The recording is
- * voluntary where at least half of the channels are. *Artefact* blocks: a channel whose input meets its largest
- * value so far again at least 3 times in a block, 20 times above the rest
- * level (saturation at a rail), or whose band RMS falls under 1 % of the
- * rest level (flat or disconnected); a *movement* where the unfiltered
+ * voluntary where at least half of the channels are, or at least 4 on
+ * more than 8: a contraction is the subject's state, and under part of a
+ * wide array half of its leads are reached late or never. *Artefact*
+ * blocks: a channel whose input meets its largest value so far again at
+ * least 3 times in a block, 20 times above the rest level (saturation at
+ * a rail), or whose band RMS falls under 1 % of the rest level (flat or
+ * disconnected); a *movement* where the unfiltered
  * input's low-frequency track (means over 1/8 block; none without `raw`)
  * changes within a block by more than 8 times its typical change, twice
  * the block's band RMS, and near a heartbeat 2.5 times the beats' own

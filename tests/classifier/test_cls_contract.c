@@ -889,15 +889,21 @@ static void rest_scene_classes(void **state)
 
 /* Finishes the scene and runs a default classifier over it in random
  * blocks of up to 512 samples; the caller destroys the classifier. */
-static fasc_classifier *classify_scene(cs_scene *sc, uint64_t block_seed, cs_out *o)
+static fasc_classifier *classify_scene_of(cs_scene *sc, int channels, uint64_t block_seed,
+                                           cs_out *o)
 {
     cs_finish(sc);
-    fasc_classifier_config cfg = config(C);
+    fasc_classifier_config cfg = config(channels);
     fasc_classifier *cls = NULL;
     assert_int_equal(fasc_classifier_create(&cfg, &cls), FASC_OK);
     memset(o, 0, sizeof *o);
     cs_feed(cls, sc, o, block_seed, 512, true);
     return cls;
+}
+
+static fasc_classifier *classify_scene(cs_scene *sc, uint64_t block_seed, cs_out *o)
+{
+    return classify_scene_of(sc, C, block_seed, o);
 }
 
 /* One unit firing regularly at 8 Hz for 1.5 s on lead 5 (a weak voluntary
@@ -952,6 +958,48 @@ static void regular_train_is_voluntary(void **state)
     cs_out_free(&o);
     fasc_classifier_destroy(&cls);
     cs_free(&sc);
+}
+
+/* On 16 leads a contraction under leads 0-4 (20-26 s) is the subject's
+ * state: a discharge on lead 12, far from it, 0.3 s into it is voluntary,
+ * as it would be with half of an 8-lead line active (with half of 16
+ * leads required it was a fasciculation). Lead 12's discharges before
+ * and after the contraction stay fasciculations, and so do all of them
+ * when the contraction lies under leads 0-2 only (fewer than 4 leads:
+ * no consensus). */
+static void contraction_under_part_of_a_wide_array(void **state)
+{
+    (void)state;
+    enum { WIDE = 16 };
+    for (int leads = 3; leads <= 5; leads += 2) {
+        cs_scene sc = cs_new(WIDE, 40.0, 5.0f, 88u);
+        /* the contraction: those leads' activity 5 times the rest level,
+         * 60 potentials a second among them (as rest_scene's) */
+        for (int c = 0; c < leads; c++)
+            for (fasc_index t = at_s(20.0); t < at_s(26.0); t++)
+                *cs_at(&sc, c, t) *= 5.0f;
+        int k = 0;
+        for (double t = 20.01; t < 25.98; t += 1.0 / 60.0, k++)
+            cs_discharge(&sc, k % leads, 1, at_s(t), 70.0, 7.0, 0);
+        static const double far_s[] = {8.0, 14.1, 20.3, 31.7, 36.2};
+        for (size_t i = 0; i < sizeof far_s / sizeof *far_s; i++)
+            cs_discharge(&sc, 12, 1, at_s(far_s[i]), 110.0, 12.0, 0);
+        cs_out o;
+        fasc_classifier *cls = classify_scene_of(&sc, WIDE, 23u, &o);
+        for (size_t i = 0; i < sizeof far_s / sizeof *far_s; i++) {
+            const fasc_classified *e = cs_find(&o, at_s(far_s[i]), 0);
+            assert_non_null(e);
+            const fasc_class want = leads >= 4 && far_s[i] > 20.0 && far_s[i] < 26.0
+                                        ? FASC_CLASS_VOLUNTARY
+                                        : FASC_CLASS_FASCICULATION;
+            if (e->cls != want)
+                fail_msg("%d leads firing: lead 12 at %.1f s: %s, not %s", leads, far_s[i],
+                         fasc_class_name(e->cls), fasc_class_name(want));
+        }
+        cs_out_free(&o);
+        fasc_classifier_destroy(&cls);
+        cs_free(&sc);
+    }
 }
 
 /* Two units of three discharges at rest, on leads 2 and 6: one of 30 µV
@@ -2219,6 +2267,7 @@ int main(void)
         cmocka_unit_test(regular_train_is_voluntary),
         cmocka_unit_test(contraction_opens_no_units),
         cmocka_unit_test(activity_throughout_bridges_a_gap),
+        cmocka_unit_test(contraction_under_part_of_a_wide_array),
         cmocka_unit_test(small_unit_counts_from_one_discharge_more),
         cmocka_unit_test(latency_bound),
         cmocka_unit_test(beats_within_latency),
