@@ -504,8 +504,9 @@ FASC_CLONES void fasc_cls_block_end(fasc_classifier *cls)
 enum { vol_consensus_leads = 4 };
 
 /* What the channels say together in block j: voluntary where half of them
- * (at most vol_consensus_leads) are, movement where any lead saw it (lowfreq_test only leaves MOVE where
- * enough leads did), CLS_ALL_ART where half of them are artefact. */
+ * (at most vol_consensus_leads) are, movement where any lead saw it
+ * (lowfreq_test only leaves MOVE where enough leads did), CLS_ALL_ART where
+ * half of them are artefact. */
 static uint8_t consensus(fasc_classifier *cls, int64_t j)
 {
     const cls_design *d = &cls->d;
