@@ -1549,16 +1549,31 @@ static void units_timed_on_two_phases_merge(void **state)
  * size apart_s apart on lead 3 (an upright hat of 110 µV, then an
  * inverted one of 108 µV), each timed by its candidate on the first
  * phase, or on the second where bit k of `second` is set; finished. */
+/* On lead 3, a potential of two phases of nearly one size `apart` samples
+ * apart (an upright hat at `first`, then an inverted one), and its
+ * candidate peaking at `peak`. */
+static void add_two_phase(cs_scene *sc, fasc_index first, fasc_index apart, fasc_index peak)
+{
+    add_hat(sc, 3, first, 0.0, 3.0, 110.0);
+    add_hat(sc, 3, first + apart, 0.0, 3.0, -108.0);
+    cs_candidate(sc, 3, first - 8, peak, first + apart + 8, 112.0, 0)->score = 12.0f;
+}
+
+/* A second candidate on that potential's second phase: the detector
+ * reading it again beyond its refractory time. */
+static void add_second_reading(cs_scene *sc, fasc_index first, fasc_index apart)
+{
+    const fasc_index second = first + apart;
+    cs_candidate(sc, 3, second - 8, second, second + 8, 108.0, 0)->score = 12.0f;
+}
+
 static cs_scene two_phase_scene(uint64_t seed, int n, double apart_s, unsigned second)
 {
     cs_scene sc = cs_new(C, 60.0, 5.0f, seed);
     const fasc_index apart = (fasc_index)(apart_s * CS_FS);
     for (int k = 0; k < n; k++) {
         const fasc_index first = at_s(4.0 + 5.0 * k);
-        const fasc_index peak = second >> k & 1u ? first + apart : first;
-        add_hat(&sc, 3, first, 0.0, 3.0, 110.0);
-        add_hat(&sc, 3, first + apart, 0.0, 3.0, -108.0);
-        cs_candidate(&sc, 3, first - 8, peak, first + apart + 8, 112.0, 0)->score = 12.0f;
+        add_two_phase(&sc, first, apart, second >> k & 1u ? first + apart : first);
     }
     cs_finish(&sc);
     return sc;
@@ -1658,15 +1673,10 @@ static void discharge_read_twice_counts_once(void **state)
     for (int k = 0; k < N; k++) {
         const fasc_index first = at_s(4.0 + 5.0 * k);
         const int fires = k == N - 1 ? 2 : 1;
-        for (int f = 0; f < fires; f++) {
-            const fasc_index t = first + f * again;
-            add_hat(&sc, 3, t, 0.0, 3.0, 110.0);
-            add_hat(&sc, 3, t + apart, 0.0, 3.0, -108.0);
-            cs_candidate(&sc, 3, t - 8, t, t + apart + 8, 112.0, 0)->score = 12.0f;
-        }
+        for (int f = 0; f < fires; f++)
+            add_two_phase(&sc, first + f * again, apart, first + f * again);
         if (k == 2 || k == 5 || k == 8)
-            cs_candidate(&sc, 3, first + apart - 8, first + apart, first + apart + 8, 108.0, 0)
-                ->score = 12.0f;
+            add_second_reading(&sc, first, apart);
     }
     cs_finish(&sc);
     fasc_classifier_config cfg = config(C);
@@ -1722,16 +1732,14 @@ static void young_unit_discharge_read_twice_counts_once(void **state)
     cs_scene sc = cs_new(C, 60.0, 5.0f, 713u);
     for (int k = 0; k < N; k++) {
         const fasc_index t = at_s(4.0 + 5.0 * k);
-        add_hat(&sc, 3, t, 0.0, 3.0, 110.0);
-        add_hat(&sc, 3, t + apart, 0.0, 3.0, -108.0);
-        cs_candidate(&sc, 3, t - 8, t, t + apart + 8, 112.0, 0)->score = 12.0f;
+        add_two_phase(&sc, t, apart, t);
         if (k == 0)
-            cs_candidate(&sc, 3, t + apart - 8, t + apart, t + apart + 8, 108.0, 0)->score = 12.0f;
+            add_second_reading(&sc, t, apart);
         const fasc_index b = at_s(6.3);
         for (int f = 0; k == 0 && f < 2; f++) {
-            add_hat(&sc, 6, b + f * doublet, 0.0, 3.0, 120.0);
-            cs_candidate(&sc, 6, b + f * doublet - 8, b + f * doublet, b + f * doublet + 8, 120.0, 0)
-                ->score = 12.0f;
+            const fasc_index peak = b + f * doublet;
+            add_hat(&sc, 6, peak, 0.0, 3.0, 120.0);
+            cs_candidate(&sc, 6, peak - 8, peak, peak + 8, 120.0, 0)->score = 12.0f;
         }
     }
     cs_finish(&sc);
