@@ -333,6 +333,7 @@ void fasc_classifier_reset(fasc_classifier *cls)
     cls->t = 0;
     cls->block = 0;
     cls->final_block = 0;
+    cls->lead_count = 0;
     cls->flushed = false;
     cls->mean_head = 0;
     cls->lp_z1 = cls->lp_z2 = 0.0;

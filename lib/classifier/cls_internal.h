@@ -53,7 +53,9 @@ enum {
     CLS_MOVE = 16,    /* low-frequency excursion (movement) */
     CLS_POP = 32,     /* electrode pop on this channel */
     CLS_ART = CLS_SAT | CLS_FLAT | CLS_MOVE | CLS_POP,
-    CLS_ALL_ART = 64  /* consensus only: half of the leads are artefact */
+    CLS_ALL_ART = 64, /* consensus only: half of the leads are artefact */
+    CLS_ONSET = 128   /* voluntary on this lead in this block alone (the
+                         all-leads rate): not widened, not in the consensus */
 };
 
 /* Largest minus smallest of x[0..n) (0 for n < 1): a template's or a
@@ -154,6 +156,7 @@ typedef struct cls_channel {
     float ecg_lf;       /* lf_jump of blocks holding a beat (running mean) */
     cls_hist h_rms, h_lf;
     fasc_channel_totals tot;
+    uint32_t lead_count;  /* the last count of leads that took this one in */
 } cls_channel;
 
 typedef struct cls_unit {
@@ -229,6 +232,7 @@ struct fasc_classifier {
     fasc_index t;           /* samples processed */
     int64_t block;          /* index of the block being filled */
     int64_t final_block;    /* blocks < final_block are final */
+    uint32_t lead_count;    /* counts of leads so far (cls_channel.lead_count) */
     bool flushed;
     /* heartbeat detector */
     float *beat_ring;       /* beat_ring_n x channels band history */

@@ -410,6 +410,74 @@ static void voluntary_test(fasc_classifier *cls, int k, int64_t e)
     }
 }
 
+/* Pending candidate i if it is still waiting for its decision (all of
+ * the last blocks' candidates are: the decision waits longer than
+ * voluntary_min_s after a block's test), its peak lies in blocks from..to
+ * and its lead is not voluntary there already; else NULL. A lead's own
+ * rate or RMS explains those, and a contraction under three leads must
+ * not make a resting discharge on a fourth one of its own. */
+static const fasc_classified *pending_at(fasc_classifier *cls, int i, int64_t from, int64_t to)
+{
+    const fasc_classified *ev = &cls->pend[(cls->pend_head + i) % cls->d.queue_cap].ev;
+    const int64_t b = ev->peak / cls->d.block_n;
+    if (ev->epoch || ev->channel < 0 || b < from || b > to ||
+        (fasc_cls_block(cls, b, ev->channel)->flags & CLS_VOL))
+        return NULL;
+    return ev;
+}
+
+/* How many leads hold pending candidates in blocks from..to: each lead
+ * once, for a contraction's first discharges come one per lead, and a
+ * contraction under two or three leads, before their own rate has marked
+ * them, must not make a resting discharge on another lead one of its own
+ * (16 leads: the discharge on lead 12 in contraction_under_part_of_a_wide_array). */
+static int pending_leads(fasc_classifier *cls, int64_t from, int64_t to)
+{
+    if (++cls->lead_count == 0) { /* wrapped: no lead may keep an old count */
+        for (int k = 0; k < cls->d.channels; k++)
+            cls->ch[k].lead_count = 0;
+        cls->lead_count = 1;
+    }
+    int n = 0;
+    for (int i = 0; i < cls->pend_len; i++) {
+        const fasc_classified *ev = pending_at(cls, i, from, to);
+        if (ev && cls->ch[ev->channel].lead_count != cls->lead_count) {
+            cls->ch[ev->channel].lead_count = cls->lead_count;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* The rate test over all leads together, block by block: a contraction
+ * recruits units under several electrodes at once, so its first
+ * discharges may come one per lead, and on a wide array they were decided
+ * before any lead's own rate marked it (32 leads, seeds 1-24: up to 3.8
+ * FPs per minute of contraction, 56-158 ms into one). Where as many leads
+ * as twice the voluntary rate gives candidates in voluntary_min_s fire in
+ * the window before block e, its blocks where as many leads as twice the
+ * rate gives in a block fire are voluntary on those leads, those blocks
+ * alone: a lone discharge at the window's edge, or on the same lead a
+ * little before, is a resting one beside the contraction, not one of its
+ * units. */
+static void overall_rate_test(fasc_classifier *cls, int64_t e)
+{
+    const cls_design *d = &cls->d;
+    const double per_block = 2.0 * d->min_events * d->block_n / d->rate;
+    const int64_t from = e - d->vol_blocks + 1 > 0 ? e - d->vol_blocks + 1 : 0;
+    if (pending_leads(cls, from, e) < per_block * d->vol_blocks)
+        return;
+    for (int64_t b = from; b <= e; b++) {
+        if (pending_leads(cls, b, b) < per_block)
+            continue;
+        for (int i = 0; i < cls->pend_len; i++) {
+            const fasc_classified *ev = pending_at(cls, i, b, b);
+            if (ev)
+                fasc_cls_block(cls, b, ev->channel)->flags |= CLS_ONSET;
+        }
+    }
+}
+
 /* Movement / pop test of block e (lag_blocks + 1 back, so nearby beats
  * are confirmed). */
 static void lowfreq_test(fasc_classifier *cls, int64_t e)
@@ -489,6 +557,8 @@ FASC_CLONES void fasc_cls_block_end(fasc_classifier *cls)
         /* the next block starts clean */
         memset(fasc_cls_block(cls, b + 1, k), 0, sizeof(cls_block));
     }
+    if (b >= d->lag_blocks && d->min_events > 0.0)
+        overall_rate_test(cls, b - d->lag_blocks);
     *fasc_cls_overall(cls, b + 1) = 0;
     if (b >= d->lag_blocks + 1)
         lowfreq_test(cls, b - d->lag_blocks - 1);
@@ -575,34 +645,21 @@ static void trailing_rate_test(fasc_classifier *cls, int k, int64_t last)
     }
 }
 
-/* The same over all leads together: a contraction recruits units under
- * several electrodes at once, so its first discharges may come one per
- * lead. Counted are the candidates still waiting for their decision (at
- * the end of input those are all of the last blocks' candidates, as the
- * decision waits longer than voluntary_min_s), each once; with `mark`,
- * each one's main lead is marked from block `from` to `to`. */
-static int trailing_candidates(fasc_classifier *cls, int64_t from, int64_t to, bool mark)
-{
-    int n = 0;
-    for (int i = 0; i < cls->pend_len; i++) {
-        const fasc_classified *ev = &cls->pend[(cls->pend_head + i) % cls->d.queue_cap].ev;
-        if (ev->epoch || ev->channel < 0 || ev->peak / cls->d.block_n < from)
-            continue;
-        n++;
-        if (mark)
-            mark_firing(cls, ev->channel, from, to);
-    }
-    return n;
-}
-
+/* The same at the end of input over the windows shorter than
+ * voluntary_min_s that reach it, given trailing_min_events. */
 static void trailing_overall_test(fasc_classifier *cls, int64_t last)
 {
     const cls_design *d = &cls->d;
     for (int w = 1; w < d->vol_blocks && last - w + 1 >= 0; w++) {
-        const int events = trailing_candidates(cls, last - w + 1, last, false);
-        if (events >= (int)trailing_min_events &&
-            events >= 2.0 * d->min_events * w * d->block_n / d->rate)
-            trailing_candidates(cls, last - w + 1, last, true);
+        const int leads = pending_leads(cls, last - w + 1, last);
+        if (leads < (int)trailing_min_events ||
+            leads < 2.0 * d->min_events * w * d->block_n / d->rate)
+            continue;
+        for (int i = 0; i < cls->pend_len; i++) {
+            const fasc_classified *ev = pending_at(cls, i, last - w + 1, last);
+            if (ev)
+                mark_firing(cls, ev->channel, last - w + 1, last);
+        }
     }
 }
 
@@ -615,6 +672,9 @@ void fasc_cls_segment_flush(fasc_classifier *cls)
     for (int64_t e = last - d->lag_blocks + 1; e <= last; e++)
         for (int k = 0; e >= 0 && k < d->channels; k++)
             voluntary_test(cls, k, e);
+    for (int64_t e = last - d->lag_blocks + 1; e <= last && d->min_events > 0.0; e++)
+        if (e >= 0)
+            overall_rate_test(cls, e);
     for (int k = 0; last >= 0 && d->min_events > 0.0 && k < d->channels; k++)
         trailing_rate_test(cls, k, last);
     if (last >= 0 && d->min_events > 0.0)
@@ -628,6 +688,8 @@ void fasc_cls_segment_flush(fasc_classifier *cls)
 static uint8_t flags_at(fasc_classifier *cls, int64_t b, int k, uint8_t cons)
 {
     uint8_t out = cons & (CLS_VOL | CLS_MOVE);
+    if (b < cls->block && (fasc_cls_block(cls, b, k)->flags & CLS_ONSET))
+        out |= CLS_VOL;
     const int64_t w = widest_margin(&cls->d);
     for (int64_t j = b - w; j <= b + w; j++)
         if (j >= 0 && j < cls->block)

@@ -1002,6 +1002,48 @@ static void contraction_under_part_of_a_wide_array(void **state)
     }
 }
 
+/* The first discharges of a contraction on a wide array, one per lead in
+ * turn: 60 a second over 16 leads for 0.6 s, under 3 a lead in any 0.5 s
+ * (far under the rate one lead needs) and without a rise of the RMS. All
+ * 16 leads fire within 0.27 s, more than the 8 leads twice the voluntary
+ * rate gives in 0.5 s, so all are voluntary. A lone discharge 0.3 s
+ * before them, in the first window that reaches 8 leads but in a block of
+ * its own, stays a fasciculation; so do the same discharges at 14 a
+ * second (7 leads in 0.5 s). */
+static void contraction_onset_one_discharge_per_lead(void **state)
+{
+    (void)state;
+    enum { WIDE = 16 };
+    static const double per_s[] = {60.0, 14.0};
+    const double lone_s = 19.70, from_s = 20.005, to_s = 20.6;
+    for (size_t r = 0; r < sizeof per_s / sizeof *per_s; r++) {
+        cs_scene sc = cs_new(WIDE, 40.0, 5.0f, 91u);
+        int k = 0;
+        for (double t = from_s; t < to_s; t += 1.0 / per_s[r], k++)
+            cs_discharge(&sc, (5 * k) % WIDE, 1, at_s(t), 90.0, 10.0, 0);
+        cs_discharge(&sc, 9, 1, at_s(lone_s), 90.0, 10.0, 0);
+        cs_out o;
+        fasc_classifier *cls = classify_scene_of(&sc, WIDE, 37u, &o);
+        const fasc_class want = per_s[r] > 16.0 ? FASC_CLASS_VOLUNTARY : FASC_CLASS_FASCICULATION;
+        k = 0;
+        for (double t = from_s; t < to_s; t += 1.0 / per_s[r], k++) {
+            const fasc_classified *e = cs_find(&o, at_s(t), 0);
+            assert_non_null(e);
+            if (e->cls != want)
+                fail_msg("%.0f a second: lead %d at %.3f s: %s, not %s", per_s[r], (5 * k) % WIDE,
+                         t, fasc_class_name(e->cls), fasc_class_name(want));
+        }
+        const fasc_classified *lone = cs_find(&o, at_s(lone_s), 0);
+        assert_non_null(lone);
+        if (lone->cls != FASC_CLASS_FASCICULATION)
+            fail_msg("%.0f a second: the lone discharge before them: %s", per_s[r],
+                     fasc_class_name(lone->cls));
+        cs_out_free(&o);
+        fasc_classifier_destroy(&cls);
+        cs_free(&sc);
+    }
+}
+
 /* Two units of three discharges at rest, on leads 2 and 6: one of 30 µV
  * (6 noise σ peak-to-peak, smaller than most of the detector's false
  * alarms on noise, whose template three of those would make) and one of
@@ -2276,6 +2318,7 @@ int main(void)
         cmocka_unit_test(contraction_opens_no_units),
         cmocka_unit_test(activity_throughout_bridges_a_gap),
         cmocka_unit_test(contraction_under_part_of_a_wide_array),
+        cmocka_unit_test(contraction_onset_one_discharge_per_lead),
         cmocka_unit_test(small_unit_counts_from_one_discharge_more),
         cmocka_unit_test(latency_bound),
         cmocka_unit_test(beats_within_latency),
