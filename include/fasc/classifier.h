@@ -34,17 +34,18 @@
  * recording active throughout, whose rest level is itself an active one;
  * a gap of under half a second between potentials does not end it). The
  * twice-the-rate test also runs over all leads together, counting the
- * leads, not voluntary already, that hold candidates: a contraction's
- * first discharges may come one per lead on a wide array, each lead far
- * under the rate. Where a window holds as many leads as twice the rate
- * gives candidates (8 in 0.5 s), its blocks that hold as many as twice the
- * rate gives in a block (2 in 0.125 s) are voluntary on those leads, those
- * blocks alone; a lone discharge at the window's edge stays, and so does
- * one on another lead beside a contraction under two or three. At
+ * leads that hold candidates: a contraction's first discharges may come
+ * one per lead on a wide array, each lead far under the rate. Where a
+ * window holds as many leads as twice the rate gives candidates (8 in
+ * 0.5 s), its blocks that hold as many as twice the rate gives in a block
+ * (2 in 0.125 s) are voluntary on those leads, those blocks alone; a lone
+ * discharge at the window's edge stays, and so does one on another lead
+ * beside a contraction under two or three. At
  * the end of input (fasc_classifier_flush()) the twice-the-rate test also
  * runs over the shorter windows that reach
- * the end, given at least three candidates (leads), per lead and over all
- * leads together, so a
+ * the end, given at least three candidates, per lead and over all leads
+ * together (counting candidates: a contraction's last tens of milliseconds
+ * hold few), so a
  * contraction that starts in the last fraction of a second is voluntary
  * too. The recording is
  * voluntary where at least half of the channels are, or at least 4 on
