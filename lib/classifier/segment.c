@@ -467,9 +467,12 @@ static int pending_leads(fasc_classifier *cls, int64_t from, int64_t to)
 static void overall_rate_test(fasc_classifier *cls, int64_t e)
 {
     const cls_design *d = &cls->d;
-    const double per_block = 2.0 * d->min_events * d->block_n / d->rate;
+    /* two leads at least: one alone is no discharge per lead (at a low
+     * voluntary_min_events_per_s) */
+    const double rate_leads = 2.0 * d->min_events * d->block_n / d->rate;
+    const double per_block = rate_leads > 2.0 ? rate_leads : 2.0;
     const int64_t from = e - d->vol_blocks + 1 > 0 ? e - d->vol_blocks + 1 : 0;
-    if (pending_leads(cls, from, e) < per_block * d->vol_blocks)
+    if (pending_leads(cls, from, e) < rate_leads * d->vol_blocks)
         return;
     for (int64_t b = from; b <= e; b++) {
         if (pending_leads(cls, b, b) < per_block)
