@@ -37,10 +37,12 @@
  * leads that hold candidates: a contraction's first discharges may come
  * one per lead on a wide array, each lead far under the rate. Where a
  * window holds as many leads as twice the rate gives candidates (8 in
- * 0.5 s), its blocks that hold as many as twice the rate gives in a block
- * (2 in 0.125 s) are voluntary on those leads, those blocks alone; a lone
- * discharge at the window's edge stays, and so does one on another lead
- * beside a contraction under two or three. At
+ * 0.5 s), a candidate of it with as many leads as twice the rate gives in
+ * a block (2 in 0.125 s) firing within half a block of it, itself
+ * included, is voluntary, with its lead's candidates in its block (not
+ * widened by the margin); a lone discharge at the window's edge stays,
+ * and so does one on another lead beside a contraction under two or
+ * three. At
  * the end of input (fasc_classifier_flush()) the twice-the-rate test also
  * runs over the shorter windows that reach
  * the end, given at least three candidates, per lead and over all leads

@@ -412,30 +412,41 @@ static void voluntary_test(fasc_classifier *cls, int k, int64_t e)
 
 /* Pending candidate i if it is still waiting for its decision (all of
  * the last blocks' candidates are: the decision waits longer than
- * voluntary_min_s after a block's test) and its peak lies in blocks
- * from..to; else NULL. */
-static const fasc_classified *pending_at(fasc_classifier *cls, int i, int64_t from, int64_t to)
+ * voluntary_min_s after a block's test) and its peak lies in samples
+ * lo..hi; else NULL. */
+static const fasc_classified *pending_at(fasc_classifier *cls, int i, fasc_index lo, fasc_index hi)
 {
     const fasc_classified *ev = &cls->pend[(cls->pend_head + i) % cls->d.queue_cap].ev;
-    const int64_t b = ev->peak / cls->d.block_n;
-    return ev->epoch || ev->channel < 0 || b < from || b > to ? NULL : ev;
+    return ev->epoch || ev->channel < 0 || ev->peak < lo || ev->peak > hi ? NULL : ev;
 }
 
-/* How many pending candidates lie in blocks from..to, each once. */
-static int pending_candidates(fasc_classifier *cls, int64_t from, int64_t to)
+/* First and last sample of blocks from..to. */
+static fasc_index blocks_lo(const cls_design *d, int64_t from)
+{
+    return (fasc_index)from * d->block_n;
+}
+
+static fasc_index blocks_hi(const cls_design *d, int64_t to)
+{
+    return (fasc_index)(to + 1) * d->block_n - 1;
+}
+
+/* How many pending candidates peak in samples lo..hi, each once. */
+static int pending_candidates(fasc_classifier *cls, fasc_index lo, fasc_index hi)
 {
     int n = 0;
     for (int i = 0; i < cls->pend_len; i++)
-        n += pending_at(cls, i, from, to) != NULL;
+        n += pending_at(cls, i, lo, hi) != NULL;
     return n;
 }
 
-/* How many leads hold pending candidates in blocks from..to: each lead
- * once, for a contraction's first discharges come one per lead, and a
- * contraction under two or three leads, before their own rate has marked
- * them, must not make a resting discharge on another lead one of its own
- * (16 leads: the discharge on lead 12 in contraction_under_part_of_a_wide_array). */
-static int pending_leads(fasc_classifier *cls, int64_t from, int64_t to)
+/* How many leads hold pending candidates peaking in samples lo..hi: each
+ * lead once, for a contraction's first discharges come one per lead, and
+ * a contraction under two or three leads, before their own rate has
+ * marked them, must not make a resting discharge on another lead one of
+ * its own (16 leads: the discharge on lead 12 in
+ * contraction_under_part_of_a_wide_array). */
+static int pending_leads(fasc_classifier *cls, fasc_index lo, fasc_index hi)
 {
     if (++cls->lead_count == 0) { /* wrapped: no lead may keep an old count */
         for (int k = 0; k < cls->d.channels; k++)
@@ -444,7 +455,7 @@ static int pending_leads(fasc_classifier *cls, int64_t from, int64_t to)
     }
     int n = 0;
     for (int i = 0; i < cls->pend_len; i++) {
-        const fasc_classified *ev = pending_at(cls, i, from, to);
+        const fasc_classified *ev = pending_at(cls, i, lo, hi);
         if (ev && cls->ch[ev->channel].lead_count != cls->lead_count) {
             cls->ch[ev->channel].lead_count = cls->lead_count;
             n++;
@@ -459,29 +470,38 @@ static int pending_leads(fasc_classifier *cls, int64_t from, int64_t to)
  * before any lead's own rate marked it (32 leads, seeds 1-24: up to 3.8
  * FPs per minute of contraction, 56-158 ms into one). Where as many leads
  * as twice the voluntary rate gives candidates in voluntary_min_s fire in
- * the window before block e, its blocks where as many leads as twice the
- * rate gives in a block fire are voluntary on those leads, those blocks
- * alone: a lone discharge at the window's edge, or on the same lead a
- * little before, is a resting one beside the contraction, not one of its
- * units. */
+ * the window before block e, a candidate of the window is voluntary (on
+ * its lead, in its block alone) where as many leads as twice the rate
+ * gives in one block fire within half a block of it, itself included: a
+ * lone discharge at the window's edge, or on the same lead a little
+ * before, is a resting one beside the contraction, not one of its units.
+ * Half a block either side, not the block it falls in: a contraction's
+ * first discharge fell alone in its block when the block ended just after
+ * it (64 leads, seeds 1-24: 6 of them, 29-60 ms into a contraction).
+ * Its neighbours are taken from the window only, whose candidates are all
+ * in whatever the block split. */
 static void overall_rate_test(fasc_classifier *cls, int64_t e)
 {
     const cls_design *d = &cls->d;
     /* two leads at least: one alone is no discharge per lead (at a low
      * voluntary_min_events_per_s) */
     const double rate_leads = 2.0 * d->min_events * d->block_n / d->rate;
-    const double per_block = rate_leads > 2.0 ? rate_leads : 2.0;
+    const double near_leads = rate_leads > 2.0 ? rate_leads : 2.0;
     const int64_t from = e - d->vol_blocks + 1 > 0 ? e - d->vol_blocks + 1 : 0;
-    if (pending_leads(cls, from, e) < rate_leads * d->vol_blocks)
+    const fasc_index lo = blocks_lo(d, from), hi = blocks_hi(d, e), half = d->block_n / 2;
+    if (pending_leads(cls, lo, hi) < rate_leads * d->vol_blocks)
         return;
-    for (int64_t b = from; b <= e; b++) {
-        if (pending_leads(cls, b, b) < per_block)
+    for (int i = 0; i < cls->pend_len; i++) {
+        const fasc_classified *ev = pending_at(cls, i, lo, hi);
+        if (!ev)
             continue;
-        for (int i = 0; i < cls->pend_len; i++) {
-            const fasc_classified *ev = pending_at(cls, i, b, b);
-            if (ev)
-                fasc_cls_block(cls, b, ev->channel)->flags |= CLS_ONSET;
-        }
+        cls_block *blk = fasc_cls_block(cls, ev->peak / d->block_n, ev->channel);
+        if (blk->flags & CLS_ONSET)
+            continue;
+        const fasc_index near_lo = ev->peak - half > lo ? ev->peak - half : lo;
+        const fasc_index near_hi = ev->peak + half < hi ? ev->peak + half : hi;
+        if (pending_leads(cls, near_lo, near_hi) >= near_leads)
+            blk->flags |= CLS_ONSET;
     }
 }
 
@@ -663,12 +683,13 @@ static void trailing_overall_test(fasc_classifier *cls, int64_t last)
 {
     const cls_design *d = &cls->d;
     for (int w = 1; w < d->vol_blocks && last - w + 1 >= 0; w++) {
-        const int events = pending_candidates(cls, last - w + 1, last);
+        const fasc_index lo = blocks_lo(d, last - w + 1), hi = blocks_hi(d, last);
+        const int events = pending_candidates(cls, lo, hi);
         if (events < (int)trailing_min_events ||
             events < 2.0 * d->min_events * w * d->block_n / d->rate)
             continue;
         for (int i = 0; i < cls->pend_len; i++) {
-            const fasc_classified *ev = pending_at(cls, i, last - w + 1, last);
+            const fasc_classified *ev = pending_at(cls, i, lo, hi);
             if (ev)
                 mark_firing(cls, ev->channel, last - w + 1, last);
         }

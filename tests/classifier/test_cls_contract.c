@@ -1006,16 +1006,17 @@ static void contraction_under_part_of_a_wide_array(void **state)
  * turn: 60 a second over 16 leads for 0.6 s, under 3 a lead in any 0.5 s
  * (far under the rate one lead needs) and without a rise of the RMS. All
  * 16 leads fire within 0.27 s, more than the 8 leads twice the voluntary
- * rate gives in 0.5 s, so all are voluntary. A lone discharge 0.3 s
- * before them, in the first window that reaches 8 leads but in a block of
- * its own, stays a fasciculation; so do the same discharges at 14 a
- * second (7 leads in 0.5 s). */
+ * rate gives in 0.5 s, so all are voluntary, the first one too, though it
+ * falls alone in the block that ends 15 ms after it. A lone discharge
+ * 0.29 s before them, in the first window that reaches 8 leads, stays a
+ * fasciculation; so do the same discharges at 14 a second (7 leads in
+ * 0.5 s). */
 static void contraction_onset_one_discharge_per_lead(void **state)
 {
     (void)state;
     enum { WIDE = 16 };
     static const double per_s[] = {60.0, 14.0};
-    const double lone_s = 19.70, from_s = 20.005, to_s = 20.6;
+    const double lone_s = 19.70, from_s = 19.985, to_s = 20.6; /* blocks of 0.125 s */
     for (size_t r = 0; r < sizeof per_s / sizeof *per_s; r++) {
         cs_scene sc = cs_new(WIDE, 40.0, 5.0f, 91u);
         int k = 0;
