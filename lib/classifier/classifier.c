@@ -334,6 +334,7 @@ void fasc_classifier_reset(fasc_classifier *cls)
     cls->block = 0;
     cls->final_block = 0;
     cls->lead_count = 0;
+    cls->onset_window = false;
     cls->flushed = false;
     cls->mean_head = 0;
     cls->lp_z1 = cls->lp_z2 = 0.0;

@@ -233,6 +233,7 @@ struct fasc_classifier {
     int64_t block;          /* index of the block being filled */
     int64_t final_block;    /* blocks < final_block are final */
     uint32_t lead_count;    /* counts of leads so far (cls_channel.lead_count) */
+    bool onset_window;      /* the last block's all-leads window held the rate */
     bool flushed;
     /* heartbeat detector */
     float *beat_ring;       /* beat_ring_n x channels band history */

@@ -489,14 +489,20 @@ static void overall_rate_test(fasc_classifier *cls, int64_t e)
     const double near_leads = rate_leads > 2.0 ? rate_leads : 2.0;
     const int64_t from = e - d->vol_blocks + 1 > 0 ? e - d->vol_blocks + 1 : 0;
     const fasc_index lo = blocks_lo(d, from), hi = blocks_hi(d, e), half = d->block_n / 2;
-    if (pending_leads(cls, lo, hi) < rate_leads * d->vol_blocks)
+    const bool was = cls->onset_window;
+    cls->onset_window = pending_leads(cls, lo, hi) >= rate_leads * d->vol_blocks;
+    if (!cls->onset_window)
         return;
+    /* After a window that held the rate too, a candidate not marked then
+     * gains neighbours only from block e: the others are not looked at
+     * again (a contraction's window holds the rate block after block). */
+    const fasc_index fresh = was ? blocks_lo(d, e) - half : lo;
     for (int i = 0; i < cls->pend_len; i++) {
-        const fasc_classified *ev = pending_at(cls, i, lo, hi);
+        const fasc_classified *ev = pending_at(cls, i, fresh > lo ? fresh : lo, hi);
         if (!ev)
             continue;
         cls_block *blk = fasc_cls_block(cls, ev->peak / d->block_n, ev->channel);
-        if (blk->flags & CLS_ONSET)
+        if (blk->flags & (CLS_ONSET | CLS_VOL)) /* voluntary already */
             continue;
         const fasc_index near_lo = ev->peak - half > lo ? ev->peak - half : lo;
         const fasc_index near_hi = ev->peak + half < hi ? ev->peak + half : hi;
