@@ -83,6 +83,18 @@ static fasc_index at_s(double s)
     return (fasc_index)(s * CS_FS);
 }
 
+/* Fails unless a candidate peaks at t_s and has class `want`; `what`
+ * names it in the message. */
+static void expect_class_at(const cs_out *o, double t_s, fasc_class want, const char *what)
+{
+    const fasc_classified *e = cs_find(o, at_s(t_s), 0);
+    if (!e)
+        fail_msg("%s at %.3f s: no event", what, t_s);
+    else if (e->cls != want)
+        fail_msg("%s at %.3f s: %s, not %s", what, t_s, fasc_class_name(e->cls),
+                 fasc_class_name(want));
+}
+
 static cs_scene rest_scene(void)
 {
     cs_scene sc = cs_new(C, 40.0, 5.0f, 202u);
@@ -949,12 +961,8 @@ static void regular_train_is_voluntary(void **state)
     const fasc_classified *after = cs_find(&o, at_s(after_s), 0);
     assert_non_null(after);
     assert_int_equal(after->cls, FASC_CLASS_FASCICULATION);
-    for (size_t i = 0; i < sizeof lone_s / sizeof *lone_s; i++) {
-        const fasc_classified *e = cs_find(&o, at_s(lone_s[i]), 0);
-        assert_non_null(e);
-        if (e->cls != FASC_CLASS_FASCICULATION)
-            fail_msg("lone unit at %.1f s: %s", lone_s[i], fasc_class_name(e->cls));
-    }
+    for (size_t i = 0; i < sizeof lone_s / sizeof *lone_s; i++)
+        expect_class_at(&o, lone_s[i], FASC_CLASS_FASCICULATION, "lone unit");
     cs_out_free(&o);
     fasc_classifier_destroy(&cls);
     cs_free(&sc);
@@ -986,16 +994,14 @@ static void contraction_under_part_of_a_wide_array(void **state)
             cs_discharge(&sc, 12, 1, at_s(far_s[i]), 110.0, 12.0, 0);
         cs_out o;
         fasc_classifier *cls = classify_scene_of(&sc, WIDE, 23u, &o);
-        for (size_t i = 0; i < sizeof far_s / sizeof *far_s; i++) {
-            const fasc_classified *e = cs_find(&o, at_s(far_s[i]), 0);
-            assert_non_null(e);
-            const fasc_class want = leads >= 4 && far_s[i] > 20.0 && far_s[i] < 26.0
-                                        ? FASC_CLASS_VOLUNTARY
-                                        : FASC_CLASS_FASCICULATION;
-            if (e->cls != want)
-                fail_msg("%d leads firing: lead 12 at %.1f s: %s, not %s", leads, far_s[i],
-                         fasc_class_name(e->cls), fasc_class_name(want));
-        }
+        char what[48];
+        snprintf(what, sizeof what, "%d leads firing: lead 12", leads);
+        for (size_t i = 0; i < sizeof far_s / sizeof *far_s; i++)
+            expect_class_at(&o, far_s[i],
+                            leads >= 4 && far_s[i] > 20.0 && far_s[i] < 26.0
+                                ? FASC_CLASS_VOLUNTARY
+                                : FASC_CLASS_FASCICULATION,
+                            what);
         cs_out_free(&o);
         fasc_classifier_destroy(&cls);
         cs_free(&sc);
@@ -1026,19 +1032,14 @@ static void contraction_onset_one_discharge_per_lead(void **state)
         cs_out o;
         fasc_classifier *cls = classify_scene_of(&sc, WIDE, 37u, &o);
         const fasc_class want = per_s[r] > 16.0 ? FASC_CLASS_VOLUNTARY : FASC_CLASS_FASCICULATION;
+        char what[48];
         k = 0;
         for (double t = from_s; t < to_s; t += 1.0 / per_s[r], k++) {
-            const fasc_classified *e = cs_find(&o, at_s(t), 0);
-            assert_non_null(e);
-            if (e->cls != want)
-                fail_msg("%.0f a second: lead %d at %.3f s: %s, not %s", per_s[r], (5 * k) % WIDE,
-                         t, fasc_class_name(e->cls), fasc_class_name(want));
+            snprintf(what, sizeof what, "%.0f a second: lead %d", per_s[r], (5 * k) % WIDE);
+            expect_class_at(&o, t, want, what);
         }
-        const fasc_classified *lone = cs_find(&o, at_s(lone_s), 0);
-        assert_non_null(lone);
-        if (lone->cls != FASC_CLASS_FASCICULATION)
-            fail_msg("%.0f a second: the lone discharge before them: %s", per_s[r],
-                     fasc_class_name(lone->cls));
+        snprintf(what, sizeof what, "%.0f a second: the lone discharge", per_s[r]);
+        expect_class_at(&o, lone_s, FASC_CLASS_FASCICULATION, what);
         cs_out_free(&o);
         fasc_classifier_destroy(&cls);
         cs_free(&sc);
@@ -2263,12 +2264,8 @@ static void check_closing(const double *times, const int *leads, int n, fasc_cla
                      0);
     cs_out o;
     fasc_classifier *cls = classify_scene(&sc, 5u, &o);
-    for (int i = 0; i < n; i++) {
-        const fasc_classified *e = cs_find(&o, at_s(times[i]), 0);
-        assert_non_null(e);
-        if (e->cls != want)
-            fail_msg("%s: discharge %d is %s", what, i, fasc_class_name(e->cls));
-    }
+    for (int i = 0; i < n; i++)
+        expect_class_at(&o, times[i], want, what);
     for (size_t i = 0; i < sizeof rest_s / sizeof *rest_s; i++) {
         const fasc_classified *e = cs_find(&o, at_s(rest_s[i]), 0);
         assert_true(e && e->cls == FASC_CLASS_FASCICULATION);
